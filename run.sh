@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# Haven: one entry point.
+#   ./run.sh                 run Haven on embedded defaults (ActiveMQ broker + H2 in ./work)
+#   ./run.sh test            install what the build needs, start services, run every test
+#   ./run.sh <command> ...   any CLI command: deidentify, synth, explain, scan, mapping, devices, replay, user
+set -euo pipefail
+cd "$(dirname "$(readlink -f "$0")")"
+
+PIXELMED_VERSION=20220618            # Debian libpixelmed-java 20220618+dfsg-1
+PIXELMED_CODEC_VERSION=20200328      # Debian libpixelmed-codec-java 20200328-5
+DEBIAN_PACKAGES=(libpixelmed-java libpixelmed-codec-java dicom3tools dcm2niix dcmtk)
+
+log() { echo "[haven] $*" >&2; }
+
+need_packages() {
+  local missing=()
+  for p in "${DEBIAN_PACKAGES[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+  command -v mvn >/dev/null || missing+=(maven)
+  command -v javac >/dev/null || missing+=(openjdk-17-jdk-headless)
+  if [ ${#missing[@]} -gt 0 ]; then
+    if [ "$(id -u)" != 0 ]; then
+      log "missing Debian packages: ${missing[*]} (run as root or: sudo apt-get install -y ${missing[*]})"; exit 2
+    fi
+    log "installing Debian packages: ${missing[*]}"
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+  fi
+}
+
+# PixelMed is not on Maven Central: install Debian's jar into the local Maven repository (once).
+install_pixelmed() {
+  local repo="${MAVEN_REPO:-$HOME/.m2/repository}"
+  install_jar() { # file groupId artifactId version
+    local dest="$repo/${2//.//}/$3/$4/$3-$4.jar"
+    [ -f "$dest" ] && return 0
+    [ -f "$1" ] || { log "PixelMed jar $1 not found: apt-get install -y libpixelmed-java libpixelmed-codec-java"; exit 2; }
+    log "installing $1 into the local Maven repository as $2:$3:$4"
+    (cd /tmp && mvn -q -B install:install-file -Dfile="$1" -DgroupId="$2" -DartifactId="$3" -Dversion="$4" -Dpackaging=jar)
+  }
+  install_jar /usr/share/java/pixelmed-$PIXELMED_VERSION.jar com.pixelmed pixelmed $PIXELMED_VERSION
+  install_jar /usr/share/java/pixelmed_codec-$PIXELMED_CODEC_VERSION.jar com.pixelmed pixelmed-codec $PIXELMED_CODEC_VERSION
+  install_jar /usr/share/java/pixelmed_imageio-$PIXELMED_CODEC_VERSION.jar com.pixelmed pixelmed-imageio $PIXELMED_CODEC_VERSION
+}
+
+setup() { need_packages; install_pixelmed; }
+
+build() {
+  local jar=target/haven.jar
+  if [ ! -f "$jar" ] || [ -n "$(find src pom.xml -newer "$jar" -print -quit)" ]; then
+    log "building $jar"
+    mvn -q -B -DskipTests package
+  fi
+}
+
+# Tests talk to a real PostgreSQL on 127.0.0.1:5432 (database test); start it if it is installed but stopped.
+ensure_postgres() {
+  if command -v pg_isready >/dev/null && ! pg_isready -q -h 127.0.0.1 -p 5432; then
+    if command -v pg_ctlcluster >/dev/null; then
+      log "starting PostgreSQL"
+      pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -1)" main start || true
+      for _ in $(seq 1 30); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done
+    fi
+  fi
+  if command -v psql >/dev/null && pg_isready -q -h 127.0.0.1 -p 5432; then
+    psql -h 127.0.0.1 -U postgres -tAc "select 1 from pg_database where datname='test'" postgres 2>/dev/null | grep -q 1 \
+      || psql -h 127.0.0.1 -U postgres -c "create database test" postgres >/dev/null 2>&1 || true
+  fi
+}
+
+cmd="${1:-run}"
+case "$cmd" in
+  test)
+    shift || true
+    setup
+    ensure_postgres
+    exec mvn -B verify "$@"
+    ;;
+  setup)
+    setup
+    ;;
+  *)
+    setup
+    build
+    [ "$cmd" = run ] && [ $# -gt 0 ] && shift
+    if [ "$cmd" = run ]; then set -- run "$@"; fi
+    exec java ${HAVEN_JAVA_OPTS:-} -jar target/haven.jar "$@"
+    ;;
+esac
