@@ -1,0 +1,30 @@
+package org.haven;
+
+/**
+ * Message headers that carry a file through the stages. Values are never identifying: file ids are content hashes,
+ * and device facts (modality, vendor, model) describe machines, not people.
+ */
+public final class HavenHeaders {
+    public static final String FILE_ID = "HavenFileId";
+    public static final String BOARD = "HavenBoard";
+    public static final String REASON = "HavenReason";
+    public static final String DETAIL = "HavenDetail";
+    public static final String MODALITY = "HavenModality";
+    public static final String MANUFACTURER = "HavenManufacturer";
+    public static final String MODEL = "HavenModel";
+    public static final String SOFTWARE = "HavenSoftware";
+    public static final String SOP_CLASS = "HavenSopClass";
+    public static final String TRANSFER_SYNTAX = "HavenTransferSyntax";
+    public static final String BURNED_IN = "HavenBurnedInAnnotation";
+    public static final String IMAGE_TYPE = "HavenImageType";
+    public static final String DEVICE_ID = "HavenDeviceId";
+    public static final String DEVICE_RULE = "HavenDeviceRule";
+    public static final String DEVICE_STATE = "HavenDeviceState";
+    public static final String PROFILE = "HavenProfile";
+    public static final String PROJECT = "HavenProject";
+    public static final String RELEASE_PATH = "HavenReleasePath";
+    /** Set when the same content was already decided: the ingest route stops there. */
+    public static final String ALREADY_DECIDED = "HavenAlreadyDecided";
+
+    private HavenHeaders() {}
+}

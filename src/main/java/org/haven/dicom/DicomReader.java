@@ -1,0 +1,74 @@
+package org.haven.dicom;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+import com.pixelmed.dicom.AttributeList;
+import com.pixelmed.dicom.DicomException;
+import com.pixelmed.dicom.DicomInputStream;
+import com.pixelmed.dicom.TagFromName;
+import com.pixelmed.dicom.TransferSyntax;
+
+/**
+ * Reads DICOM files for Haven: walks the structure strictly ({@link DicomStructure}), then lets PixelMed parse the
+ * header (up to PixelData) or the whole file, and checks values that later stages rely on ({@link ValueChecks}).
+ */
+public final class DicomReader {
+    /** PixelMed logs through java.util.logging, sometimes with attribute values: keep it silent. */
+    private static final Logger PIXELMED_LOG = Logger.getLogger("com.pixelmed");
+    static {
+        PIXELMED_LOG.setLevel(Level.OFF);
+        PIXELMED_LOG.setUseParentHandlers(false);
+    }
+
+    private DicomReader() {}
+
+    /** The header only: PixelData is not read (its offsets are in the layout). */
+    public static DicomHeader readHeader(Path file) throws UnreadableDicomException {
+        DicomLayout layout = DicomStructure.walk(file);
+        AttributeList list = parse(file, layout, true);
+        ValueChecks.check(list);
+        return new DicomHeader(layout, list);
+    }
+
+    /** The whole data set including PixelData (loaded once, kept compressed if it is). */
+    public static DicomHeader readAll(Path file) throws UnreadableDicomException {
+        DicomLayout layout = DicomStructure.walk(file);
+        AttributeList list = parse(file, layout, false);
+        ValueChecks.check(list);
+        return new DicomHeader(layout, list);
+    }
+
+    static AttributeList parse(Path file, DicomLayout layout, boolean headerOnly) throws UnreadableDicomException {
+        try (InputStream raw = new BufferedInputStream(Files.newInputStream(file), 65536)) {
+            DicomInputStream in = layout.hasFileMeta()
+                ? new DicomInputStream(raw)
+                : new DicomInputStream(raw, layout.transferSyntaxUID(), false);
+            AttributeList list = new AttributeList();
+            list.setDecompressPixelData(false);
+            if (headerOnly) {
+                list.read(in, TagFromName.PixelData);
+            } else {
+                list.read(in);
+            }
+            if (!layout.hasFileMeta()) {
+                // raw data sets carry no meta: record the syntax they were read with, for the writers
+                list.put(new com.pixelmed.dicom.UniqueIdentifierAttribute(TagFromName.TransferSyntaxUID) {{
+                    addValue(layout.transferSyntaxUID());
+                }});
+            }
+            return list;
+        } catch (DicomException | IOException | RuntimeException e) {
+            throw new UnreadableDicomException("PixelMed cannot parse the data set: " + e.getClass().getSimpleName());
+        }
+    }
+
+    static boolean isKnownTransferSyntax(String uid) {
+        return new TransferSyntax(uid).getDescription() != null;
+    }
+}

@@ -1,0 +1,68 @@
+package org.haven.dicom;
+
+import java.util.Iterator;
+import java.util.regex.Pattern;
+
+import com.pixelmed.dicom.Attribute;
+import com.pixelmed.dicom.AttributeList;
+import com.pixelmed.dicom.SequenceAttribute;
+import com.pixelmed.dicom.SequenceItem;
+import com.pixelmed.dicom.ValueRepresentation;
+
+/**
+ * Checks the values later stages compute with: numbers must be numbers (image geometry), dates and times must
+ * parse (they are shifted), UIDs must be UIDs (they are remapped). A failure names the attribute, never the value.
+ */
+final class ValueChecks {
+    private static final Pattern IS = Pattern.compile("[+-]?\\d{1,12}");
+    private static final Pattern DS = Pattern.compile("[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?");
+    private static final Pattern DA = Pattern.compile("\\d{8}|\\d{4}\\.\\d{2}\\.\\d{2}"); // ACR-NEMA dotted dates are still common
+    private static final Pattern TM = Pattern.compile("\\d{2}(\\d{2}(\\d{2}(\\.\\d{1,6})?)?)?");
+    private static final Pattern DT = Pattern.compile("\\d{4}(\\d{2}(\\d{2}(\\d{2}(\\d{2}(\\d{2}(\\.\\d{1,6})?)?)?)?)?)?([+-]\\d{4})?");
+    private static final Pattern UI = Pattern.compile("(0|[1-9]\\d*)(\\.(0|[1-9]\\d*))*");
+
+    private ValueChecks() {}
+
+    static void check(AttributeList list) throws UnreadableDicomException {
+        if (list.isEmpty()) throw new UnreadableDicomException("empty data set");
+        check(list, "");
+    }
+
+    private static void check(AttributeList list, String path) throws UnreadableDicomException {
+        for (Attribute a : list.values()) {
+            String where = path + a.getTag().toString();
+            byte[] vr = a.getVR();
+            if (a instanceof SequenceAttribute sq) {
+                Iterator<?> items = sq.iterator();
+                int i = 0;
+                while (items.hasNext()) {
+                    check(((SequenceItem) items.next()).getAttributeList(), where + "[" + i++ + "].");
+                }
+                continue;
+            }
+            if (a.getTag().isPrivate() || vr == null) continue; // private values are removed or allowlisted, not computed with
+            Pattern p = ValueRepresentation.isIntegerStringVR(vr) ? IS
+                : ValueRepresentation.isDecimalStringVR(vr) ? DS
+                : ValueRepresentation.isDateVR(vr) ? DA
+                : ValueRepresentation.isTimeVR(vr) ? TM
+                : ValueRepresentation.isDateTimeVR(vr) ? DT
+                : ValueRepresentation.isUniqueIdentifierVR(vr) ? UI
+                : null;
+            if (p == null) continue;
+            String[] values;
+            try {
+                values = a.getStringValues();
+            } catch (Exception e) {
+                throw new UnreadableDicomException("invalid value in " + where);
+            }
+            if (values == null) continue;
+            for (String v : values) {
+                String t = v == null ? "" : v.trim().replace("\0", "");
+                if (t.isEmpty()) continue;
+                if (!p.matcher(t).matches() || (p == UI && t.length() > 64)) {
+                    throw new UnreadableDicomException("invalid " + ValueRepresentation.getAsString(vr) + " value in " + where);
+                }
+            }
+        }
+    }
+}

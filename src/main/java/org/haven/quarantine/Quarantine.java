@@ -1,0 +1,102 @@
+package org.haven.quarantine;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.haven.HavenHeaders;
+import org.haven.ingest.Stager;
+import org.haven.store.FileRecords;
+import org.haven.store.Workspace;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Holds a file: moves the original bytes to {@code quarantine/<reason>/<id>.dcm}, writes a JSON sidecar with the
+ * reason and what the classifier knew, then records the outcome. Idempotent: a redelivered message finds the file
+ * already moved and the outcome already recorded.
+ */
+public final class Quarantine {
+    private static final Logger LOG = LoggerFactory.getLogger(Quarantine.class);
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private final Workspace workspace;
+    private final FileRecords records;
+    private final String node;
+
+    public Quarantine(Workspace workspace, FileRecords records, String node) {
+        this.workspace = workspace;
+        this.records = records;
+        this.node = node;
+    }
+
+    /** Copies the reason of a {@link QuarantineException} (or any other failure) into the headers. */
+    public void reasonFromException(Exchange exchange) {
+        Exception e = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        Message in = exchange.getIn();
+        if (e instanceof QuarantineException q) {
+            in.setHeader(HavenHeaders.REASON, q.reason());
+            in.setHeader(HavenHeaders.DETAIL, q.getMessage());
+        } else {
+            in.setHeader(HavenHeaders.REASON, "internal-error");
+            in.setHeader(HavenHeaders.DETAIL, e == null ? "unknown failure" : e.getClass().getName());
+        }
+    }
+
+    public void hold(Exchange exchange) throws IOException, SQLException {
+        Message in = exchange.getIn();
+        String fileId = in.getHeader(HavenHeaders.FILE_ID, String.class);
+        String reason = safeReason(in.getHeader(HavenHeaders.REASON, "internal-error", String.class));
+        String detail = in.getHeader(HavenHeaders.DETAIL, "", String.class);
+        Path dir = workspace.quarantine().resolve(reason.replace(':', '/'));
+        Path target = dir.resolve(fileId + ".dcm");
+        Path staged = workspace.staged(fileId);
+        if (Files.exists(staged)) {
+            Workspace.moveInto(staged, target);
+        } else if (!Files.exists(target)) {
+            throw new IOException("file " + Stager.shortId(fileId) + " is neither staged nor quarantined");
+        }
+        Files.deleteIfExists(workspace.outgoing(fileId)); // a de-identified copy must not linger
+        writeSidecar(dir.resolve(fileId + ".json"), in, fileId, reason, detail);
+        String location = workspace.quarantine().relativize(target).toString();
+        if (records.decide(fileId, "quarantined", reason, detail, location, node)) {
+            LOG.info("quarantined file {}: {} ({})", Stager.shortId(fileId), reason, detail);
+        }
+    }
+
+    private void writeSidecar(Path path, Message in, String fileId, String reason, String detail) throws IOException {
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("fileId", fileId);
+        doc.put("reason", reason);
+        doc.put("detail", detail);
+        doc.put("board", in.getHeader(HavenHeaders.BOARD));
+        doc.put("at", Instant.now().toString());
+        doc.put("node", node);
+        Map<String, Object> device = new LinkedHashMap<>();
+        for (String h : new String[] {HavenHeaders.MODALITY, HavenHeaders.MANUFACTURER, HavenHeaders.MODEL, HavenHeaders.SOFTWARE,
+            HavenHeaders.SOP_CLASS, HavenHeaders.TRANSFER_SYNTAX, HavenHeaders.DEVICE_ID, HavenHeaders.DEVICE_RULE, HavenHeaders.PROFILE}) {
+            Object v = in.getHeader(h);
+            if (v != null) device.put(h.substring("Haven".length()), v);
+        }
+        doc.put("device", device);
+        Object findings = in.getHeader("HavenFindings");
+        if (findings != null) doc.put("findings", JSON.readTree(findings.toString()));
+        Path tmp = Workspace.temporaryFor(path);
+        JSON.writeValue(tmp.toFile(), doc);
+        Workspace.moveInto(tmp, path);
+    }
+
+    /** Reasons become folder names: keep them to a safe alphabet. */
+    static String safeReason(String reason) {
+        String r = reason.toLowerCase().replaceAll("[^a-z0-9:._-]", "-");
+        return r.isEmpty() ? "internal-error" : r;
+    }
+}

@@ -1,0 +1,52 @@
+package org.haven.release;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.SQLException;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.haven.HavenHeaders;
+import org.haven.ingest.Stager;
+import org.haven.store.FileRecords;
+import org.haven.store.Workspace;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Last stage: moves a verified de-identified file to {@code release/<project>/<pseudonym>/<study>/<series>/<instance>.dcm}
+ * (the path was built by the de-identifier from de-identified values only), records the outcome, then drops the
+ * staged original. Idempotent on redelivery.
+ */
+public final class Releaser {
+    private static final Logger LOG = LoggerFactory.getLogger(Releaser.class);
+
+    private final Workspace workspace;
+    private final FileRecords records;
+    private final String node;
+
+    public Releaser(Workspace workspace, FileRecords records, String node) {
+        this.workspace = workspace;
+        this.records = records;
+        this.node = node;
+    }
+
+    public void release(Exchange exchange) throws IOException, SQLException {
+        Message in = exchange.getIn();
+        String fileId = in.getHeader(HavenHeaders.FILE_ID, String.class);
+        String relative = in.getHeader(HavenHeaders.RELEASE_PATH, String.class);
+        if (relative == null || relative.contains("..")) throw new IOException("file " + Stager.shortId(fileId) + " has no valid release path");
+        Path target = workspace.release().resolve(relative);
+        Path outgoing = workspace.outgoing(fileId);
+        if (Files.exists(outgoing)) {
+            Workspace.moveInto(outgoing, target);
+        } else if (!Files.exists(target)) {
+            throw new IOException("file " + Stager.shortId(fileId) + " is neither outgoing nor released");
+        }
+        if (records.decide(fileId, "released", null, in.getHeader(HavenHeaders.PROFILE, String.class), relative, node)) {
+            LOG.info("released file {} with profile {}", Stager.shortId(fileId), in.getHeader(HavenHeaders.PROFILE));
+        }
+        Files.deleteIfExists(workspace.staged(fileId));
+    }
+}

@@ -1,0 +1,141 @@
+package org.haven.store;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/** Every file's record, its audit trail and its single outcome. */
+public final class FileRecords {
+    private final Store store;
+
+    public FileRecords(Store store) { this.store = store; }
+
+    /** What the store already knew about a file that arrives. */
+    public enum Arrival { NEW, IN_FLIGHT, ALREADY_DECIDED }
+
+    /** Records a received file; an identical file seen before is {@code IN_FLIGHT} or {@code ALREADY_DECIDED}. */
+    public Arrival receive(String fileId, String board, String sourcePath, long size, String actor) throws SQLException {
+        try (Connection c = store.connection()) {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "insert into haven_file (file_id, board, source_path, size_bytes, received_at) values (?, ?, ?, ?, ?)")) {
+                ps.setString(1, fileId);
+                ps.setString(2, board);
+                ps.setString(3, sourcePath);
+                ps.setLong(4, size);
+                ps.setTimestamp(5, now());
+                ps.executeUpdate();
+                insertEvent(c, fileId, "received", null, "board " + board, actor);
+                return Arrival.NEW;
+            } catch (SQLException e) {
+                if (!Store.isDuplicateKey(e)) throw e;
+            }
+            Arrival seen = outcome(c, fileId).isPresent() ? Arrival.ALREADY_DECIDED : Arrival.IN_FLIGHT;
+            insertEvent(c, fileId, "duplicate", null, "same content received again on board " + board + " (" + seen + ")", actor);
+            return seen;
+        }
+    }
+
+    /** Device facts found by the classifier (not identifying: modality, vendor, model, SOP class). */
+    public void classified(String fileId, Map<String, String> facts, String actor) throws SQLException {
+        try (Connection c = store.connection();
+             PreparedStatement ps = c.prepareStatement("update haven_file set modality = ?, manufacturer = ?, model = ?, software = ?,"
+                 + " sop_class_uid = ?, transfer_syntax = ?, device_signature = ?, device_id = ?, device_rule = ?, profile = ?, project = ?"
+                 + " where file_id = ?")) {
+            String[] keys = {"modality", "manufacturer", "model", "software", "sopClass", "transferSyntax", "deviceSignature",
+                "deviceId", "deviceRule", "profile", "project"};
+            for (int i = 0; i < keys.length; i++) ps.setString(i + 1, truncate(facts.get(keys[i]), 600));
+            ps.setString(keys.length + 1, fileId);
+            ps.executeUpdate();
+            insertEvent(c, fileId, "classified", null, facts.get("deviceSignature"), actor);
+        }
+    }
+
+    public void event(String fileId, String event, String reason, String detail, String actor) throws SQLException {
+        try (Connection c = store.connection()) {
+            insertEvent(c, fileId, event, reason, detail, actor);
+        }
+    }
+
+    /**
+     * Records the file's fate. Returns false when a fate was already recorded (a redelivered message): the caller
+     * must then do nothing more.
+     */
+    public boolean decide(String fileId, String outcome, String reason, String detail, String location, String actor) throws SQLException {
+        try (Connection c = store.connection()) {
+            c.setAutoCommit(false);
+            try (PreparedStatement ps = c.prepareStatement(
+                    "insert into file_outcome (file_id, outcome, reason, detail, location, decided_at, node) values (?, ?, ?, ?, ?, ?, ?)")) {
+                ps.setString(1, fileId);
+                ps.setString(2, outcome);
+                ps.setString(3, reason);
+                ps.setString(4, truncate(detail, 4000));
+                ps.setString(5, location);
+                ps.setTimestamp(6, now());
+                ps.setString(7, actor);
+                ps.executeUpdate();
+                insertEvent(c, fileId, outcome, reason, detail, actor);
+                c.commit();
+                return true;
+            } catch (SQLException e) {
+                c.rollback();
+                if (Store.isDuplicateKey(e)) return false;
+                throw e;
+            }
+        }
+    }
+
+    public record Outcome(String outcome, String reason, String detail, String location) {}
+
+    public Optional<Outcome> outcome(String fileId) throws SQLException {
+        try (Connection c = store.connection()) {
+            return outcome(c, fileId);
+        }
+    }
+
+    private static Optional<Outcome> outcome(Connection c, String fileId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("select outcome, reason, detail, location from file_outcome where file_id = ?")) {
+            ps.setString(1, fileId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(new Outcome(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4))) : Optional.empty();
+            }
+        }
+    }
+
+    /** Outcome counts, e.g. {"released": 10, "quarantined:unreadable": 2}, over the given files or all when null. */
+    public Map<String, Integer> summary(java.util.Collection<String> fileIds) throws SQLException {
+        Map<String, Integer> counts = new LinkedHashMap<>();
+        try (Connection c = store.connection();
+             PreparedStatement ps = c.prepareStatement("select file_id, outcome, reason from file_outcome order by outcome, reason");
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                if (fileIds != null && !fileIds.contains(rs.getString(1))) continue;
+                String key = rs.getString(3) == null ? rs.getString(2) : rs.getString(2) + ":" + rs.getString(3);
+                counts.merge(key, 1, Integer::sum);
+            }
+        }
+        return counts;
+    }
+
+    private static void insertEvent(Connection c, String fileId, String event, String reason, String detail, String actor) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "insert into file_event (file_id, event, reason, detail, actor, at) values (?, ?, ?, ?, ?, ?)")) {
+            ps.setString(1, fileId);
+            ps.setString(2, event);
+            ps.setString(3, reason);
+            ps.setString(4, truncate(detail, 4000));
+            ps.setString(5, actor);
+            ps.setTimestamp(6, now());
+            ps.executeUpdate();
+        }
+    }
+
+    private static Timestamp now() { return Timestamp.from(Instant.now()); }
+
+    private static String truncate(String s, int max) { return s == null || s.length() <= max ? s : s.substring(0, max); }
+}
