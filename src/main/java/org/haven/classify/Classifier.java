@@ -26,8 +26,12 @@ public final class Classifier {
     private final DeviceRegistry registry;
     private final String defaultProject;
     private final String node;
+    private final String forcedProfile;
 
-    public Classifier(Workspace workspace, FileRecords records, DeviceRegistry registry, String defaultProject, String node) {
+    /** {@code forcedProfile}, when not empty, bypasses the registry (batch runs with --profile). */
+    public Classifier(Workspace workspace, FileRecords records, DeviceRegistry registry, String defaultProject, String node,
+                      String forcedProfile) {
+        this.forcedProfile = forcedProfile == null ? "" : forcedProfile;
         this.workspace = workspace;
         this.records = records;
         this.registry = registry;
@@ -69,7 +73,8 @@ public final class Classifier {
             records.classified(fileId, facts, node);
             throw new QuarantineException("missing-modality", "no Modality (0008,0060)");
         }
-        Optional<DeviceRegistry.Device> match = registry.match(signature);
+        Optional<DeviceRegistry.Device> match = forcedProfile.isEmpty() ? registry.match(signature)
+            : Optional.of(new DeviceRegistry.Device("forced", null, null, null, null, DeviceRegistry.State.TRUSTED, forcedProfile, "", "--profile"));
         if (match.isEmpty()) {
             records.classified(fileId, facts, node);
             throw new QuarantineException("unknown-device", "no registry pattern matches " + signature.key());

@@ -10,16 +10,16 @@ import com.pixelmed.dicom.SequenceItem;
 import com.pixelmed.dicom.ValueRepresentation;
 
 /**
- * Checks the values later stages compute with: numbers must be numbers (image geometry), dates and times must
- * parse (they are shifted), UIDs must be UIDs (they are remapped). A failure names the attribute, never the value.
+ * Checks the values later stages compute with: numbers must be numbers (image geometry, frame counts), times must
+ * be times (ACR-NEMA "hh:mm:ss" is still common and accepted), UIDs must be digits and dots (they are remapped;
+ * legacy leading zeros are tolerated). Dates are not checked here: the de-identifier empties a date it cannot shift,
+ * so messy data entry ("***", "NaN") costs one value, not the file. A failure names the attribute, never the value.
  */
 final class ValueChecks {
     private static final Pattern IS = Pattern.compile("[+-]?\\d{1,12}");
     private static final Pattern DS = Pattern.compile("[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?");
-    private static final Pattern DA = Pattern.compile("\\d{8}|\\d{4}\\.\\d{2}\\.\\d{2}"); // ACR-NEMA dotted dates are still common
-    private static final Pattern TM = Pattern.compile("\\d{2}(\\d{2}(\\d{2}(\\.\\d{1,6})?)?)?");
-    private static final Pattern DT = Pattern.compile("\\d{4}(\\d{2}(\\d{2}(\\d{2}(\\d{2}(\\d{2}(\\.\\d{1,6})?)?)?)?)?)?([+-]\\d{4})?");
-    private static final Pattern UI = Pattern.compile("(0|[1-9]\\d*)(\\.(0|[1-9]\\d*))*");
+    private static final Pattern TM = Pattern.compile("\\d{2}(:?\\d{2}(:?\\d{2}(\\.\\d{1,6})?)?)?");
+    private static final Pattern UI = Pattern.compile("\\d+(\\.\\d+)*");
 
     private ValueChecks() {}
 
@@ -43,9 +43,7 @@ final class ValueChecks {
             if (a.getTag().isPrivate() || vr == null) continue; // private values are removed or allowlisted, not computed with
             Pattern p = ValueRepresentation.isIntegerStringVR(vr) ? IS
                 : ValueRepresentation.isDecimalStringVR(vr) ? DS
-                : ValueRepresentation.isDateVR(vr) ? DA
                 : ValueRepresentation.isTimeVR(vr) ? TM
-                : ValueRepresentation.isDateTimeVR(vr) ? DT
                 : ValueRepresentation.isUniqueIdentifierVR(vr) ? UI
                 : null;
             if (p == null) continue;
@@ -59,7 +57,7 @@ final class ValueChecks {
             for (String v : values) {
                 String t = v == null ? "" : v.trim().replace("\0", "");
                 if (t.isEmpty()) continue;
-                if (!p.matcher(t).matches() || (p == UI && t.length() > 64)) {
+                if (!p.matcher(t).matches() || (p == UI && t.length() > 64) || (p == TM && t.length() > 16)) {
                     throw new UnreadableDicomException("invalid " + ValueRepresentation.getAsString(vr) + " value in " + where);
                 }
             }

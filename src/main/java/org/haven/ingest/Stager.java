@@ -53,6 +53,16 @@ public final class Stager {
         }
     }
 
+    /** From a batch run or a test: the body is a file, the board a header. */
+    public void stageLocalFile(Exchange exchange) throws IOException, SQLException {
+        java.io.File file = exchange.getIn().getBody(java.io.File.class);
+        if (file == null) throw new IOException("no file to stage");
+        String board = exchange.getIn().getHeader(HavenHeaders.BOARD, defaultBoard, String.class);
+        try (InputStream in = Files.newInputStream(file.toPath())) {
+            stage(exchange, in, board, file.getPath());
+        }
+    }
+
     /** From the haven.ingest queue: the body is the file's bytes, the board a header. */
     public void stageMessage(Exchange exchange) throws IOException, SQLException {
         String board = exchange.getIn().getHeader(HavenHeaders.BOARD, defaultBoard, String.class);

@@ -1,0 +1,52 @@
+package org.haven.app;
+
+import java.nio.file.Path;
+
+import org.apache.activemq.ActiveMQConnectionFactory;
+import org.apache.activemq.RedeliveryPolicy;
+import org.apache.activemq.broker.BrokerService;
+import org.messaginghub.pooled.jms.JmsPoolConnectionFactory;
+
+/**
+ * JMS plumbing. By default an embedded ActiveMQ Classic broker runs in-process (persistent KahaDB in the
+ * workspace, so queued work survives a restart); production points {@code haven.broker.url} at an external broker
+ * and sets {@code haven.broker.embedded=false}, and every node consumes the same queues.
+ */
+public final class Broker {
+    private Broker() {}
+
+    public static BrokerService startEmbedded(String name, boolean persistent, Path dataDir, String listen) throws Exception {
+        BrokerService broker = new BrokerService();
+        broker.setBrokerName(name);
+        broker.setUseJmx(false);
+        broker.setPersistent(persistent);
+        broker.setDataDirectoryFile(dataDir.toFile());
+        broker.setUseShutdownHook(false);
+        broker.setAdvisorySupport(false);
+        if (listen != null && !listen.isBlank()) broker.addConnector(listen);
+        broker.start();
+        broker.waitUntilStarted();
+        return broker;
+    }
+
+    /** Pooled factory; prefetch 1 so several workers share a queue fairly; redelivery with back-off. */
+    public static JmsPoolConnectionFactory connectionFactory(String url, String user, String password) {
+        String sep = url.contains("?") ? "&" : "?";
+        ActiveMQConnectionFactory amq = new ActiveMQConnectionFactory(url + sep + "jms.prefetchPolicy.queuePrefetch=1");
+        if (user != null && !user.isBlank()) {
+            amq.setUserName(user);
+            amq.setPassword(password);
+        }
+        RedeliveryPolicy redelivery = amq.getRedeliveryPolicy();
+        redelivery.setInitialRedeliveryDelay(500);
+        redelivery.setUseExponentialBackOff(true);
+        redelivery.setBackOffMultiplier(2);
+        redelivery.setMaximumRedeliveryDelay(30_000);
+        redelivery.setMaximumRedeliveries(-1); // the routes quarantine after haven.max-deliveries; never dead-letter
+        amq.setTrustAllPackages(false);
+        JmsPoolConnectionFactory pool = new JmsPoolConnectionFactory();
+        pool.setConnectionFactory(amq);
+        pool.setMaxConnections(4);
+        return pool;
+    }
+}

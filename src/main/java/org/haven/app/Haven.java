@@ -1,0 +1,140 @@
+package org.haven.app;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.apache.activemq.broker.BrokerService;
+import org.apache.camel.CamelContext;
+import org.apache.camel.component.jms.JmsComponent;
+import org.apache.camel.main.Main;
+import org.haven.classify.Classifier;
+import org.haven.classify.DeviceRegistry;
+import org.haven.deidentify.DeidentifyStage;
+import org.haven.deidentify.ProfileRegistry;
+import org.haven.ingest.Stager;
+import org.haven.quarantine.Quarantine;
+import org.haven.release.Releaser;
+import org.haven.store.FileRecords;
+import org.haven.store.Pseudonyms;
+import org.haven.store.Store;
+import org.haven.store.Workspace;
+import org.messaginghub.pooled.jms.JmsPoolConnectionFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One Haven node: validates the configuration, opens the store, starts (or connects to) the broker, binds one bean
+ * per stage and loads the routes from {@code routes/} on the file system. Used by {@code ./run.sh}, the batch
+ * command and the end-to-end tests alike.
+ */
+public final class Haven implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Haven.class);
+
+    private final Settings settings;
+    private final List<AutoCloseable> resources = new ArrayList<>();
+    private Main main;
+    private Store store;
+    private Workspace workspace;
+
+    public Haven(Settings settings) { this.settings = settings; }
+
+    /** Starts everything; configuration errors surface here, before any file is touched. */
+    public Haven start() throws Exception {
+        ProfileRegistry profiles = ProfileRegistry.load(settings.path("haven.profiles"));
+        DeviceRegistry devices = DeviceRegistry.load(settings.path("haven.devices"), profiles.names());
+        String forced = settings.get("haven.force-profile");
+        if (!forced.isEmpty() && profiles.get(forced) == null) throw new IllegalArgumentException("unknown profile '" + forced + "'");
+        byte[] key = SecretKey.load(settings);
+        String node = settings.get("haven.node");
+
+        store = Store.open(settings.get("haven.db.url"), settings.get("haven.db.user"), settings.get("haven.db.password"),
+            settings.getInt("haven.db.pool-size"));
+        resources.add(store);
+        FileRecords records = new FileRecords(store);
+        workspace = Workspace.under(settings.path("haven.workspace"), settings.path("haven.release"), settings.path("haven.quarantine"));
+        for (Path p : List.of(workspace.staging(), workspace.outgoing(), workspace.release(), workspace.quarantine(), settings.path("haven.inbox"))) {
+            Files.createDirectories(p);
+        }
+
+        if (settings.getBoolean("haven.broker.embedded")) {
+            BrokerService broker = Broker.startEmbedded(settings.get("haven.broker.name"), settings.getBoolean("haven.broker.persistent"),
+                settings.path("haven.broker.data"), settings.get("haven.broker.listen"));
+            resources.add(0, () -> { broker.stop(); broker.waitUntilStopped(); });
+        }
+        JmsPoolConnectionFactory cf = Broker.connectionFactory(settings.get("haven.broker.url"),
+            settings.get("haven.broker.user"), settings.get("haven.broker.password"));
+        resources.add(0, cf::stop);
+
+        main = new Main();
+        main.setInitialProperties(settings.resolved());
+        main.configure().withRoutesIncludePattern(routesPattern(settings.path("haven.routes")));
+        main.configure().withRoutesReloadEnabled(settings.getBoolean("haven.routes.reload"));
+        main.configure().withRoutesReloadDirectory(settings.get("haven.routes"));
+        main.configure().withRoutesReloadRemoveAllRoutes(false);
+        main.configure().withName("haven-" + node);
+        main.configure().withDurationMaxMessages(0);
+        JmsComponent jms = new JmsComponent();
+        jms.setConnectionFactory(cf);
+        main.bind("jms", jms);
+        main.bind("stager", new Stager(workspace, records, node, settings.get("haven.default-board")));
+        main.bind("classifier", new Classifier(workspace, records, devices, settings.get("haven.project"), node,
+            settings.get("haven.force-profile")));
+        main.bind("deidentifyStage", new DeidentifyStage(workspace, records, new Pseudonyms(store), profiles, key, node));
+        main.bind("releaser", new Releaser(workspace, records, node));
+        main.bind("quarantine", new Quarantine(workspace, records, node));
+        main.start();
+        if (!settings.getBoolean("haven.inbox.enabled")) {
+            main.getCamelContext().getRouteController().stopRoute("ingest-drop-folders");
+        }
+        LOG.info("Haven node {} started: {} routes, profiles {}, {} device patterns", node,
+            main.getCamelContext().getRoutes().size(), profiles.names(), devices.devices().size());
+        return this;
+    }
+
+    static String routesPattern(Path routes) {
+        String dir = routes.toString().replace('\\', '/');
+        return "file:" + dir + "/*.yaml,file:" + dir + "/*.xml";
+    }
+
+    public CamelContext camel() { return main.getCamelContext(); }
+
+    public Store store() { return store; }
+
+    public Workspace workspace() { return workspace; }
+
+    public Settings settings() { return settings; }
+
+    /** Blocks until the JVM is asked to stop (Ctrl-C, SIGTERM). */
+    public void awaitShutdown() throws InterruptedException {
+        Object lock = new Object();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            close();
+            synchronized (lock) {
+                lock.notifyAll();
+            }
+        }));
+        synchronized (lock) {
+            lock.wait();
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            if (main != null) main.stop();
+        } catch (Exception e) {
+            LOG.warn("stopping Camel: {}", e.toString());
+        }
+        main = null;
+        for (AutoCloseable r : resources) {
+            try {
+                r.close();
+            } catch (Exception e) {
+                LOG.warn("stopping {}: {}", r, e.toString());
+            }
+        }
+        resources.clear();
+    }
+}

@@ -1,0 +1,114 @@
+package org.haven.app;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Properties;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.haven.config.ConfigException;
+
+/**
+ * Haven's settings: built-in defaults, then {@code config/haven.properties}, then environment variables
+ * ({@code HAVEN_DB_URL} overrides {@code haven.db.url}), then explicit overrides (tests, batch mode).
+ * Values may refer to other keys as {@code ${haven.workspace}}. All of them are also Camel properties, so routes use
+ * them as {@code {{haven.inbox}}}.
+ */
+public final class Settings {
+    private static final Pattern REF = Pattern.compile("\\$\\{([a-zA-Z0-9._-]+)}");
+    private final Properties values;
+
+    private Settings(Properties values) { this.values = values; }
+
+    public static Settings load(Path propertiesFile, Map<String, String> env, Map<String, String> overrides) {
+        Properties p = defaults();
+        if (propertiesFile != null && Files.isRegularFile(propertiesFile)) {
+            try (Reader r = Files.newBufferedReader(propertiesFile, StandardCharsets.UTF_8)) {
+                p.load(r);
+            } catch (IOException | IllegalArgumentException e) {
+                throw new ConfigException(propertiesFile, 0, "cannot read settings: " + e.getMessage());
+            }
+        }
+        for (String key : p.stringPropertyNames().toArray(String[]::new)) {
+            String envName = key.toUpperCase().replace('.', '_').replace('-', '_');
+            if (env.containsKey(envName)) p.setProperty(key, env.get(envName));
+        }
+        overrides.forEach(p::setProperty);
+        return new Settings(p);
+    }
+
+    static Properties defaults() {
+        Properties p = new Properties();
+        p.setProperty("haven.workspace", "work");
+        p.setProperty("haven.inbox", "${haven.workspace}/inbox");
+        p.setProperty("haven.release", "${haven.workspace}/release");
+        p.setProperty("haven.quarantine", "${haven.workspace}/quarantine");
+        p.setProperty("haven.config", "config");
+        p.setProperty("haven.routes", "routes");
+        p.setProperty("haven.profiles", "${haven.config}/profiles");
+        p.setProperty("haven.devices", "${haven.config}/devices.yaml");
+        p.setProperty("haven.project", "default");
+        p.setProperty("haven.default-board", "unknown-board");
+        p.setProperty("haven.node", "node-" + ProcessHandle.current().pid());
+        p.setProperty("haven.inbox.enabled", "true");
+        p.setProperty("haven.inbox.min-age-ms", "1000");
+        p.setProperty("haven.inbox.poll-ms", "500");
+        p.setProperty("haven.max-deliveries", "4");
+        p.setProperty("haven.workers.ingest", "1");
+        p.setProperty("haven.workers.classify", "2");
+        p.setProperty("haven.workers.deidentify", "2");
+        p.setProperty("haven.workers.release", "1");
+        p.setProperty("haven.db.url", "jdbc:h2:file:./${haven.workspace}/db/haven;AUTO_SERVER=TRUE");
+        p.setProperty("haven.db.user", "sa");
+        p.setProperty("haven.db.password", "");
+        p.setProperty("haven.db.pool-size", "10");
+        p.setProperty("haven.broker.embedded", "true");
+        p.setProperty("haven.broker.persistent", "true");
+        p.setProperty("haven.broker.name", "haven");
+        p.setProperty("haven.broker.data", "${haven.workspace}/broker");
+        p.setProperty("haven.broker.listen", "");
+        p.setProperty("haven.broker.url", "vm://haven?create=false");
+        p.setProperty("haven.broker.user", "");
+        p.setProperty("haven.broker.password", "");
+        p.setProperty("haven.secret.key", "");
+        p.setProperty("haven.secret.key-file", "${haven.workspace}/secret.key");
+        p.setProperty("haven.secret.generate", "true");
+        p.setProperty("haven.routes.reload", "true");
+        p.setProperty("haven.force-profile", "");
+        p.setProperty("haven.batch.timeout-s", "3600");
+        return p;
+    }
+
+    /** The value with ${...} references resolved; missing keys are an error that names the key. */
+    public String get(String key) {
+        String v = values.getProperty(key);
+        if (v == null) throw new IllegalArgumentException("setting '" + key + "' is not defined");
+        return resolve(v, 0).trim();
+    }
+
+    public int getInt(String key) { return Integer.parseInt(get(key)); }
+
+    public boolean getBoolean(String key) { return Boolean.parseBoolean(get(key)); }
+
+    public Path path(String key) { return Path.of(get(key)); }
+
+    private String resolve(String v, int depth) {
+        if (depth > 10) throw new IllegalArgumentException("settings refer to each other in a loop: " + v);
+        Matcher m = REF.matcher(v);
+        StringBuilder sb = new StringBuilder();
+        while (m.find()) m.appendReplacement(sb, Matcher.quoteReplacement(resolve(values.getProperty(m.group(1), ""), depth + 1)));
+        m.appendTail(sb);
+        return sb.toString();
+    }
+
+    /** Every setting, resolved: handed to Camel as its initial properties. */
+    public Properties resolved() {
+        Properties out = new Properties();
+        for (String k : values.stringPropertyNames()) out.setProperty(k, get(k));
+        return out;
+    }
+}

@@ -1,0 +1,89 @@
+package org.haven.cli;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.ProducerTemplate;
+import org.haven.HavenHeaders;
+import org.haven.app.Haven;
+import org.haven.app.Settings;
+import org.haven.store.FileRecords;
+
+/**
+ * {@code ./run.sh deidentify IN_DIR OUT_DIR [--profile P] [--project P] [--board B]}: processes a folder once through
+ * the same routes, stages and store as the service (an embedded, non-persistent broker of its own), writes
+ * OUT_DIR/release and OUT_DIR/quarantine, prints a summary and exits non-zero on internal failure.
+ */
+public final class DeidentifyCommand implements Command {
+    @Override
+    public int run(List<String> args) throws Exception {
+        List<String> positional = new ArrayList<>();
+        Map<String, String> opts = new HashMap<>();
+        for (int i = 0; i < args.size(); i++) {
+            String a = args.get(i);
+            if (a.startsWith("--")) {
+                if (i + 1 >= args.size()) throw new UsageException(a + " needs a value");
+                opts.put(a.substring(2), args.get(++i));
+            } else {
+                positional.add(a);
+            }
+        }
+        if (positional.size() != 2) throw new UsageException("expected IN_DIR and OUT_DIR");
+        Path in = Path.of(positional.get(0));
+        Path out = Path.of(positional.get(1));
+        if (!Files.isDirectory(in)) throw new UsageException(in + " is not a folder");
+
+        Map<String, String> overrides = new LinkedHashMap<>();
+        Path work = out.resolve(".haven");
+        overrides.put("haven.workspace", work.toString());
+        overrides.put("haven.release", out.resolve("release").toString());
+        overrides.put("haven.quarantine", out.resolve("quarantine").toString());
+        overrides.put("haven.inbox.enabled", "false");
+        overrides.put("haven.broker.persistent", "false");
+        overrides.put("haven.broker.listen", "");
+        overrides.put("haven.broker.url", "vm://haven?create=false");
+        overrides.put("haven.broker.embedded", "true");
+        overrides.put("haven.routes.reload", "false");
+        if (opts.containsKey("project")) overrides.put("haven.project", opts.get("project"));
+        if (opts.containsKey("profile")) overrides.put("haven.force-profile", opts.get("profile"));
+        Settings settings = Settings.load(Path.of("config/haven.properties"), System.getenv(), overrides);
+        String board = opts.getOrDefault("board", "batch");
+
+        List<Path> files;
+        try (Stream<Path> walk = Files.walk(in)) {
+            files = walk.filter(Files::isRegularFile).filter(p -> !p.getFileName().toString().startsWith(".")).sorted().toList();
+        }
+        try (Haven haven = new Haven(settings).start()) {
+            BatchRun run = new BatchRun(haven, new FileRecords(haven.store()));
+            ProducerTemplate producer = haven.camel().createProducerTemplate();
+            Set<String> ids = new LinkedHashSet<>();
+            for (Path f : files) {
+                Exchange done = producer.request("direct:ingest-file", e -> {
+                    e.getIn().setBody(f.toFile());
+                    e.getIn().setHeader(HavenHeaders.BOARD, board);
+                });
+                if (done.getException() != null) throw done.getException();
+                ids.add(done.getMessage().getHeader(HavenHeaders.FILE_ID, String.class));
+            }
+            Map<String, Integer> summary = run.awaitOutcomes(ids, settings.getInt("haven.batch.timeout-s"));
+            int decided = summary.values().stream().mapToInt(Integer::intValue).sum();
+            System.out.printf("%-32s %d%n", "received", files.size());
+            if (ids.size() < files.size()) System.out.printf("%-32s %d%n", "identical copies", files.size() - ids.size());
+            summary.forEach((k, v) -> System.out.printf("%-32s %d%n", k, v));
+            if (decided < ids.size()) {
+                System.out.printf("%-32s %d (timed out)%n", "undecided", ids.size() - decided);
+                return 1;
+            }
+            return summary.keySet().stream().anyMatch(k -> k.endsWith(":internal-error")) ? 1 : 0;
+        }
+    }
+}

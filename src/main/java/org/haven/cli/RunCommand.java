@@ -1,0 +1,21 @@
+package org.haven.cli;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import org.haven.app.Haven;
+import org.haven.app.Settings;
+
+/** {@code ./run.sh} — runs a Haven node until stopped. */
+public final class RunCommand implements Command {
+    @Override
+    public int run(List<String> args) throws Exception {
+        if (!args.isEmpty()) throw new UsageException("run takes no arguments; settings come from config/haven.properties and HAVEN_* variables");
+        Settings settings = Settings.load(Path.of("config/haven.properties"), System.getenv(), Map.of());
+        Haven haven = new Haven(settings).start();
+        System.err.println("Haven is running. Drop DICOM into " + settings.path("haven.inbox").toAbsolutePath() + "/<board>/ ; Ctrl-C stops.");
+        haven.awaitShutdown();
+        return 0;
+    }
+}

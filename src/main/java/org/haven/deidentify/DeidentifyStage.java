@@ -1,0 +1,113 @@
+package org.haven.deidentify;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
+
+import com.pixelmed.dicom.AttributeList;
+import com.pixelmed.dicom.TagFromName;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.haven.HavenHeaders;
+import org.haven.dicom.DicomHeader;
+import org.haven.dicom.DicomReader;
+import org.haven.dicom.DicomWriter;
+import org.haven.dicom.UnreadableDicomException;
+import org.haven.quarantine.QuarantineException;
+import org.haven.store.FileRecords;
+import org.haven.store.PseudonymProposal;
+import org.haven.store.Pseudonyms;
+import org.haven.store.Workspace;
+
+/**
+ * The de-identification stage: reads the staged file once (header only when the pixel data can be streamed),
+ * looks up the patient's project pseudonym, applies the device's profile, and writes the result to outgoing/ in
+ * the original transfer syntax. The release path is built from de-identified values only.
+ */
+public final class DeidentifyStage {
+    private static final Pattern UID = Pattern.compile("[0-9.]{1,64}");
+
+    private final Workspace workspace;
+    private final FileRecords records;
+    private final Pseudonyms pseudonyms;
+    private final ProfileRegistry profiles;
+    private final byte[] key;
+    private final String node;
+    private final Map<String, UidRemapper> remappers = new ConcurrentHashMap<>();
+    private final Map<String, Deidentifier> deidentifiers = new ConcurrentHashMap<>();
+
+    public DeidentifyStage(Workspace workspace, FileRecords records, Pseudonyms pseudonyms, ProfileRegistry profiles, byte[] key, String node) {
+        this.workspace = workspace;
+        this.records = records;
+        this.pseudonyms = pseudonyms;
+        this.profiles = profiles;
+        this.key = key.clone();
+        this.node = node;
+    }
+
+    public void deidentify(Exchange exchange) throws QuarantineException, IOException, SQLException {
+        Message in = exchange.getIn();
+        String fileId = in.getHeader(HavenHeaders.FILE_ID, String.class);
+        String profileName = in.getHeader(HavenHeaders.PROFILE, String.class);
+        String project = in.getHeader(HavenHeaders.PROJECT, String.class);
+        Profile profile = profiles.get(profileName);
+        if (profile == null) throw new QuarantineException("unknown-profile", "profile '" + profileName + "' is not loaded");
+
+        Path staged = workspace.staged(fileId);
+        DicomHeader header = read(staged);
+        AttributeList list = header.attributes();
+
+        String patientId = header.text(TagFromName.PatientID);
+        if (patientId.isEmpty()) throw new QuarantineException("missing-patient-id", "no PatientID (0010,0020): cannot link to other records");
+        String patientKey = PseudonymProposal.patientKey(header.text(TagFromName.IssuerOfPatientID), patientId);
+        String pseudonym = pseudonyms.pseudonymFor(project, patientKey, PseudonymProposal.propose(key, project, patientKey));
+        int shift = DateShift.offsetDays(key, project, pseudonym);
+        UidRemapper uids = remappers.computeIfAbsent(project, p -> new UidRemapper(key, p));
+        Deidentifier deidentifier = deidentifiers.computeIfAbsent(profileName, n -> new Deidentifier(profile));
+        DeidResult result;
+        try {
+            result = deidentifier.apply(list, new DeidContext(project, pseudonym, shift, uids, false));
+        } catch (DeidentificationException e) {
+            throw new QuarantineException("deidentify-failed", e.getMessage());
+        }
+
+        String study = header.text(TagFromName.StudyInstanceUID);
+        String series = header.text(TagFromName.SeriesInstanceUID);
+        String instance = header.text(TagFromName.SOPInstanceUID);
+        if (!UID.matcher(study).matches() || !UID.matcher(series).matches() || !UID.matcher(instance).matches()) {
+            throw new QuarantineException("missing-uid", "Study, Series or SOP Instance UID missing after de-identification");
+        }
+        String relative = String.join("/", project, pseudonym, study, series, instance + ".dcm");
+
+        Path out = workspace.outgoing(fileId);
+        Files.createDirectories(out.getParent());
+        Path tmp = Workspace.temporaryFor(out);
+        try {
+            if (header.layout().canStreamPixelData()) {
+                DicomWriter.writeWithPixelCopy(list, header.layout(), staged, tmp);
+            } else {
+                DicomWriter.writeAll(list, header.layout().transferSyntaxUID(), tmp);
+            }
+            Workspace.moveInto(tmp, out);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+        in.setHeader(HavenHeaders.RELEASE_PATH, relative);
+        records.event(fileId, "deidentified", null, "profile " + profileName + ": " + result.changedCount() + " attributes changed", node);
+    }
+
+    /** Header only when pixel data can be copied through; the whole data set otherwise (deflated, trailing elements). */
+    private static DicomHeader read(Path staged) throws QuarantineException {
+        try {
+            DicomHeader header = DicomReader.readHeader(staged);
+            boolean complete = header.layout().canStreamPixelData() || (!header.layout().deflated() && !header.layout().hasPixelData());
+            return complete ? header : DicomReader.readAll(staged);
+        } catch (UnreadableDicomException e) {
+            throw new QuarantineException("unreadable", e.getMessage());
+        }
+    }
+}

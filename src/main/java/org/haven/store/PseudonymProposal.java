@@ -1,0 +1,44 @@
+package org.haven.store;
+
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * Proposes a project pseudonym: "H" + 12 Crockford base-32 characters (60 bits) of HMAC-SHA256(key, project|patient).
+ * Deterministic, so every node proposes the same value without coordination; random-looking, so pseudonyms carry no
+ * order or count. {@link Pseudonyms} records it and guards uniqueness.
+ */
+public final class PseudonymProposal {
+    private static final char[] CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ".toCharArray();
+
+    private PseudonymProposal() {}
+
+    public static String propose(byte[] key, String project, String patientKey) {
+        byte[] h = hmac(key, "pseudonym|" + project + "|" + patientKey);
+        long bits = 0;
+        for (int i = 0; i < 8; i++) bits = (bits << 8) | (h[i] & 0xFF);
+        StringBuilder sb = new StringBuilder("H");
+        for (int i = 0; i < 12; i++) {
+            sb.append(CROCKFORD[(int) ((bits >>> (59 - 5 * i)) & 31)]);
+        }
+        return sb.toString();
+    }
+
+    /** The patient's key in the mapping: issuer-aware, spaces and case of the PatientID normalised. */
+    public static String patientKey(String issuer, String patientId) {
+        return issuer.trim().toUpperCase() + "|" + patientId.replaceAll("\\s+", "").toUpperCase();
+    }
+
+    static byte[] hmac(byte[] key, String message) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(key, "HmacSHA256"));
+            return mac.doFinal(message.getBytes(StandardCharsets.UTF_8));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

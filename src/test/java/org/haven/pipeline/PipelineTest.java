@@ -1,0 +1,137 @@
+package org.haven.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+import org.haven.store.FileRecords;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** End to end through the routes: drop folder → classify → de-identify → release or quarantine, on H2. */
+class PipelineTest {
+    static final Duration WAIT = Duration.ofSeconds(60);
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void droppedFileIsReleasedAndInboxEmptied() throws Exception {
+        Corpus.assumeAvailable();
+        Path source = Corpus.ROOT.resolve("pydicom/test_files/CT_small.dcm");
+        try (TestNode node = TestNode.builder(tmp.resolve("n")).start()) {
+            Path board = Files.createDirectories(node.inbox().resolve("lothian"));
+            Path tmpCopy = board.resolve(".incoming.part");
+            Files.copy(source, tmpCopy);
+            Files.move(tmpCopy, board.resolve("CT_small.dcm"));
+            String fileId = awaitSingleFileId(node);
+            FileRecords.Outcome outcome = node.awaitOutcome(fileId, WAIT);
+
+            assertThat(outcome.outcome()).isEqualTo("released");
+            Path released = node.release().resolve(outcome.location());
+            assertThat(released).exists();
+            assertThat(outcome.location()).startsWith("default/H").endsWith(".dcm").doesNotContain("CompressedSamples");
+            ReleasedFileChecks.assertDeidentified(source, released);
+            awaitGone(board.resolve("CT_small.dcm"));
+            assertThat(events(node, fileId)).containsSubsequence("received", "classified", "deidentified", "released");
+            assertThat(board(node, fileId)).isEqualTo("lothian");
+        }
+    }
+
+    @Test
+    void nonDicomAndUnknownDevicesAreQuarantinedWithReasons() throws Exception {
+        Corpus.assumeAvailable();
+        Path text = Files.writeString(tmp.resolve("notes.txt"), "this is not DICOM, it is a letter about a patient\n");
+        String onlyMr = "devices:\n  - id: mr-only\n    modality: MR\n    state: trusted\n    profile: basic\n"
+            + "  - id: blocked-rt\n    modality: RTDOSE\n    state: blocked\n";
+        try (TestNode node = TestNode.builder(tmp.resolve("n")).devices(onlyMr).start()) {
+            String letter = node.submit(text, "tayside");
+            String ct = node.submit(Corpus.ROOT.resolve("pydicom/test_files/CT_small.dcm"), "tayside");
+            String rt = node.submit(Corpus.ROOT.resolve("pydicom/test_files/rtdose.dcm"), "tayside");
+            String mr = node.submit(Corpus.ROOT.resolve("pydicom/test_files/MR_small.dcm"), "tayside");
+
+            assertQuarantined(node, letter, "unreadable");
+            assertQuarantined(node, ct, "unknown-device");
+            assertQuarantined(node, rt, "device-blocked");
+            assertThat(node.awaitOutcome(mr, WAIT).outcome()).isEqualTo("released");
+            Path sidecar = node.quarantine().resolve("unknown-device").resolve(ct + ".json");
+            String json = Files.readString(sidecar);
+            assertThat(json).contains("\"reason\" : \"unknown-device\"", "\"board\" : \"tayside\"", "GE MEDICAL SYSTEMS")
+                .doesNotContain("CompressedSamples");
+        }
+    }
+
+    @Test
+    void sameContentTwiceIsDecidedOnce() throws Exception {
+        Corpus.assumeAvailable();
+        Path source = Corpus.ROOT.resolve("pydicom/test_files/MR_small.dcm");
+        try (TestNode node = TestNode.builder(tmp.resolve("n")).start()) {
+            String first = node.submit(source, "glasgow");
+            node.awaitOutcome(first, WAIT);
+            String second = node.submit(source, "glasgow");
+            assertThat(second).isEqualTo(first);
+            Thread.sleep(500);
+            assertThat(events(node, first)).containsOnlyOnce("released").contains("duplicate");
+            try (Stream<Path> s = Files.walk(node.release())) {
+                assertThat(s.filter(Files::isRegularFile).count()).isEqualTo(1);
+            }
+        }
+    }
+
+    static void assertQuarantined(TestNode node, String fileId, String reason) throws Exception {
+        FileRecords.Outcome o = node.awaitOutcome(fileId, WAIT);
+        assertThat(o.outcome()).as("outcome of %s", fileId).isEqualTo("quarantined");
+        assertThat(o.reason()).isEqualTo(reason);
+        assertThat(node.quarantine().resolve(o.location())).exists();
+        assertThat(node.haven.workspace().staged(fileId)).doesNotExist();
+    }
+
+    static String awaitSingleFileId(TestNode node) throws Exception {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (System.nanoTime() < deadline) {
+            try (Connection c = node.haven.store().connection();
+                 PreparedStatement ps = c.prepareStatement("select file_id from haven_file");
+                 ResultSet rs = ps.executeQuery()) {
+                if (rs.next()) return rs.getString(1);
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("file never received");
+    }
+
+    static void awaitGone(Path p) throws InterruptedException {
+        for (int i = 0; i < 200 && Files.exists(p); i++) Thread.sleep(50);
+        assertThat(p).doesNotExist();
+    }
+
+    static List<String> events(TestNode node, String fileId) throws Exception {
+        List<String> out = new ArrayList<>();
+        try (Connection c = node.haven.store().connection();
+             PreparedStatement ps = c.prepareStatement("select event from file_event where file_id = ? order by id")) {
+            ps.setString(1, fileId);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) out.add(rs.getString(1));
+            }
+        }
+        return out;
+    }
+
+    static String board(TestNode node, String fileId) throws Exception {
+        try (Connection c = node.haven.store().connection();
+             PreparedStatement ps = c.prepareStatement("select board from haven_file where file_id = ?")) {
+            ps.setString(1, fileId);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getString(1);
+            }
+        }
+    }
+}
