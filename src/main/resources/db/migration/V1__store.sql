@@ -8,13 +8,13 @@ create table haven_file (
     source_path      varchar(2000),            -- where it was dropped (may contain identifiers)
     size_bytes       bigint        not null,
     received_at      timestamp     not null,
-    modality         varchar(16),
-    manufacturer     varchar(200),
-    model            varchar(200),
-    software         varchar(200),
-    sop_class_uid    varchar(64),
-    transfer_syntax  varchar(64),
-    device_signature varchar(600),
+    modality         varchar(1000),
+    manufacturer     varchar(1000),
+    model            varchar(1000),
+    software         varchar(1000),
+    sop_class_uid    varchar(1000),
+    transfer_syntax  varchar(1000),
+    device_signature varchar(1000),
     device_id        varchar(100),
     device_rule      varchar(300),             -- file:line of the registry pattern that matched
     profile          varchar(100),
@@ -54,4 +54,12 @@ create table pseudonym (
     created_at   timestamp     not null,
     primary key (project, patient_key),
     constraint pseudonym_unique unique (project, pseudonym)
+);
+
+-- Claims on release paths: one released file per (project, pseudonym, study, series, instance). A second file with
+-- the same instance (a re-export in another transfer syntax, say) is quarantined as duplicate-instance.
+create table released_instance (
+    location   varchar(1000) primary key,
+    file_id    varchar(64)   not null,
+    claimed_at timestamp     not null
 );

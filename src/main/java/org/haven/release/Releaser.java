@@ -9,6 +9,7 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.haven.HavenHeaders;
 import org.haven.ingest.Stager;
+import org.haven.quarantine.QuarantineException;
 import org.haven.store.FileRecords;
 import org.haven.store.Workspace;
 import org.slf4j.Logger;
@@ -32,11 +33,16 @@ public final class Releaser {
         this.node = node;
     }
 
-    public void release(Exchange exchange) throws IOException, SQLException {
+    public void release(Exchange exchange) throws IOException, SQLException, QuarantineException {
         Message in = exchange.getIn();
         String fileId = in.getHeader(HavenHeaders.FILE_ID, String.class);
         String relative = in.getHeader(HavenHeaders.RELEASE_PATH, String.class);
         if (relative == null || relative.contains("..")) throw new IOException("file " + Stager.shortId(fileId) + " has no valid release path");
+        String holder = records.claimReleasePath(relative, fileId);
+        if (!holder.equals(fileId)) {
+            throw new QuarantineException("duplicate-instance", "same project, patient and instance UIDs already released from file "
+                + Stager.shortId(holder));
+        }
         Path target = workspace.release().resolve(relative);
         Path outgoing = workspace.outgoing(fileId);
         if (Files.exists(outgoing)) {

@@ -49,7 +49,7 @@ public final class FileRecords {
                  + " where file_id = ?")) {
             String[] keys = {"modality", "manufacturer", "model", "software", "sopClass", "transferSyntax", "deviceSignature",
                 "deviceId", "deviceRule", "profile", "project"};
-            for (int i = 0; i < keys.length; i++) ps.setString(i + 1, truncate(facts.get(keys[i]), 600));
+            for (int i = 0; i < keys.length; i++) ps.setString(i + 1, truncate(facts.get(keys[i]), 300));
             ps.setString(keys.length + 1, fileId);
             ps.executeUpdate();
             insertEvent(c, fileId, "classified", null, facts.get("deviceSignature"), actor);
@@ -86,6 +86,31 @@ public final class FileRecords {
                 c.rollback();
                 if (Store.isDuplicateKey(e)) return false;
                 throw e;
+            }
+        }
+    }
+
+    /**
+     * Claims a release path for a file. Returns the id of the file that holds the claim: {@code fileId} itself when
+     * the claim is new or was made by an earlier delivery of the same file, another id for a duplicate instance.
+     */
+    public String claimReleasePath(String location, String fileId) throws SQLException {
+        try (Connection c = store.connection()) {
+            try (PreparedStatement ps = c.prepareStatement("insert into released_instance (location, file_id, claimed_at) values (?, ?, ?)")) {
+                ps.setString(1, location);
+                ps.setString(2, fileId);
+                ps.setTimestamp(3, now());
+                ps.executeUpdate();
+                return fileId;
+            } catch (SQLException e) {
+                if (!Store.isDuplicateKey(e)) throw e;
+            }
+            try (PreparedStatement ps = c.prepareStatement("select file_id from released_instance where location = ?")) {
+                ps.setString(1, location);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) throw new SQLException("release claim vanished for a file");
+                    return rs.getString(1);
+                }
             }
         }
     }
