@@ -50,7 +50,12 @@ public final class DateShifter {
             String a = checkTime(v.substring(0, dash)), b = checkTime(v.substring(dash + 1));
             return a == null || b == null ? null : a + "-" + b;
         }
-        return TM.matcher(v).matches() ? v : null;
+        if (!TM.matcher(v).matches()) return null;
+        String d = v.replace(":", "");
+        int hh = Integer.parseInt(d.substring(0, 2));
+        int mm = d.length() >= 4 ? Integer.parseInt(d.substring(2, 4)) : 0;
+        int ss = d.length() >= 6 ? Integer.parseInt(d.substring(4, 6)) : 0;
+        return hh < 24 && mm < 60 && ss < 61 ? v : null;
     }
 
     private static String shiftRange(String v, int days, boolean dt) {

@@ -144,14 +144,14 @@ public final class Deidentifier {
                     } else {
                         String before = ctx.explain() ? show(a) : null;
                         list.remove(tag);
-                        out.add(new AppliedAction(path, tag.toString(), keyword, "remove", pr.code(), pr.source(), before, null, true));
+                        out.add(new AppliedAction(path, tagText(tag), keyword, "remove", pr.code(), pr.source(), before, null, true));
                     }
                     continue;
                 }
                 if (e == 0x0000 && g != 0x0002) {
                     String before = ctx.explain() ? show(a) : null;
                     list.remove(tag);
-                    out.add(new AppliedAction(path, tag.toString(), keyword, "remove", "-", "(default: group lengths are recomputed on write)", before, null, true));
+                    out.add(new AppliedAction(path, tagText(tag), keyword, "remove", "-", "(default: group lengths are recomputed on write)", before, null, true));
                     continue;
                 }
                 Rule rule = profile.ruleFor(tag);
@@ -186,13 +186,13 @@ public final class Deidentifier {
         String word = action.word();
         switch (action) {
             case KEEP -> {
-                out.add(new AppliedAction(path, tag.toString(), keyword, word, rule.code(), rule.source(), before, before, false));
+                out.add(new AppliedAction(path, tagText(tag), keyword, word, rule.code(), rule.source(), before, before, false));
                 recurse(a, path, ctx, ids, out, cleanInside);
                 return;
             }
             case REMOVE -> {
                 list.remove(tag);
-                out.add(new AppliedAction(path, tag.toString(), keyword, word, rule.code(), rule.source(), before, null, true));
+                out.add(new AppliedAction(path, tagText(tag), keyword, word, rule.code(), rule.source(), before, null, true));
                 return;
             }
             case EMPTY -> {
@@ -205,7 +205,7 @@ public final class Deidentifier {
             case DUMMY -> {
                 if (sq) {
                     word = "keep, process items";
-                    out.add(new AppliedAction(path, tag.toString(), keyword, word, rule.code(), rule.source(), before, before, false));
+                    out.add(new AppliedAction(path, tagText(tag), keyword, word, rule.code(), rule.source(), before, before, false));
                     recurse(a, path, ctx, ids, out, cleanInside);
                     return;
                 } else if (vr.equals("UI")) {
@@ -218,7 +218,7 @@ public final class Deidentifier {
             }
             case UID -> {
                 if (sq) {
-                    out.add(new AppliedAction(path, tag.toString(), keyword, "keep, remap UIDs in items", rule.code(), rule.source(), before, before, false));
+                    out.add(new AppliedAction(path, tagText(tag), keyword, "keep, remap UIDs in items", rule.code(), rule.source(), before, before, false));
                     recurse(a, path, ctx, ids, out, cleanInside);
                     return;
                 } else if (vr.equals("UI")) {
@@ -230,7 +230,7 @@ public final class Deidentifier {
             }
             case CLEAN -> {
                 if (sq) {
-                    out.add(new AppliedAction(path, tag.toString(), keyword, "clean items", rule.code(), rule.source(), before, before, false));
+                    out.add(new AppliedAction(path, tagText(tag), keyword, "clean items", rule.code(), rule.source(), before, before, false));
                     recurse(a, path, ctx, ids, out, true);
                     return;
                 } else if (Values.isFreeText(vr) || vr.equals("PN")) {
@@ -265,7 +265,7 @@ public final class Deidentifier {
         Attribute now = list.get(tag);
         String after = now == null ? null : (now instanceof SequenceAttribute s ? "<" + s.getNumberOfItems() + " items>" : now.getDelimitedStringValuesOrEmptyString());
         boolean changed = sq || !java.util.Objects.equals(original, after);
-        out.add(new AppliedAction(path, tag.toString(), keyword, word, rule.code(), rule.source(), before, after, changed));
+        out.add(new AppliedAction(path, tagText(tag), keyword, word, rule.code(), rule.source(), before, after, changed));
     }
 
     private void recurse(Attribute a, String path, DeidContext ctx, TextCleaner.Identifiers ids, List<AppliedAction> out, boolean cleanInside) {
@@ -278,7 +278,7 @@ public final class Deidentifier {
     private static void record(List<AppliedAction> out, DeidContext ctx, String path, AttributeTag tag, String keyword, Rule r,
                                String word, Attribute before, Attribute after, boolean changed) {
         String b = ctx.explain() ? show(before) : null;
-        out.add(new AppliedAction(path, tag.toString(), keyword, word, r.code(), r.source(), b, b, changed));
+        out.add(new AppliedAction(path, tagText(tag), keyword, word, r.code(), r.source(), b, b, changed));
     }
 
     private static String sourceOf(Rule pr, SafePrivateList safe) {
@@ -341,8 +341,10 @@ public final class Deidentifier {
 
     static String keyword(AttributeTag tag) {
         String k = (tag.getGroup() & 1) == 0 ? DICT.getNameFromTag(tag) : null;
-        return k == null ? tag.toString() : k;
+        return k == null ? tagText(tag) : k;
     }
+
+    static String tagText(AttributeTag tag) { return TagPattern.format(tag.getGroup(), tag.getElement()); }
 
     /** Identifiers of this dataset (recursively), gathered before anything is modified, for clean-text. */
     static TextCleaner.Identifiers gatherIdentifiers(AttributeList list) {
@@ -390,7 +392,7 @@ public final class Deidentifier {
             Attribute a = com.pixelmed.dicom.AttributeFactory.newAttribute(t, DICT.getValueRepresentationFromTag(t));
             a.addValue(Values.fit(ctx.pseudonym(), a.getVRAsString()));
             list.put(a);
-            out.add(new AppliedAction(keyword(t), t.toString(), keyword(t), "pseudonym (added)", r.code(), r.source(), null, a.getSingleStringValueOrEmptyString(), true));
+            out.add(new AppliedAction(keyword(t), tagText(t), keyword(t), "pseudonym (added)", r.code(), r.source(), null, a.getSingleStringValueOrEmptyString(), true));
         }
     }
 
@@ -408,7 +410,7 @@ public final class Deidentifier {
         longitudinal.addValue(profile.longitudinalTemporalInformation());
         list.put(longitudinal);
         for (Attribute a : List.of(removed, method, codes, longitudinal)) {
-            out.add(new AppliedAction(keyword(a.getTag()), a.getTag().toString(), keyword(a.getTag()), "set", "-", MARK_SOURCE, null,
+            out.add(new AppliedAction(keyword(a.getTag()), tagText(a.getTag()), keyword(a.getTag()), "set", "-", MARK_SOURCE, null,
                     a instanceof SequenceAttribute s ? "<" + s.getNumberOfItems() + " items>" : a.getDelimitedStringValuesOrEmptyString(), true));
         }
     }

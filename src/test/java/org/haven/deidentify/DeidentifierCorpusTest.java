@@ -130,6 +130,29 @@ class DeidentifierCorpusTest {
         assumeTrue(matched > 0, "no corpus file references another corpus file");
     }
 
+    @Test
+    void safePrivateKeepsOnlyAllowlistedPrivateAttributes() throws Exception {
+        Profile p = Keys.REGISTRY.get("retain-safe-private");
+        Deidentifier deid = new Deidentifier(p);
+        int keptSomewhere = 0;
+        for (Corpus.Item it : Corpus.readable()) {
+            AttributeList l = it.list();
+            deid.apply(l, Keys.context(Keys.pseudonymFor(str(l, TagFromName.PatientID))));
+            for (Attribute a : l.values()) {
+                AttributeTag t = a.getTag();
+                if (t.getGroup() % 2 == 0) continue;
+                if (t.getElement() < 0x1000) {   // a creator is kept only for a block that keeps something
+                    assertThat(l.keySet()).anyMatch(x -> x.getGroup() == t.getGroup() && x.getElement() >> 8 == t.getElement());
+                    continue;
+                }
+                String creator = str(l, new AttributeTag(t.getGroup(), t.getElement() >> 8));
+                assertThat(p.safePrivate().isSafe(creator, t.getGroup(), t.getElement())).as("%s %s", it.file(), t).isTrue();
+                keptSomewhere++;
+            }
+        }
+        assumeTrue(keptSomewhere > 0, "no allowlisted private attribute in the corpus");
+    }
+
     static LocalDate date(String da) {
         try {
             return da.length() == 8 ? LocalDate.parse(da, DateTimeFormatter.BASIC_ISO_DATE) : null;
