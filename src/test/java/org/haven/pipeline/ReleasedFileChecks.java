@@ -22,7 +22,7 @@ import org.haven.dicom.DicomReader;
 final class ReleasedFileChecks {
     /** UIDs naming coding schemes and mapping resources, not instances: kept on purpose. */
     private static final Set<AttributeTag> CODING_UIDS = Set.of(new AttributeTag(0x0008, 0x010C), new AttributeTag(0x0008, 0x010D),
-        new AttributeTag(0x0008, 0x0118));
+        new AttributeTag(0x0008, 0x0118), new AttributeTag(0x0002, 0x0012));
 
     private ReleasedFileChecks() {}
 
