@@ -4,6 +4,7 @@ import com.pixelmed.dicom.Attribute;
 import com.pixelmed.dicom.AttributeFactory;
 import com.pixelmed.dicom.AttributeList;
 import com.pixelmed.dicom.AttributeTag;
+import com.pixelmed.dicom.AttributeTagAttribute;
 import com.pixelmed.dicom.DecimalStringAttribute;
 import com.pixelmed.dicom.DicomDictionary;
 import com.pixelmed.dicom.DicomException;
@@ -852,9 +853,8 @@ public final class SyntheticArchive {
 
             void put(String keyword, AttributeTag value) {
                 try {
-                    Attribute a = newAttribute(keyword);
-                    a.addValue(value.getGroup());
-                    a.addValue(value.getElement());
+                    AttributeTagAttribute a = new AttributeTagAttribute(tag(keyword));
+                    a.addValue(value);
                     list.put(a);
                 } catch (DicomException e) {
                     throw new IllegalStateException(keyword, e);
