@@ -81,10 +81,10 @@ final class Pixels {
                 g.fillRect(cols / 2 + 4, topBand + 50, 14, 10);
             }
         } else {
-            // screenshot: UI grey with panels and a gradient "image" viewport
+            // screenshot: UI grey with a viewport between a black title bar and a black status bar
             g.setColor(new Color(70, 70, 78));
-            g.fillRect(0, topBand, cols, rows - topBand);
-            int vx = cols / 6, vy = topBand + 8, vw = cols * 2 / 3, vh = rows - topBand - 16;
+            g.fillRect(0, topBand, cols, rows - topBand - STATUS_BAR);
+            int vx = cols / 6, vy = topBand + 8, vw = cols * 2 / 3, vh = rows - topBand - STATUS_BAR - 16;
             for (int y = 0; y < vh; y++) {
                 int v = 20 + 200 * y / Math.max(1, vh);
                 g.setColor(new Color(v, v, v));
@@ -97,6 +97,9 @@ final class Pixels {
         g.dispose();
         return img;
     }
+
+    /** Height of the black status bar at the bottom of screenshots. */
+    static final int STATUS_BAR = 24;
 
     private static Font font;
 

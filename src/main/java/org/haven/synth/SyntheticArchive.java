@@ -197,12 +197,19 @@ public final class SyntheticArchive {
         Files.createDirectories(outDir);
         List<FileEntry> entries = new ArrayList<>();
         for (int i = 0; i < patients; i++) {
-            Random r = new Random(seed * 0x9E3779B97F4A7C15L + (i + 1) * 0xBF58476D1CE4E5B9L);
+            Random r = new Random(mix64(seed + (i + 1) * 0x9E3779B97F4A7C15L));
             entries.addAll(new PatientWriter(person(i, r), r, outDir).writeAll());
         }
         AnswerKey key = new AnswerKey("haven-synth", 1, seed, patients, studiesPerPatient, entries);
         key.write(outDir.resolve(AnswerKey.FILE_NAME));
         return key;
+    }
+
+    /** SplitMix64's finaliser: unrelated java.util.Random seeds for neighbouring patients. */
+    static long mix64(long z) {
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
     }
 
     /** {@code 2.25.<decimal>} from an MD5 of the seed and the parts: stable, unique enough, no clock. */
@@ -234,6 +241,7 @@ public final class SyntheticArchive {
         final Path outDir;
         final String patientFolder;
         final List<Planted> folderPlants = new ArrayList<>();
+        final java.util.Set<String> usedFolders = new java.util.HashSet<>();
 
         PatientWriter(Person p, Random r, Path outDir) {
             this.p = p;
@@ -349,7 +357,7 @@ public final class SyntheticArchive {
             return switch (format) {
                 case "CAPS" -> fam.toUpperCase(Locale.ROOT) + "^" + giv.toUpperCase(Locale.ROOT);
                 case "STD" -> fam + "^" + giv;
-                case "SPACED" -> fam.toUpperCase(Locale.ROOT) + "^ " + giv + "  ";
+                case "SPACED" -> fam.toUpperCase(Locale.ROOT) + " ^ " + giv; // inner spaces survive; trailing ones are padding
                 case "LOWER" -> fam.toLowerCase(Locale.ROOT) + "^" + giv.toLowerCase(Locale.ROOT);
                 case "GIVEN_FIRST" -> giv + " " + fam;
                 case "COMMA" -> fam.toUpperCase(Locale.ROOT) + ", " + giv;
@@ -413,9 +421,9 @@ public final class SyntheticArchive {
 
         List<FileEntry> writeStudy(Study st) throws IOException {
             // study-level free text: maybe dirty
-            Snippet studyDescSnippet = Fakes.chance(r, 0.15) ? identifierSnippet(st) : null;
-            Snippet requestedSnippet = Fakes.chance(r, 0.25) ? identifierSnippet(st) : null;
-            Snippet historySnippet = st.history() != null && Fakes.chance(r, 0.3) ? identifierSnippet(st) : null;
+            Snippet studyDescSnippet = Fakes.chance(r, 0.1) ? identifierSnippet(st) : null;
+            Snippet requestedSnippet = Fakes.chance(r, 0.15) ? identifierSnippet(st) : null;
+            Snippet historySnippet = st.history() != null && Fakes.chance(r, 0.2) ? identifierSnippet(st) : null;
             String kind = st.device().modality();
             int nSeries = switch (kind) {
                 case "CT" -> 2;
@@ -447,8 +455,8 @@ public final class SyntheticArchive {
                 case "MR" -> Fakes.pick(r, MR_PROTOCOLS);
                 default -> Fakes.chance(r, 0.5) ? st.description() : null;
             };
-            Snippet seriesSnippet = Fakes.chance(r, 0.1) ? identifierSnippet(st) : null;
-            Snippet protocolSnippet = protocol != null && Fakes.chance(r, 0.08) ? identifierSnippet(st) : null;
+            Snippet seriesSnippet = Fakes.chance(r, 0.08) ? identifierSnippet(st) : null;
+            Snippet protocolSnippet = protocol != null && Fakes.chance(r, 0.06) ? identifierSnippet(st) : null;
             int instances = switch (modality) {
                 case "CT", "MR" -> localizer ? 1 : 3;
                 case "US" -> 2 + r.nextInt(2);
@@ -463,6 +471,10 @@ public final class SyntheticArchive {
                 case 1 -> String.format("%s_%s_SE%d", st.date().format(DA), modality, seriesNumber);
                 default -> String.format("S%d%04d", st.index() + 1, seriesNumber);
             };
+            if (!usedFolders.add(seriesFolder)) { // two same-day studies of one modality
+                seriesFolder = seriesFolder + "_" + (st.index() + 1);
+                usedFolders.add(seriesFolder);
+            }
             List<Planted> seriesFolderPlants = new ArrayList<>(folderPlants);
             if (seriesFolder.contains(st.date().format(DA))) {
                 seriesFolderPlants.add(new Planted(AnswerKey.FILE_PATH, "study-date", st.date().format(DA)));
@@ -478,6 +490,11 @@ public final class SyntheticArchive {
             }
             boolean rgb = (modality.equals("US") && Fakes.chance(r, 0.4)) || (!isGrey16(modality) && !modality.equals("US") && Fakes.chance(r, 0.6));
             boolean multiframe = modality.equals("US") && Fakes.chance(r, 0.3);
+            // coverage in every archive: patient 0 starts with a multi-frame ultrasound with burned-in text,
+            // patient 2 with a screenshot with burned-in text
+            boolean forceBurn = st.index() == 0 && (p.facts().index() == 0 || p.facts().index() == 2);
+            if (forceBurn && modality.equals("US")) multiframe = true;
+            TextPlan plan = isGrey16(modality) ? null : textPlan(st, modality, rows, cols, rgb, forceBurn);
             List<FileEntry> out = new ArrayList<>();
             for (int inst = 1; inst <= instances; inst++) {
                 FileBuilder fb = new FileBuilder();
@@ -499,7 +516,7 @@ public final class SyntheticArchive {
                     oddity = "no-modality";
                 }
                 int frames = multiframe ? 2 + r.nextInt(2) : 1;
-                ImageResult img = pixels(fb, st, modality, rows, cols, rgb, frames, contentTime);
+                ImageResult img = pixels(fb, modality, rows, cols, rgb, frames, plan);
                 privateTags(fb, st);
 
                 String rel = p.board().folder() + "/" + patientFolder + "/" + seriesFolder + "/" + String.format("IMG%04d.dcm", inst);
@@ -534,7 +551,10 @@ public final class SyntheticArchive {
             String date = st.date().format(DA);
             fb.put("SpecificCharacterSet", "ISO_IR 100");
             fb.put("ImageType", modality.equals("OT") || modality.equals("SC")
-                    ? new String[] {"DERIVED", "SECONDARY"} : new String[] {"ORIGINAL", "PRIMARY", modality.equals("CT") ? "AXIAL" : "OTHER"});
+                    ? new String[] {"DERIVED", "SECONDARY"}
+                    : modality.equals("CT") ? new String[] {"ORIGINAL", "PRIMARY", "AXIAL"}
+                    : modality.equals("MR") || modality.equals("US") ? new String[] {"ORIGINAL", "PRIMARY", "OTHER"}
+                    : new String[] {"ORIGINAL", "PRIMARY"});
             fb.put("SOPClassUID", sopClass);
             fb.put("SOPInstanceUID", sopUid);
             fb.put("StudyDate", date);
@@ -545,7 +565,8 @@ public final class SyntheticArchive {
             fb.put("ContentTime", contentTime.format(TM));
             fb.putPlanted("AccessionNumber", "accession", st.accession());
             fb.put("Modality", modality);
-            if (modality.equals("OT") && st.odd() == null) fb.put("ConversionType", Fakes.chance(r, 0.5) ? "WSD" : "SI");
+            if (st.odd() != null) fb.put("ConversionType", "DI");
+            else if (modality.equals("OT")) fb.put("ConversionType", Fakes.chance(r, 0.5) ? "WSD" : "SI");
             fb.put("Manufacturer", st.manufacturer());
             fb.putPlanted("InstitutionName", "institution", st.institution().name());
             if (Fakes.chance(r, 0.5)) fb.putPlanted("InstitutionAddress", "address", st.institutionAddress());
@@ -607,13 +628,51 @@ public final class SyntheticArchive {
                 case "CT" -> {
                     fb.put("KVP", String.valueOf(List.of(80, 100, 120, 140).get(r.nextInt(4))));
                     fb.put("SliceThickness", seriesNumber == 1 ? "0.6" : "5");
+                    fb.put("AcquisitionNumber", "1");
                 }
                 case "MR" -> {
                     fb.put("MagneticFieldStrength", Fakes.chance(r, 0.5) ? "1.5" : "3");
                     fb.put("RepetitionTime", String.valueOf(400 + r.nextInt(8000)));
                     fb.put("EchoTime", String.valueOf(10 + r.nextInt(110)));
+                    fb.put("ScanningSequence", "SE");
+                    fb.put("SequenceVariant", "SK");
+                    fb.putEmpty("ScanOptions");
+                    fb.put("MRAcquisitionType", "2D");
+                    fb.put("EchoTrainLength", "1");
+                    fb.put("SliceThickness", "5");
                 }
-                default -> { }
+                case "CR" -> {
+                    fb.put("ViewPosition", Fakes.chance(r, 0.5) ? "PA" : "AP");
+                    fb.put("PatientOrientation", "P", "F");
+                }
+                case "DX" -> {
+                    fb.put("PresentationIntentType", "FOR PRESENTATION");
+                    fb.put("ImageLaterality", "U");
+                    fb.put("PixelIntensityRelationship", "LOG");
+                    fb.put("PixelIntensityRelationshipSign", 1);
+                    fb.put("RescaleIntercept", "0");
+                    fb.put("RescaleSlope", "1");
+                    fb.put("RescaleType", "US");
+                    fb.put("PresentationLUTShape", "IDENTITY");
+                    fb.put("LossyImageCompression", "00");
+                    fb.put("PatientOrientation", "P", "F");
+                    fb.put("BurnedInAnnotation", "NO");
+                    fb.put("DetectorType", "SCINTILLATOR");
+                    fb.put("ImagerPixelSpacing", "0.139", "0.139");
+                    fb.put("WindowCenter", "2048");
+                    fb.put("WindowWidth", "4096");
+                    fb.sequence("AcquisitionContextSequence", null);
+                    fb.sequence("AnatomicRegionSequence", null);
+                }
+                default -> fb.putEmpty("PatientOrientation");
+            }
+            String bodyPart = modality.equals("DX") ? null : bodyPart(st.description());
+            if (bodyPart != null) fb.put("BodyPartExamined", bodyPart);
+            else if (modality.equals("CR")) fb.putEmpty("BodyPartExamined");
+            if (bodyPart != null && List.of("KNEE", "WRIST", "ANKLE").contains(bodyPart)) {
+                fb.put("Laterality", st.description().contains("LEFT") ? "L" : "R");
+            } else if (bodyPart == null && !modality.equals("DX")) {
+                fb.putEmpty("Laterality");
             }
 
             // study / series / instance identification
@@ -628,10 +687,12 @@ public final class SyntheticArchive {
                 fb.put("ImageOrientationPatient", "1", "0", "0", "0", "1", "0");
                 fb.put("FrameOfReferenceUID", uid("for", f.index(), st.index()));
                 fb.put("SliceLocation", String.format(Locale.ROOT, "%.1f", z));
+                fb.putEmpty("PositionReferenceIndicator");
+                fb.put("PatientPosition", "HFS");
             }
             // instance-level free text
             if (Fakes.chance(r, 0.45)) {
-                Snippet commentSnippet = Fakes.chance(r, 0.3) ? identifierSnippet(st) : null;
+                Snippet commentSnippet = Fakes.chance(r, 0.25) ? identifierSnippet(st) : null;
                 fb.freeTextField("ImageComments", Fakes.pick(r, COMMENTS), commentSnippet, 10240);
             }
 
@@ -702,8 +763,26 @@ public final class SyntheticArchive {
 
         record ImageResult(String photometric, List<BurnedIn> boxes, String burnedInAnnotation) {}
 
-        ImageResult pixels(FileBuilder fb, Study st, String modality, int rows, int cols, boolean rgb, int frames,
-                           LocalTime time) {
+        /** Burned-in text of a series: the same lines at the same places on every image, as a device does. */
+        record TextPlan(boolean burn, List<String> lines, List<String> kinds, List<int[]> positions, Color colour,
+                        String burnedInAnnotation, int topBand) {}
+
+        TextPlan textPlan(Study st, String modality, int rows, int cols, boolean rgb, boolean forceBurn) {
+            boolean ultrasound = modality.equals("US");
+            boolean burn = forceBurn || (ultrasound ? Fakes.chance(r, 0.6) : st.odd() == null && Fakes.chance(r, 0.7));
+            List<String> lines = new ArrayList<>();
+            List<String> kinds = new ArrayList<>();
+            List<int[]> positions = new ArrayList<>();
+            if (burn) textLayout(st, ultrasound, rows, cols, lines, kinds, positions);
+            Color colour = rgb ? Fakes.pick(r, List.of(Color.WHITE, Color.YELLOW, Color.GREEN)) : Color.WHITE;
+            String header;
+            int h = r.nextInt(100);
+            if (burn) header = h < 75 ? "YES" : h < 90 ? null : "NO"; // sometimes the header lies
+            else header = h < 70 ? "NO" : null;
+            return new TextPlan(burn, lines, kinds, positions, colour, header, ultrasound ? 44 : 26);
+        }
+
+        ImageResult pixels(FileBuilder fb, String modality, int rows, int cols, boolean rgb, int frames, TextPlan plan) {
             AttributeList l = fb.list;
             fb.put("Rows", rows);
             fb.put("Columns", cols);
@@ -729,26 +808,21 @@ public final class SyntheticArchive {
                     throw new IllegalStateException(e);
                 }
                 l.put(a);
-                return new ImageResult("MONOCHROME2", List.of(), null);
+                return new ImageResult("MONOCHROME2", List.of(),
+                        Attribute.getSingleStringValueOrNull(l, TagFromName.BurnedInAnnotation));
             }
             // 8-bit: US, SC/OT screenshots, photos
             boolean ultrasound = modality.equals("US");
-            boolean burn = ultrasound ? Fakes.chance(r, 0.6) : st.odd() == null && Fakes.chance(r, 0.7);
-            int topBand = ultrasound ? 44 : 26;
+            int topBand = plan.topBand();
             List<BurnedIn> boxes = new ArrayList<>();
             ByteBuffer all = ByteBuffer.allocate(rows * cols * (rgb ? 3 : 1) * frames);
-            List<String> lines = new ArrayList<>();
-            List<String> kinds = new ArrayList<>();
-            List<int[]> positions = new ArrayList<>();
-            if (burn) textLayout(st, ultrasound, cols, time, lines, kinds, positions);
-            Color colour = rgb ? Fakes.pick(r, List.of(Color.WHITE, Color.YELLOW, Color.GREEN)) : Color.WHITE;
             for (int frame = 0; frame < frames; frame++) {
                 BufferedImage img = Pixels.canvas(r, rows, cols, rgb, ultrasound, topBand);
-                if (burn) {
-                    List<int[]> b = Pixels.burn(img, colour, lines, positions);
+                if (plan.burn()) {
+                    List<int[]> b = Pixels.burn(img, plan.colour(), plan.lines(), plan.positions());
                     for (int i = 0; i < b.size(); i++) {
                         int[] x = b.get(i);
-                        boxes.add(new BurnedIn(frame, x[0], x[1], x[2], x[3], lines.get(i), kinds.get(i)));
+                        boxes.add(new BurnedIn(frame, x[0], x[1], x[2], x[3], plan.lines().get(i), plan.kinds().get(i)));
                     }
                 }
                 all.put(Pixels.bytes(img, rgb));
@@ -780,10 +854,7 @@ public final class SyntheticArchive {
                 fb.putFD(region, "PhysicalDeltaY", 0.025);
                 fb.sequence("SequenceOfUltrasoundRegions", region);
             }
-            String burnedHeader;
-            int h = r.nextInt(100);
-            if (burn) burnedHeader = h < 75 ? "YES" : h < 90 ? null : "NO"; // sometimes the header lies
-            else burnedHeader = h < 70 ? "NO" : null;
+            String burnedHeader = plan.burnedInAnnotation();
             if (burnedHeader != null) fb.put("BurnedInAnnotation", burnedHeader);
             OtherByteAttribute a = new OtherByteAttribute(TagFromName.PixelData);
             try {
@@ -796,7 +867,7 @@ public final class SyntheticArchive {
         }
 
         /** Where the burned-in lines go: all inside the top band (ultrasound: outside the ultrasound region). */
-        void textLayout(Study st, boolean ultrasound, int cols, LocalTime time, List<String> lines, List<String> kinds,
+        void textLayout(Study st, boolean ultrasound, int rows, int cols, List<String> lines, List<String> kinds,
                         List<int[]> positions) {
             PatientFacts f = p.facts();
             String name = Fakes.chance(r, 0.5) ? f.familyName().toUpperCase(Locale.ROOT) + ", " + f.givenName().toUpperCase(Locale.ROOT)
@@ -821,8 +892,8 @@ public final class SyntheticArchive {
                     addLine(lines, kinds, positions, id, id.equals(f.chi()) ? "chi" : "hospital-number", x, 18);
                     x += Pixels.textWidth(id) + 12;
                 } else {
-                    // second identifier goes into the viewport's lower-left corner, like a PACS overlay
-                    addLine(lines, kinds, positions, id, id.equals(f.chi()) ? "chi" : "hospital-number", 6, 250);
+                    // no room in the title bar: the identifier goes into the status bar at the bottom
+                    addLine(lines, kinds, positions, id, id.equals(f.chi()) ? "chi" : "hospital-number", 6, rows - 7);
                 }
                 if (x + Pixels.textWidth(date) < rightEdge) addLine(lines, kinds, positions, date, "date", x, 18);
             }
@@ -916,10 +987,19 @@ public final class SyntheticArchive {
 
             void sequence(String keyword, AttributeList item) { sequence(list, keyword, item); }
 
+            /** A sequence with one item, or empty where {@code item} is null. */
             void sequence(AttributeList target, String keyword, AttributeList item) {
                 SequenceAttribute seq = new SequenceAttribute(tag(keyword));
-                seq.addItem(item);
+                if (item != null) seq.addItem(item);
                 target.put(seq);
+            }
+
+            void putEmpty(String keyword) {
+                try {
+                    list.put(newAttribute(keyword));
+                } catch (DicomException e) {
+                    throw new IllegalStateException(keyword, e);
+                }
             }
 
             void putPrivate(int group, int element, String value) {
@@ -941,6 +1021,19 @@ public final class SyntheticArchive {
                 }
             }
         }
+    }
+
+    static String bodyPart(String description) {
+        String d = description.toUpperCase(Locale.ROOT);
+        if (d.contains("HEAD") || d.contains("BRAIN")) return "HEAD";
+        if (d.contains("SPINE")) return "SPINE";
+        if (d.contains("CHEST")) return "CHEST";
+        if (d.contains("KNEE")) return "KNEE";
+        if (d.contains("WRIST")) return "WRIST";
+        if (d.contains("ANKLE")) return "ANKLE";
+        if (d.contains("PELVIS")) return "PELVIS";
+        if (d.contains("ABDO") || d.contains("LIVER") || d.contains("RENAL") || d.contains("KUB")) return "ABDOMEN";
+        return null;
     }
 
     static boolean isGrey16(String modality) {
