@@ -233,6 +233,8 @@ class SyntheticArchiveTest {
             }
         }
         assertThat(boxes).as("some burned-in text in the sample").isGreaterThan(3);
+        assertThat(key.files()).as("a multi-frame ultrasound with text on later frames (patient 0 always has one)")
+                .anyMatch(f -> f.frames() > 1 && f.burnedIn().stream().anyMatch(b -> b.frame() == f.frames() - 1));
         assertThat(key.files().stream().flatMap(f -> f.burnedIn().stream()).map(BurnedIn::kind))
                 .contains("name", "date");
     }
