@@ -53,6 +53,9 @@ public final class DeidentifyCommand implements Command {
         overrides.put("haven.broker.url", "vm://haven?create=false");
         overrides.put("haven.broker.embedded", "true");
         overrides.put("haven.routes.reload", "false");
+        if (System.getenv("HAVEN_DB_URL") == null) {
+            overrides.put("haven.db.url", "jdbc:h2:file:" + work.toAbsolutePath().resolve("db/haven"));
+        }
         if (opts.containsKey("project")) overrides.put("haven.project", opts.get("project"));
         if (opts.containsKey("profile")) overrides.put("haven.force-profile", opts.get("profile"));
         Settings settings = Settings.load(Path.of("config/haven.properties"), System.getenv(), overrides);

@@ -17,7 +17,7 @@ public final class HavenCli {
         COMMANDS.put("run", new String[] {"org.haven.cli.RunCommand", "run Haven (routes, broker, store) until stopped"});
         COMMANDS.put("deidentify", new String[] {"org.haven.cli.DeidentifyCommand", "IN_DIR OUT_DIR [--profile P] [--project P]: process a folder once"});
         COMMANDS.put("synth", new String[] {"org.haven.synth.SynthCommand", "--patients N --out DIR [--seed S]: write synthetic messy DICOM + answer key"});
-        COMMANDS.put("explain", new String[] {"org.haven.deidentify.ExplainCommand", "FILE [--profile P] [--show-identifiers]: what each rule does to a file"});
+        COMMANDS.put("explain", new String[] {"org.haven.deidentify.ExplainCommand", "FILE [--profile P] [--project P] [--show-identifiers]: what each rule does to a file"});
         COMMANDS.put("scan", new String[] {"org.haven.verify.ScanCommand", "DIR [--out REPORT]: residual-identifier scan of any DICOM folder"});
         COMMANDS.put("mapping", new String[] {"org.haven.cli.MappingCommand", "export --project P: pseudonym mapping for the linkage team"});
     }
