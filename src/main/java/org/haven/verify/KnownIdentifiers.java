@@ -145,6 +145,7 @@ public final class KnownIdentifiers {
             for (Map.Entry<AttributeTag, String> e : SOURCES.entrySet()) {
                 Attribute a = list.get(e.getKey());
                 if (a == null) continue;
+                try {
                 String kw = com.pixelmed.dicom.DicomDictionary.StandardDictionary.getNameFromTag(e.getKey());
                 if (kw == null) kw = String.format("(%04X,%04X)", e.getKey().getGroup(), e.getKey().getElement());
                 if (a instanceof SequenceAttribute seq) {
@@ -159,6 +160,9 @@ public final class KnownIdentifiers {
                 } else {
                     for (String v : strings(a)) b.add(e.getValue(), v, kw);
                     paths.add(kw);
+                }
+                } catch (RuntimeException ex) {
+                    // a malformed value is skipped, never fatal: the pattern detectors still run
                 }
             }
         }
@@ -213,12 +217,13 @@ public final class KnownIdentifiers {
                     if (i == 3 || i == 4) continue; // prefix, suffix
                     String c = comps[i].trim();
                     if (c.isEmpty()) continue;
-                    for (String w : c.split("[\\s,.\\-]+")) {
+                    String[] words = c.split("[\\s,.\\-]+");
+                    for (String w : words) {
                         if (w.length() >= 2 && w.chars().anyMatch(Character::isLetter) && !NAME_NOISE.contains(w.toLowerCase(Locale.ROOT))) {
                             out.putIfAbsent(kind + "\u0000" + w.toLowerCase(Locale.ROOT), new KnownValue(kind, w, path));
                         }
                     }
-                    if (!c.equals(c.split("[\\s,.\\-]+")[0]) && c.chars().anyMatch(Character::isLetter)) {
+                    if (words.length > 1 && c.chars().anyMatch(Character::isLetter)) {
                         out.putIfAbsent(kind + "\u0000" + c.toLowerCase(Locale.ROOT), new KnownValue(kind, c, path));
                     }
                 }

@@ -63,7 +63,14 @@ final class RuleSet {
             if (!root.isMap()) throw root.fail("expected a mapping with keys " + String.join(", ", TOP_KEYS));
             root.allowOnly(TOP_KEYS);
             root.get("name-lists").ifPresent(set::nameLists);
-            root.get("rules").ifPresent(n -> { for (YamlNode r : n.list()) ruleNodes.add(new YamlNode[] {r}); });
+            root.get("rules").ifPresent(n -> {
+                for (YamlNode r : n.list()) {
+                    if (!r.isMap()) throw r.fail("a rule must be a mapping with an id and a detector or regex");
+                    r.allowOnly(RULE_KEYS);
+                    set.id(r); // ids in file order, so a duplicate is reported where it comes second
+                    ruleNodes.add(new YamlNode[] {r});
+                }
+            });
             root.get("allow").ifPresent(n -> { for (YamlNode a : n.list()) set.allowRule(a); });
         }
         NameDetector nameDetector = null;
@@ -93,9 +100,7 @@ final class RuleSet {
     }
 
     private void rule(YamlNode n, NameDetector nameDetector) {
-        if (!n.isMap()) throw n.fail("a rule must be a mapping with an id and a detector or regex");
-        n.allowOnly(RULE_KEYS);
-        String id = id(n);
+        String id = n.requireString("id").trim();
         if (!n.bool("enabled", true)) return;
         boolean hasDetector = n.get("detector").isPresent(), hasRegex = n.get("regex").isPresent();
         if (hasDetector == hasRegex) throw n.fail("rule '" + id + "' needs exactly one of 'detector' or 'regex'");

@@ -118,9 +118,10 @@ public final class Verifier {
         return scan(deidentified, allowedValues == null ? known : known.withAllowedValues(allowedValues), ocr);
     }
 
-    /** Scans one piece of text as if it were the value of an attribute (keyword or "OCR") with this VR. */
+    /** Scans one piece of text as if it were the value of an attribute (keyword or "OCR") with this VR; numeric and binary VRs are not scanned. */
     public VerificationReport scanText(String keyword, String vr, String text, KnownIdentifiers source) {
         List<Finding> findings = new ArrayList<>();
+        if (!TEXT_VRS.contains(vr) && !"UN".equals(vr) && !"OCR".equals(vr)) return new VerificationReport(findings); // numeric, binary
         AttributeTag tag = DicomDictionary.StandardDictionary.getTagFromName(keyword);
         Field.Element el = tag == null ? new Field.Element(-1, -1, keyword, false) : new Field.Element(tag.getGroup(), tag.getElement(), keyword, tag.isPrivate());
         scanField(new Field(List.of(el), keyword, vr, text), source == null ? KnownIdentifiers.none() : source, findings);
