@@ -40,10 +40,10 @@ public final class KnownIdentifiers {
             ADDRESS, TELEPHONE, OTHER_NAME, PHYSICIAN_NAME, INSTITUTION);
 
     /** A value to look for; {@code sourcePath} is set when the value came from the scanned file itself. */
-    public record KnownValue(String kind, String value, String sourcePath, Pattern pattern) {
+    public record KnownValue(String kind, String value, String sourcePath, Pattern pattern, String needle) {
         KnownValue(String kind, String value, String sourcePath) {
             this(kind, value, sourcePath, Pattern.compile("(?<![\\p{L}\\p{N}])" + spaced(value) + "(?![\\p{L}\\p{N}])",
-                    Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE));
+                    Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE), needle(value));
         }
 
         /** Quotes the value, letting any run of spaces match any run of whitespace. */
@@ -54,6 +54,12 @@ public final class KnownIdentifiers {
                 sb.append(Pattern.quote(part));
             }
             return sb.toString();
+        }
+
+        /** Lower-case first word, for a substring pre-filter; null when the value is not plain ASCII. */
+        private static String needle(String value) {
+            String first = value.trim().split("\\s+")[0];
+            return first.chars().allMatch(c -> c < 0x80) ? first.toLowerCase(Locale.ROOT) : null;
         }
 
         @Override public String toString() { return "KnownValue[" + kind + "]"; }

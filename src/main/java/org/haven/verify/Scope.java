@@ -42,8 +42,13 @@ final class Scope {
     boolean matches(Field f) {
         if (!vrs.isEmpty() && !vrs.contains(f.vr())) return false;
         if (excludeVrs.contains(f.vr())) return false;
-        if (!applyTo.isEmpty() && applyTo.stream().noneMatch(s -> s.matches(f))) return false;
-        return exclude.stream().noneMatch(s -> s.matches(f));
+        if (!applyTo.isEmpty()) {
+            boolean any = false;
+            for (Selector s : applyTo) if (s.matches(f)) { any = true; break; }
+            if (!any) return false;
+        }
+        for (Selector s : exclude) if (s.matches(f)) return false;
+        return true;
     }
 
     /** Reads apply-to, exclude, vr, exclude-vr from a rule node (all optional). */
@@ -83,13 +88,21 @@ final class Scope {
 
         static Selector parse(String s, YamlNode where) {
             if (s.isEmpty()) throw where.fail("empty attribute selector");
-            if (s.equalsIgnoreCase("private")) return f -> f.elements().stream().anyMatch(Field.Element::isPrivate);
+            if (s.equalsIgnoreCase("private")) {
+                return f -> {
+                    for (Field.Element el : f.elements()) if (el.isPrivate()) return true;
+                    return false;
+                };
+            }
             var tag = TAG.matcher(s);
             if (tag.matches()) {
-                Pattern g = hexPattern(tag.group(1));
-                Pattern e = hexPattern(tag.group(2));
-                return f -> f.elements().stream().anyMatch(el -> el.group() >= 0
-                        && g.matcher(String.format("%04X", el.group())).matches() && e.matcher(String.format("%04X", el.element())).matches());
+                int[] g = hexMask(tag.group(1)), e = hexMask(tag.group(2));
+                return f -> {
+                    for (Field.Element el : f.elements()) {
+                        if (el.group() >= 0 && (el.group() & g[0]) == g[1] && (el.element() & e[0]) == e[1]) return true;
+                    }
+                    return false;
+                };
             }
             if (s.contains(".") || s.contains("[") || s.contains("*")) {
                 Pattern p = glob(s, where);
@@ -99,11 +112,24 @@ final class Scope {
             if (!s.equals("OCR") && DicomDictionary.StandardDictionary.getTagFromName(s) == null) {
                 throw where.fail("unknown attribute keyword '" + s + "'");
             }
-            return f -> f.elements().stream().anyMatch(el -> el.name().equals(s));
+            return f -> {
+                for (Field.Element el : f.elements()) if (el.name().equals(s)) return true;
+                return false;
+            };
         }
 
-        private static Pattern hexPattern(String four) {
-            return Pattern.compile(four.toUpperCase(Locale.ROOT).replace('X', '.'));
+        /** Four hex digits with x wildcards as {mask, value}. */
+        private static int[] hexMask(String four) {
+            int mask = 0, value = 0;
+            for (char c : four.toUpperCase(Locale.ROOT).toCharArray()) {
+                mask <<= 4;
+                value <<= 4;
+                if (c != 'X') {
+                    mask |= 0xF;
+                    value |= Character.digit(c, 16);
+                }
+            }
+            return new int[] {mask, value};
         }
 
         private static Pattern glob(String s, YamlNode where) {

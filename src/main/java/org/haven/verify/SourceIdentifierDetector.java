@@ -20,11 +20,19 @@ final class SourceIdentifierDetector implements Detector {
     @Override
     public void detect(String text, Context ctx, List<Span> out) {
         if (ctx.known() == null || ctx.known().isSelfSource(ctx.field().path())) return;
+        // Cheap pre-filter: in ASCII text, a value whose first word is not a substring cannot match.
+        String lower = ascii(text) ? text.toLowerCase(java.util.Locale.ROOT) : null;
         for (KnownIdentifiers.KnownValue v : ctx.known().values()) {
             if (!kinds.isEmpty() && !kinds.contains(v.kind())) continue;
+            if (lower != null && v.needle() != null && !lower.contains(v.needle())) continue;
             if (v.sourcePath() != null && v.sourcePath().equals(ctx.field().path())) continue;
             Matcher m = v.pattern().matcher(text);
             while (m.find()) out.add(new Span(m.start(), m.end()));
         }
+    }
+
+    private static boolean ascii(String s) {
+        for (int i = 0; i < s.length(); i++) if (s.charAt(i) > 0x7f) return false;
+        return true;
     }
 }
