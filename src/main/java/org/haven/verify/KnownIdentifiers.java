@@ -1,0 +1,294 @@
+package org.haven.verify;
+
+import java.time.LocalDate;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+import com.pixelmed.dicom.Attribute;
+import com.pixelmed.dicom.AttributeList;
+import com.pixelmed.dicom.AttributeTag;
+import com.pixelmed.dicom.DicomException;
+import com.pixelmed.dicom.SequenceAttribute;
+import com.pixelmed.dicom.SequenceItem;
+import com.pixelmed.dicom.TagFromName;
+
+/**
+ * The identifiers of the source file a de-identified file was made from, for the {@code source-identifier}
+ * cross-match, plus values the profile legitimately produced (the pseudonym, …) that the scan must not report.
+ * <p>Matching is case-insensitive and word-bounded (no letter or digit either side). Name parts count from two
+ * characters, identifiers from three (five when all digits, so that short numbers do not match measurements);
+ * address parts only when they contain a digit (house number and street, postcode), since a town alone also
+ * appears in institution names. Birth dates are matched in many renderings (19750412, 12/04/1975, 1975-04-12,
+ * 12 Apr 1975, 12th April 1975, April 12, 1975, …).
+ * <p>Holds identifying data: {@link #toString()} shows counts only.
+ */
+public final class KnownIdentifiers {
+    /** Kinds of known value, for the {@code known:} key of a source-identifier rule. */
+    public static final String PATIENT_NAME = "patient-name", PATIENT_ID = "patient-id", OTHER_PATIENT_ID = "other-patient-id",
+            BIRTH_DATE = "birth-date", ACCESSION_NUMBER = "accession-number", ADDRESS = "address", TELEPHONE = "telephone",
+            OTHER_NAME = "other-name", PHYSICIAN_NAME = "physician-name", INSTITUTION = "institution";
+    public static final Set<String> KINDS = Set.of(PATIENT_NAME, PATIENT_ID, OTHER_PATIENT_ID, BIRTH_DATE, ACCESSION_NUMBER,
+            ADDRESS, TELEPHONE, OTHER_NAME, PHYSICIAN_NAME, INSTITUTION);
+
+    /** A value to look for; {@code sourcePath} is set when the value came from the scanned file itself. */
+    public record KnownValue(String kind, String value, String sourcePath, Pattern pattern, String needle) {
+        KnownValue(String kind, String value, String sourcePath) {
+            this(kind, value, sourcePath, Pattern.compile("(?<![\\p{L}\\p{N}])" + spaced(value) + "(?![\\p{L}\\p{N}])",
+                    Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE), needle(value));
+        }
+
+        /** Quotes the value, letting any run of spaces match any run of whitespace. */
+        private static String spaced(String v) {
+            StringBuilder sb = new StringBuilder();
+            for (String part : v.trim().split("\\s+")) {
+                if (sb.length() > 0) sb.append("\\s+");
+                sb.append(Pattern.quote(part));
+            }
+            return sb.toString();
+        }
+
+        /** Lower-case first word, for a substring pre-filter; null when the value is not plain ASCII. */
+        private static String needle(String value) {
+            String first = value.trim().split("\\s+")[0];
+            return first.chars().allMatch(c -> c < 0x80) ? first.toLowerCase(Locale.ROOT) : null;
+        }
+
+        @Override public String toString() { return "KnownValue[" + kind + "]"; }
+    }
+
+    /** Name components that are titles or honorifics, not identifying on their own. */
+    private static final Set<String> NAME_NOISE = Set.of("mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sir", "dame", "rev",
+            "jr", "sr", "ii", "iii", "iv", "md", "phd", "frcr", "frcp", "mbchb",
+            // placeholders that anonymisers and test data put in name fields
+            "none", "name", "unknown", "anonymous", "anonymized", "anonymised", "anon", "patient", "test", "removed", "redacted");
+
+    private static final Map<AttributeTag, String> SOURCES = new LinkedHashMap<>();
+    static {
+        SOURCES.put(TagFromName.PatientName, PATIENT_NAME);
+        SOURCES.put(TagFromName.PatientID, PATIENT_ID);
+        SOURCES.put(TagFromName.OtherPatientIDs, OTHER_PATIENT_ID);
+        SOURCES.put(TagFromName.OtherPatientIDsSequence, OTHER_PATIENT_ID); // items' PatientID
+        SOURCES.put(TagFromName.PatientBirthDate, BIRTH_DATE);
+        SOURCES.put(TagFromName.AccessionNumber, ACCESSION_NUMBER);
+        SOURCES.put(TagFromName.PatientAddress, ADDRESS);
+        SOURCES.put(TagFromName.PatientTelephoneNumbers, TELEPHONE);
+        SOURCES.put(TagFromName.OtherPatientNames, OTHER_NAME);
+        SOURCES.put(new AttributeTag(0x0010, 0x1005), OTHER_NAME); // PatientBirthName (retired)
+        SOURCES.put(TagFromName.PatientMotherBirthName, OTHER_NAME);
+        SOURCES.put(TagFromName.ResponsiblePerson, OTHER_NAME);
+        SOURCES.put(TagFromName.MedicalRecordLocator, PATIENT_ID);
+        SOURCES.put(TagFromName.ReferringPhysicianName, PHYSICIAN_NAME);
+        SOURCES.put(TagFromName.PerformingPhysicianName, PHYSICIAN_NAME);
+        SOURCES.put(TagFromName.NameOfPhysiciansReadingStudy, PHYSICIAN_NAME);
+        SOURCES.put(TagFromName.RequestingPhysician, PHYSICIAN_NAME);
+        SOURCES.put(TagFromName.PhysiciansOfRecord, PHYSICIAN_NAME);
+        SOURCES.put(TagFromName.OperatorsName, PHYSICIAN_NAME);
+        SOURCES.put(TagFromName.InstitutionName, INSTITUTION);
+        SOURCES.put(TagFromName.InstitutionAddress, INSTITUTION);
+    }
+
+    private final List<KnownValue> values;
+    private final Set<String> allowed;
+    private final Set<String> selfPaths;
+
+    private KnownIdentifiers(List<KnownValue> values, Set<String> allowed, Set<String> selfPaths) {
+        this.values = List.copyOf(values);
+        this.allowed = Set.copyOf(allowed);
+        this.selfPaths = Set.copyOf(selfPaths);
+    }
+
+    /**
+     * In an audit without a source ({@link #fromSelf}), the identifier attributes the values were taken from:
+     * a value there is not a leak of its own, so the cross-match skips them.
+     */
+    public boolean isSelfSource(String attributePath) { return selfPaths.contains(attributePath); }
+
+    /** No source: only the pattern detectors run. */
+    public static KnownIdentifiers none() { return new KnownIdentifiers(List.of(), Set.of(), Set.of()); }
+
+    /** Identifiers of the original (source) header, to look for in the de-identified file. */
+    public static KnownIdentifiers from(AttributeList original) { return collect(original, false); }
+
+    /**
+     * Identifiers of the scanned file itself (audit without a source): a value is then not reported where it came
+     * from, only where it appears elsewhere.
+     */
+    public static KnownIdentifiers fromSelf(AttributeList file) { return collect(file, true); }
+
+    /** Explicit values (tests, other callers): kind → values. */
+    public static KnownIdentifiers of(Map<String, ? extends Collection<String>> byKind) {
+        Builder b = new Builder(false);
+        byKind.forEach((kind, vs) -> vs.forEach(v -> b.add(kind, v, null)));
+        return new KnownIdentifiers(b.out(), Set.of(), Set.of());
+    }
+
+    /** A copy that also lets these values through wherever they appear (the pseudonym, the project's labels…). */
+    public KnownIdentifiers withAllowedValues(Collection<String> values) {
+        Set<String> all = new LinkedHashSet<>(allowed);
+        for (String v : values) if (v != null && !v.isBlank()) all.add(v.trim());
+        return new KnownIdentifiers(this.values, all, selfPaths);
+    }
+
+    public List<KnownValue> values() { return values; }
+
+    public Set<String> allowedValues() { return allowed; }
+
+    @Override public String toString() { return "KnownIdentifiers[" + values.size() + " values, " + allowed.size() + " allowed]"; }
+
+    private static KnownIdentifiers collect(AttributeList list, boolean self) {
+        Builder b = new Builder(self);
+        Set<String> paths = new LinkedHashSet<>();
+        if (list != null) {
+            for (Map.Entry<AttributeTag, String> e : SOURCES.entrySet()) {
+                Attribute a = list.get(e.getKey());
+                if (a == null) continue;
+                try {
+                String kw = com.pixelmed.dicom.DicomDictionary.StandardDictionary.getNameFromTag(e.getKey());
+                if (kw == null) kw = String.format("(%04X,%04X)", e.getKey().getGroup(), e.getKey().getElement());
+                if (a instanceof SequenceAttribute seq) {
+                    int i = 0;
+                    for (java.util.Iterator<SequenceItem> it = seq.iterator(); it.hasNext(); ) {
+                        i++;
+                        AttributeList item = it.next().getAttributeList();
+                        Attribute id = item == null ? null : item.get(TagFromName.PatientID);
+                        if (id != null) for (String v : strings(id)) b.add(e.getValue(), v, kw + "[" + i + "].PatientID");
+                        paths.add(kw + "[" + i + "].PatientID");
+                    }
+                } else {
+                    for (String v : strings(a)) b.add(e.getValue(), v, kw);
+                    paths.add(kw);
+                }
+                } catch (RuntimeException ex) {
+                    // a malformed value is skipped, never fatal: the pattern detectors still run
+                }
+            }
+        }
+        return new KnownIdentifiers(b.out(), Set.of(), self ? paths : Set.of());
+    }
+
+    private static String[] strings(Attribute a) {
+        try {
+            String[] v = a.getStringValues();
+            return v == null ? new String[0] : v;
+        } catch (DicomException | RuntimeException e) {
+            return new String[0];
+        }
+    }
+
+    private static final class Builder {
+        private final boolean self;
+        private final Map<String, KnownValue> out = new LinkedHashMap<>();
+
+        Builder(boolean self) { this.self = self; }
+
+        List<KnownValue> out() { return new ArrayList<>(out.values()); }
+
+        void add(String kind, String raw, String path) {
+            if (raw == null) return;
+            String v = raw.trim();
+            if (v.isEmpty()) return;
+            String p = self ? path : null;
+            switch (kind) {
+                case PATIENT_NAME, OTHER_NAME, PHYSICIAN_NAME -> addName(kind, v, p);
+                case BIRTH_DATE -> addDate(v, p);
+                case ADDRESS -> addAddress(v, p);
+                case INSTITUTION -> put(kind, v, p, 4);
+                case TELEPHONE -> put(kind, v, p, 6);
+                default -> put(kind, v, p, 3);
+            }
+        }
+
+        private void put(String kind, String v, String path, int minLength) {
+            v = v.trim();
+            if (v.length() < minLength) return;
+            if (v.chars().allMatch(Character::isDigit) && v.length() < 5) return;
+            if (v.chars().noneMatch(Character::isLetterOrDigit)) return;
+            out.putIfAbsent(kind + "\u0000" + v.toLowerCase(Locale.ROOT), new KnownValue(kind, v, path));
+        }
+
+        /** PN: family^given^middle^prefix^suffix, groups separated by '='; each part of two or more characters. */
+        private void addName(String kind, String v, String path) {
+            for (String group : v.split("=")) {
+                String[] comps = group.split("\\^", -1);
+                for (int i = 0; i < comps.length; i++) {
+                    if (i == 3 || i == 4) continue; // prefix, suffix
+                    String c = comps[i].trim();
+                    if (c.isEmpty()) continue;
+                    String[] words = c.split("[\\s,.\\-]+");
+                    for (String w : words) {
+                        if (w.length() >= 2 && w.chars().anyMatch(Character::isLetter) && !NAME_NOISE.contains(w.toLowerCase(Locale.ROOT))) {
+                            out.putIfAbsent(kind + "\u0000" + w.toLowerCase(Locale.ROOT), new KnownValue(kind, w, path));
+                        }
+                    }
+                    if (words.length > 1 && c.chars().anyMatch(Character::isLetter)) {
+                        out.putIfAbsent(kind + "\u0000" + c.toLowerCase(Locale.ROOT), new KnownValue(kind, c, path));
+                    }
+                }
+            }
+        }
+
+        private void addAddress(String v, String path) {
+            put(ADDRESS, v.replace('^', ' ').replaceAll("\\s+", " "), path, 6);
+            for (String part : v.split("[\\^,\\n\\r]+")) {
+                String p = part.trim();
+                if (p.chars().anyMatch(Character::isDigit) && p.chars().anyMatch(Character::isLetter)) put(ADDRESS, p, path, 5);
+            }
+        }
+
+        private static final String[] DATE_FORMATS = {
+            "yyyyMMdd", "yyyy-MM-dd", "yyyy/MM/dd", "yyyy.MM.dd", "dd/MM/yyyy", "d/M/yyyy", "dd-MM-yyyy", "d-M-yyyy", "dd.MM.yyyy",
+            "dd/MM/yy", "dd-MM-yy", "MM/dd/yyyy", "ddMMyyyy", "d MMM yyyy", "dd MMM yyyy", "d-MMM-yyyy", "dd-MMM-yyyy", "dd-MMM-yy",
+            "d MMMM yyyy", "dd MMMM yyyy", "MMMM d yyyy", "MMMM d, yyyy", "MMM d, yyyy", "MMM d yyyy", "dMMMyyyy", "ddMMMyyyy",
+        };
+
+        private void addDate(String v, String path) {
+            LocalDate d;
+            try {
+                d = LocalDate.parse(v.length() >= 8 ? v.substring(0, 8) : v, DateTimeFormatter.BASIC_ISO_DATE);
+            } catch (DateTimeParseException e) {
+                put(BIRTH_DATE, v, path, 6);
+                return;
+            }
+            for (String f : DATE_FORMATS) put(BIRTH_DATE, d.format(DateTimeFormatter.ofPattern(f, Locale.UK)), path, 6);
+            String ord = ordinal(d.getDayOfMonth());
+            put(BIRTH_DATE, d.getDayOfMonth() + ord + " " + d.format(DateTimeFormatter.ofPattern("MMMM yyyy", Locale.UK)), path, 6);
+            put(BIRTH_DATE, d.format(DateTimeFormatter.ofPattern("MMMM", Locale.UK)) + " " + d.getDayOfMonth() + ord + " " + d.getYear(), path, 6);
+            put(BIRTH_DATE, d.format(DateTimeFormatter.ofPattern("MMMM", Locale.UK)) + " " + d.getDayOfMonth() + ord + ", " + d.getYear(), path, 6);
+            // 'Sept' as well as 'Sep'
+            if (d.getMonthValue() == 9) put(BIRTH_DATE, d.getDayOfMonth() + " Sept " + d.getYear(), path, 6);
+        }
+
+        static String ordinal(int day) {
+            if (day >= 11 && day <= 13) return "th";
+            return switch (day % 10) { case 1 -> "st"; case 2 -> "nd"; case 3 -> "rd"; default -> "th"; };
+        }
+    }
+
+    /** Masks allowed values in {@code text} (same length, NUL characters) so no detector sees them. */
+    String maskAllowed(String text) {
+        if (allowed.isEmpty() || text.isEmpty()) return text;
+        String lower = null;
+        char[] chars = null;
+        for (String a : allowed) {
+            if (lower == null) lower = text.toLowerCase(Locale.ROOT);
+            if (lower.length() != text.length()) return text; // exotic case folding: leave as is
+            String al = a.toLowerCase(Locale.ROOT);
+            int i = lower.indexOf(al);
+            while (i >= 0) {
+                if (chars == null) chars = text.toCharArray();
+                for (int k = i; k < i + al.length(); k++) chars[k] = '\u0000';
+                i = lower.indexOf(al, i + Math.max(1, al.length()));
+            }
+        }
+        return chars == null ? text : new String(chars);
+    }
+}

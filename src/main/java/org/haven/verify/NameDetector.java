@@ -1,0 +1,150 @@
+package org.haven.verify;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Person names. A dictionary hit alone is never enough (too many clinical words are also names: Brain, Head, Mark,
+ * May…); a name needs context. Rules:
+ * <ol>
+ *   <li><b>title</b>: Dr, Mr, Mrs, Ms, Miss, Mx, Prof, Professor, Sir, Dame, Rev (case as written, so the
+ *       modalities MR and DR do not count), optional '.', up to two initials, then a capitalised word
+ *       ("Dr Smith", "Mrs J. McLeod", "Prof. Anne Murray");</li>
+ *   <li><b>caret</b>: WORD^WORD outside PN attributes ("SMITH^JOHN" in a description);</li>
+ *   <li><b>PN value</b>: a PN attribute holding family^given words, or any word from the name lists;</li>
+ *   <li><b>dictionary</b> (only with name lists): a listed first name followed by a listed name ("John Smith";
+ *       in all-capitals text too: "JOHN SMITH") or by an all-capitals surname of four letters or more, or a listed
+ *       one ("Anne MURRAY", "Li WEI"), or
+ *       "Surname, Given" with a listed surname and first name.</li>
+ * </ol>
+ * No word that is allowlisted for the rule (allowlist.yaml: clinical and technical words, vendor and model names)
+ * counts as a name.
+ */
+final class NameDetector implements Detector {
+    private static final Set<String> TITLES = Set.of("Dr", "Mr", "Mrs", "Ms", "Miss", "Mx", "Prof", "Professor", "Sir", "Dame", "Rev", "Revd");
+    private static final Pattern WORD = Pattern.compile("\\p{L}[\\p{L}'’\\-]*");
+    /** A word of a PN component, not glued to digits or underscores ("ce8f4ba0", "Landman_234480" are not names). */
+    private static final Pattern PN_WORD = Pattern.compile("(?<![\\p{L}\\p{N}_])\\p{L}[\\p{L}'’\\-]*(?![\\p{L}\\p{N}_])");
+    private static final Pattern CARET = Pattern.compile("(?<![\\p{L}\\p{N}^])(\\p{L}[\\p{L}'’\\-]*(?: \\p{L}[\\p{L}'’\\-]*)?)\\^(\\p{L}[\\p{L}'’\\-]*)");
+
+    private final NameLists lists;
+
+    NameDetector(NameLists lists) { this.lists = lists == null ? NameLists.EMPTY : lists; }
+
+    @Override public String name() { return "name"; }
+
+    @Override public String classification() { return Classifications.NAME; }
+
+    boolean usesDictionaries() { return lists.present(); }
+
+    private record Tok(int start, int end, String text) {}
+
+    @Override
+    public void detect(String text, Context ctx, List<Span> out) {
+        if ("PN".equals(ctx.field().vr())) {
+            personNameValue(text, ctx, out);
+            return;
+        }
+        List<Tok> toks = new ArrayList<>();
+        Matcher m = WORD.matcher(text);
+        while (m.find()) toks.add(new Tok(m.start(), m.end(), m.group()));
+        for (int i = 0; i < toks.size(); i++) {
+            Tok t = toks.get(i);
+            if (TITLES.contains(t.text())) titled(text, toks, i, ctx, out);
+            else if (lists.present()) dictionary(text, toks, i, ctx, out);
+        }
+        Matcher c = CARET.matcher(text);
+        while (c.find()) {
+            if (nameWord(c.group(1), ctx) && nameWord(c.group(2), ctx)) out.add(new Span(c.start(), c.end()));
+        }
+    }
+
+    /** Title, optional '.', up to two initials, a capitalised word, and a second one if there is. */
+    private void titled(String text, List<Tok> toks, int i, Context ctx, List<Span> out) {
+        Tok title = toks.get(i);
+        int j = i + 1, end = -1, prevEnd = title.end();
+        boolean afterTitle = true;
+        int initials = 0;
+        while (j < toks.size()) {
+            Tok t = toks.get(j);
+            String gap = text.substring(prevEnd, t.start());
+            if (!(afterTitle ? gap.matches("\\.?[ \\t]{1,3}|\\.") : gap.matches("\\.?[ \\t]{1,3}"))) break;
+            if (t.text().length() == 1 && Character.isUpperCase(t.text().charAt(0)) && initials < 2 && end < 0) {
+                initials++;
+            } else if (capitalised(t.text()) && !TITLES.contains(t.text()) && nameWord(t.text(), ctx)) {
+                end = t.end();
+                if (j > i + 1 + initials) break; // given + family: enough
+            } else {
+                break;
+            }
+            prevEnd = t.end();
+            afterTitle = false;
+            j++;
+        }
+        if (end > 0) out.add(new Span(title.start(), end));
+    }
+
+    private void dictionary(String text, List<Tok> toks, int i, Context ctx, List<Span> out) {
+        if (i + 1 >= toks.size()) return;
+        Tok a = toks.get(i), b = toks.get(i + 1);
+        String gap = text.substring(a.end(), b.start());
+        String al = a.text().toLowerCase(Locale.ROOT), bl = b.text().toLowerCase(Locale.ROOT);
+        if (a.text().length() < 2 || b.text().length() < 2) return;
+        if (gap.matches("[ \\t]{1,2}") && lists.firstNames().contains(al) && capitalised(b.text()) && !TITLES.contains(b.text())) {
+            boolean ok;
+            if (allCaps(a.text())) ok = allCaps(b.text()) && lists.peopleNames().contains(bl);           // JOHN SMITH
+            else if (!titleCase(a.text())) ok = false;
+            else if (allCaps(b.text())) ok = b.text().length() >= 4 || lists.peopleNames().contains(bl); // John SMITH (not "Jan MRI")
+            else ok = titleCase(b.text()) && lists.peopleNames().contains(bl);                           // John Smith
+            if (ok && nameWord(a.text(), ctx) && nameWord(b.text(), ctx)) out.add(new Span(a.start(), b.end()));
+        } else if (gap.matches(",[ \\t]{0,2}") && capitalised(a.text()) && lists.peopleNames().contains(al)
+                && capitalised(b.text()) && lists.firstNames().contains(bl)
+                && (allCaps(a.text()) || titleCase(a.text())) && (titleCase(b.text()) || allCaps(a.text()) && allCaps(b.text()))
+                && nameWord(a.text(), ctx) && nameWord(b.text(), ctx)) {
+            out.add(new Span(a.start(), b.end()));
+        }
+    }
+
+    private void personNameValue(String text, Context ctx, List<Span> out) {
+        int start = 0, end = text.length();
+        while (start < end && (Character.isWhitespace(text.charAt(start)) || text.charAt(start) == 0)) start++;
+        while (end > start && (Character.isWhitespace(text.charAt(end - 1)) || text.charAt(end - 1) == 0)) end--;
+        if (start >= end) return;
+        for (String value : text.substring(start, end).split("\\\\")) {
+            if (value.isBlank()) continue;
+            String[] comps = value.split("=")[0].split("\\^");
+            int alphabetic = 0;
+            boolean listed = false;
+            for (String comp : comps) {
+                Matcher w = PN_WORD.matcher(comp);
+                boolean compIsName = false;
+                while (w.find()) {
+                    String word = w.group();
+                    if (word.length() < 2 || !nameWord(word, ctx)) continue;
+                    compIsName = true;
+                    if (lists.peopleNames().contains(word.toLowerCase(Locale.ROOT))) listed = true;
+                }
+                if (compIsName && comp.chars().noneMatch(Character::isDigit)) alphabetic++;
+            }
+            if (listed || alphabetic >= 2) {
+                int vs = text.indexOf(value, start);
+                out.add(new Span(vs, vs + value.length()));
+            }
+        }
+    }
+
+    private static boolean nameWord(String w, Context ctx) {
+        for (String part : w.split(" ")) if (ctx.wordAllowed() != null && ctx.wordAllowed().test(part)) return false;
+        return true;
+    }
+
+    private static boolean capitalised(String w) { return !w.isEmpty() && Character.isUpperCase(w.charAt(0)); }
+
+    private static boolean allCaps(String w) { return w.length() >= 2 && w.chars().filter(Character::isLetter).allMatch(Character::isUpperCase); }
+
+    private static boolean titleCase(String w) { return capitalised(w) && w.chars().skip(1).filter(Character::isLetter).anyMatch(Character::isLowerCase); }
+}

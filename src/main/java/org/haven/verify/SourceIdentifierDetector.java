@@ -1,0 +1,38 @@
+package org.haven.verify;
+
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Matcher;
+
+/**
+ * Survival of the source file's own identifiers ({@link KnownIdentifiers}), optionally limited to some kinds
+ * (rule key {@code known:}). In an audit without a source, the identifier attributes the values came from are skipped.
+ */
+final class SourceIdentifierDetector implements Detector {
+    private final Set<String> kinds; // empty = all
+
+    SourceIdentifierDetector(Set<String> kinds) { this.kinds = Set.copyOf(kinds); }
+
+    @Override public String name() { return "source-identifier"; }
+
+    @Override public String classification() { return Classifications.SOURCE_IDENTIFIER; }
+
+    @Override
+    public void detect(String text, Context ctx, List<Span> out) {
+        if (ctx.known() == null || ctx.known().isSelfSource(ctx.field().path())) return;
+        // Cheap pre-filter: in ASCII text, a value whose first word is not a substring cannot match.
+        String lower = ascii(text) ? text.toLowerCase(java.util.Locale.ROOT) : null;
+        for (KnownIdentifiers.KnownValue v : ctx.known().values()) {
+            if (!kinds.isEmpty() && !kinds.contains(v.kind())) continue;
+            if (lower != null && v.needle() != null && !lower.contains(v.needle())) continue;
+            if (v.sourcePath() != null && v.sourcePath().equals(ctx.field().path())) continue;
+            Matcher m = v.pattern().matcher(text);
+            while (m.find()) out.add(new Span(m.start(), m.end()));
+        }
+    }
+
+    private static boolean ascii(String s) {
+        for (int i = 0; i < s.length(); i++) if (s.charAt(i) > 0x7f) return false;
+        return true;
+    }
+}
