@@ -42,7 +42,16 @@ install_pixelmed() {
   install_jar /usr/share/java/pixelmed_imageio-$PIXELMED_CODEC_VERSION.jar com.pixelmed pixelmed-imageio $PIXELMED_CODEC_VERSION
 }
 
-setup() { need_packages; install_pixelmed; }
+# Open-licence name lists for the verification gate's name detector (npm; never copied into the repository).
+fetch_name_lists() {
+  if command -v npm >/dev/null; then
+    scripts/fetch-name-lists.sh >/dev/null 2>&1 || log "name lists not fetched: the name detector uses context rules only"
+  else
+    log "npm not found: the name detector uses context rules only"
+  fi
+}
+
+setup() { need_packages; install_pixelmed; fetch_name_lists; }
 
 build() {
   local jar=target/haven.jar

@@ -23,6 +23,9 @@ public final class HavenHeaders {
     public static final String PROFILE = "HavenProfile";
     public static final String PROJECT = "HavenProject";
     public static final String RELEASE_PATH = "HavenReleasePath";
+    public static final String PSEUDONYM = "HavenPseudonym";
+    /** Verification findings (JSON) of a file the gate holds. */
+    public static final String FINDINGS = "HavenFindings";
     /** Set when the same content was already decided: the ingest route stops there. */
     public static final String ALREADY_DECIDED = "HavenAlreadyDecided";
 

@@ -20,6 +20,8 @@ import org.haven.store.FileRecords;
 import org.haven.store.Pseudonyms;
 import org.haven.store.Store;
 import org.haven.store.Workspace;
+import org.haven.verify.Verifier;
+import org.haven.verify.VerifyStage;
 import org.messaginghub.pooled.jms.JmsPoolConnectionFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,6 +48,7 @@ public final class Haven implements AutoCloseable {
         DeviceRegistry devices = DeviceRegistry.load(settings.path("haven.devices"), profiles.names());
         String forced = settings.get("haven.force-profile");
         if (!forced.isEmpty() && profiles.get(forced) == null) throw new IllegalArgumentException("unknown profile '" + forced + "'");
+        Verifier verifier = Verifier.load(settings.path("haven.verify"));
         byte[] key = SecretKey.load(settings);
         String node = settings.get("haven.node");
 
@@ -82,6 +85,7 @@ public final class Haven implements AutoCloseable {
         main.bind("classifier", new Classifier(workspace, records, devices, settings.get("haven.project"), node,
             settings.get("haven.force-profile")));
         main.bind("deidentifyStage", new DeidentifyStage(workspace, records, new Pseudonyms(store), profiles, key, node));
+        main.bind("verifyStage", new VerifyStage(workspace, records, verifier, node));
         main.bind("releaser", new Releaser(workspace, records, node));
         main.bind("quarantine", new Quarantine(workspace, records, node));
         main.start();

@@ -51,6 +51,8 @@ public final class Settings {
         p.setProperty("haven.routes", "routes");
         p.setProperty("haven.profiles", "${haven.config}/profiles");
         p.setProperty("haven.devices", "${haven.config}/devices.yaml");
+        p.setProperty("haven.verify", "${haven.config}/verify");
+        p.setProperty("haven.workers.verify", "2");
         p.setProperty("haven.project", "default");
         p.setProperty("haven.default-board", "unknown-board");
         p.setProperty("haven.node", "node-" + ProcessHandle.current().pid());

@@ -97,6 +97,7 @@ public final class DeidentifyStage {
             Files.deleteIfExists(tmp);
         }
         in.setHeader(HavenHeaders.RELEASE_PATH, relative);
+        in.setHeader(HavenHeaders.PSEUDONYM, pseudonym); // not identifying; lets the gate ignore it
         records.event(fileId, "deidentified", null, "profile " + profileName + ": " + result.changedCount() + " attributes changed", node);
     }
 

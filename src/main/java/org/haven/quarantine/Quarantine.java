@@ -87,7 +87,7 @@ public final class Quarantine {
             if (v != null) device.put(h.substring("Haven".length()), v);
         }
         doc.put("device", device);
-        Object findings = in.getHeader("HavenFindings");
+        Object findings = in.getHeader(HavenHeaders.FINDINGS);
         if (findings != null) doc.put("findings", JSON.readTree(findings.toString()));
         Path tmp = Workspace.temporaryFor(path);
         JSON.writeValue(tmp.toFile(), doc);

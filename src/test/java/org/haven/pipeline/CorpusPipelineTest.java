@@ -37,6 +37,7 @@ class CorpusPipelineTest {
         Map<Corpus.Entry, String> ids = new LinkedHashMap<>();
         for (Corpus.Entry e : entries) ids.put(e, node.submit(e.path(), "corpus"));
         int released = 0;
+        Map<String, Integer> reasons = new java.util.TreeMap<>();
         for (Map.Entry<Corpus.Entry, String> e : ids.entrySet()) {
             Corpus.Entry entry = e.getKey();
             FileRecords.Outcome o = node.awaitOutcome(e.getValue(), Duration.ofSeconds(120));
@@ -45,7 +46,9 @@ class CorpusPipelineTest {
                 assertThat(o.reason()).as("reason for malformed %s", entry.name()).isEqualTo("unreadable");
             }
             if (o.outcome().equals("quarantined")) {
-                assertThat(o.reason()).as("reason for %s (%s)", entry.name(), o.detail()).isIn(KNOWN_REASONS);
+                assertThat(o.reason()).as("reason for %s (%s)", entry.name(), o.detail())
+                    .satisfiesAnyOf(r -> assertThat(r).isIn(KNOWN_REASONS), r -> assertThat(r).startsWith("verification:"));
+                reasons.merge(o.reason(), 1, Integer::sum);
                 assertThat(o.detail()).as("detail for %s", entry.name()).isNotBlank();
                 assertThat(node.quarantine().resolve(o.location())).exists();
             } else {
@@ -54,6 +57,7 @@ class CorpusPipelineTest {
                 released++;
             }
         }
+        System.out.println("corpus: " + released + " released of " + entries.size() + "; held " + reasons);
         // most of the corpus is ordinary, readable DICOM with a patient: it must come out the other side
         assertThat(released).as("released files").isGreaterThan(entries.size() / 2);
     }
