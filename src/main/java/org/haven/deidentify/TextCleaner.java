@@ -102,18 +102,19 @@ public final class TextCleaner {
     public static String clean(String text, Identifiers ids) {
         if (text == null || text.isEmpty()) return text;
         String s = text;
-        // 1. this file's own identifiers, longest first (so "SMITH JONES" goes before "SMITH")
+        // 1. numbers with a check digit (CHI, NHS), whole and however grouped, before anything can take a part of
+        //    them (a birth date in DDMMYY form is the first half of a CHI number)
+        s = replace(s, TEN_DIGITS, m -> {
+            String digits = m.group().replaceAll("\\D", "");
+            return ChiNumber.isValid(digits) || NhsNumber.isValid(digits) ? ID : null;
+        });
+        // 2. this file's own identifiers, longest first (so "SMITH JONES" goes before "SMITH")
         List<String> idList = new ArrayList<>(ids.ids());
         idList.addAll(ids.birthDates());
         idList.sort(Comparator.comparingInt(String::length).reversed());
         for (String id : idList) {
             s = Pattern.compile("(?<![A-Za-z0-9])" + Pattern.quote(id) + "(?![A-Za-z0-9])", Pattern.CASE_INSENSITIVE).matcher(s).replaceAll(ID);
         }
-        // 2. numbers with a check digit (CHI, NHS)
-        s = replace(s, TEN_DIGITS, m -> {
-            String digits = m.group().replaceAll("\\D", "");
-            return ChiNumber.isValid(digits) || NhsNumber.isValid(digits) ? ID : null;
-        });
         // 3. dates
         s = DATES.matcher(s).replaceAll(DATE);
         s = replace(s, COMPACT_DATE, m -> isCompactDate(m.group()) ? DATE : null);

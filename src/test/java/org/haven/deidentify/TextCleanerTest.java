@@ -73,4 +73,14 @@ class TextCleanerTest {
         assertThat(TextCleaner.clean(null)).isNull();
         assertThat(TextCleaner.clean("")).isEmpty();
     }
+
+    @Test
+    void spacedChiIsRemovedWholeEvenWhenItsBirthDatePartIsAKnownIdentifier() {
+        // found by the synthetic recall test: the DDMMYY birth date was replaced first, leaving "[id] 1092"
+        String nine = "050972109";
+        String chi = nine + org.haven.identifiers.ChiNumber.mod11CheckDigit(nine);
+        TextCleaner.Identifiers ids = TextCleaner.Identifiers.of(List.of("WALKER^MICHAEL"), List.of(), List.of("19720905"));
+        String cleaned = TextCleaner.clean("known Ca lung, CHI " + chi.substring(0, 6) + " " + chi.substring(6), ids);
+        assertThat(cleaned).doesNotContain(chi.substring(6)).doesNotContain(chi.substring(0, 6)).startsWith("known Ca lung");
+    }
 }
