@@ -40,7 +40,8 @@ import com.pixelmed.display.ImageEditUtilities;
  * <li>uncompressed (implicit/explicit little endian, big endian, deflated; 8/16 bits, signed or not, 1 or 3 samples,
  *     planar or interleaved, MONOCHROME1/2, RGB, YBR_FULL, YBR_FULL_422, PALETTE COLOR): edited in place;</li>
  * <li>JPEG baseline (1.2.840.10008.1.2.4.50): PixelMed {@code blackoutJPEGBlocks}; only the 8×8 blocks (MCUs) under
- *     the boxes are replaced, the rest of the bitstream is untouched, so no new loss;</li>
+ *     the boxes are replaced (all DCT coefficients zero: a uniform mid-grey, 128, not black), the rest of the
+ *     bitstream is untouched, so no new loss; frame-limited rectangles are applied to every frame;</li>
  * <li>RLE: decoded, blanked, re-encoded as RLE ({@link RleEncoder}); lossless;</li>
  * <li>JPEG lossless (…4.57, …4.70) and JPEG 2000 (…4.90, …4.91): decoded, blanked and written uncompressed
  *     (Explicit VR Little Endian); no lossless JPEG/J2K encoder is used, so nothing is lost but the file grows;</li>
@@ -197,15 +198,11 @@ public final class PixelRedactor {
         copy.putAll(full);
         File out = null;
         try {
-            // PixelMed writes the edited dataset to a temporary file; take its Pixel Data back
+            // PixelMed replaces in-memory compressed frames in the list it is given (returns null); for frames left
+            // on disk it writes a temporary file and puts an attribute pointing into it
             out = ImageEditUtilities.blackoutJPEGBlocks(copy, shapes);
-            AttributeList edited = new AttributeList();
-            edited.setDecompressPixelData(false);
-            try (DicomInputStream in = new DicomInputStream(out)) {
-                edited.read(in);
-            }
-            Attribute pd = edited.get(TagFromName.PixelData);
-            if (!(pd instanceof OtherByteAttributeMultipleCompressedFrames c) || c.getNumberOfFrames() != l.frames()) {
+            Attribute pd = copy.get(TagFromName.PixelData);
+            if (out != null || !(pd instanceof OtherByteAttributeMultipleCompressedFrames c) || c.getNumberOfFrames() != l.frames()) {
                 throw new UnsupportedPixelsException("JPEG block blanking returned unexpected pixel data");
             }
             full.put(pd);

@@ -25,7 +25,7 @@ public record RedactionResult(String ruleId, Method method, String transferSynta
     public enum Method {
         /** Uncompressed pixel data edited in place; transfer syntax unchanged. */
         UNCOMPRESSED,
-        /** JPEG baseline: DCT blocks covering the boxes replaced, rest of the bitstream untouched (no new loss). */
+        /** JPEG baseline: DCT blocks covering the boxes set to uniform mid-grey, rest of the bitstream untouched (no new loss). */
         JPEG_BLOCKS,
         /** RLE decoded, blanked, re-encoded as RLE (lossless). */
         RLE_REENCODED,
