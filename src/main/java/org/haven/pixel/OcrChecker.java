@@ -12,6 +12,7 @@ import com.pixelmed.dicom.Attribute;
 import com.pixelmed.dicom.AttributeList;
 import com.pixelmed.dicom.DicomException;
 import com.pixelmed.dicom.OtherByteAttribute;
+import com.pixelmed.dicom.OtherByteAttributeMultipleCompressedFrames;
 import com.pixelmed.dicom.OtherWordAttribute;
 import com.pixelmed.dicom.TagFromName;
 import org.bytedeco.javacpp.BytePointer;
@@ -67,7 +68,7 @@ public final class OcrChecker implements AutoCloseable {
 
     /** Words read on the first {@code maxFrames} frames, all confidences (filtering is {@link PixelPolicy#verify}'s job). */
     public List<OcrHit> read(AttributeList full, int maxFrames) throws UnsupportedPixelsException {
-        AttributeList pixels = uncompressed(full);
+        AttributeList pixels = uncompressed(full, Math.max(1, maxFrames));
         PixelLayout l = PixelLayout.of(pixels);
         TessBaseAPI api = engine.get();
         List<OcrHit> hits = new ArrayList<>();
@@ -115,12 +116,26 @@ public final class OcrChecker implements AutoCloseable {
 
     // ------------------------------------------------------------------------------------------------- rendering
 
-    private static AttributeList uncompressed(AttributeList full) throws UnsupportedPixelsException {
+    /** The dataset with uncompressed pixels; compressed frames beyond {@code frames} are not decoded. */
+    private static AttributeList uncompressed(AttributeList full, int frames) throws UnsupportedPixelsException {
         Attribute pd = full.get(TagFromName.PixelData);
         if (pd == null) throw new UnsupportedPixelsException("no Pixel Data");
         if (pd instanceof OtherByteAttribute || pd instanceof OtherWordAttribute) return full;
         String ts = PixelRedactor.transferSyntax(full);
-        AttributeList decoded = PixelRedactor.decode(full, ts);
+        AttributeList source = full;
+        if (pd instanceof OtherByteAttributeMultipleCompressedFrames c && c.getNumberOfFrames() > frames) {
+            source = new AttributeList();
+            source.putAll(full);
+            source.put(new OtherByteAttributeMultipleCompressedFrames(TagFromName.PixelData, java.util.Arrays.copyOf(c.getFrames(), frames)));
+            try {
+                com.pixelmed.dicom.IntegerStringAttribute nf = new com.pixelmed.dicom.IntegerStringAttribute(TagFromName.NumberOfFrames);
+                nf.addValue(frames);
+                source.put(nf);
+            } catch (DicomException e) {
+                throw new UnsupportedPixelsException("cannot select frames", e);
+            }
+        }
+        AttributeList decoded = PixelRedactor.decode(source, ts);
         try {
             com.pixelmed.dicom.CodeStringAttribute pi = new com.pixelmed.dicom.CodeStringAttribute(TagFromName.PhotometricInterpretation);
             pi.addValue(decoded.getDecompressedPhotometricInterpretation());
@@ -150,12 +165,8 @@ public final class OcrChecker implements AutoCloseable {
                 v[p] = ybr ? a : (299 * a + 587 * b + 114 * c) / 1000;
             }
         } else if (pi.equals("PALETTE COLOR")) {
-            int[] lum = paletteLuminance(list);
-            int first = paletteFirst(list, l);
-            for (int p = 0; p < n; p++) {
-                int idx = s.get(base + p) - first;
-                v[p] = lum == null ? s.get(base + p) : lum[Math.max(0, Math.min(lum.length - 1, idx))];
-            }
+            PaletteTables tables = PaletteTables.of(list, l);
+            for (int p = 0; p < n; p++) v[p] = tables == null ? s.get(base + p) : tables.luminanceOf(s.get(base + p));
         } else {
             for (int p = 0; p < n; p++) v[p] = s.get(base + p);
         }
@@ -175,36 +186,6 @@ public final class OcrChecker implements AutoCloseable {
             for (int p = 0; p < n; p++) out[p] = (byte) (255 - (out[p] & 0xff));
         }
         return out;
-    }
-
-    private static int[] paletteLuminance(AttributeList list) {
-        try {
-            Attribute ra = list.get(TagFromName.RedPaletteColorLookupTableData), ga = list.get(TagFromName.GreenPaletteColorLookupTableData),
-                    ba = list.get(TagFromName.BluePaletteColorLookupTableData);
-            if (ra == null || ga == null || ba == null) return null;
-            short[] r = ra.getShortValues(), g = ga.getShortValues(), b = ba.getShortValues();
-            int n = Math.min(r.length, Math.min(g.length, b.length));
-            int maxWord = 0;
-            for (int i = 0; i < n; i++) maxWord = Math.max(maxWord, Math.max(r[i] & 0xffff, Math.max(g[i] & 0xffff, b[i] & 0xffff)));
-            int shift = maxWord > 255 ? 8 : 0;
-            int[] lum = new int[n];
-            for (int i = 0; i < n; i++) {
-                lum[i] = (299 * ((r[i] & 0xffff) >> shift) + 587 * ((g[i] & 0xffff) >> shift) + 114 * ((b[i] & 0xffff) >> shift)) / 1000;
-            }
-            return lum;
-        } catch (DicomException e) {
-            return null;
-        }
-    }
-
-    private static int paletteFirst(AttributeList list, PixelLayout l) {
-        Attribute d = list.get(TagFromName.RedPaletteColorLookupTableDescriptor);
-        try {
-            int[] v = d == null ? null : d.getIntegerValues();
-            return v != null && v.length >= 2 ? v[1] : 0;
-        } catch (DicomException e) {
-            return 0;
-        }
     }
 
     private static byte[] upscale(byte[] grey, int w, int h, int scale) {

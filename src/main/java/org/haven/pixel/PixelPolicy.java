@@ -24,6 +24,35 @@ public final class PixelPolicy {
 
     public PixelRules rules() { return rules; }
 
+    /**
+     * Pixel stage in one call: decide from the header and, when a rule applies, blank in place. Unsupported pixel
+     * data becomes a quarantine outcome, not an exception.
+     */
+    public PixelOutcome apply(AttributeList full, PixelRedactor redactor) {
+        PixelDecision d = decide(full);
+        switch (d.action()) {
+            case QUARANTINE:
+                return new PixelOutcome(d, Optional.empty(), d.quarantineReason(), d.risk().reason() + "; no pixel rule matches");
+            case PASS:
+                return new PixelOutcome(d, Optional.empty(), null, null);
+            default:
+                try {
+                    return new PixelOutcome(d, Optional.of(redactor.redact(full, d.rule().orElseThrow())), null, null);
+                } catch (UnsupportedPixelsException e) {
+                    return new PixelOutcome(d, Optional.empty(), e.reason(), "rule " + d.rule().get().id() + ": " + e.getMessage());
+                }
+        }
+    }
+
+    /**
+     * OCR stage in one call: read the output pixels and judge the words against the rule's allowed regions.
+     * @param ruleId rule applied by the pixel stage ({@link PixelOutcome#ruleId()}), or null
+     */
+    public OcrVerdict check(AttributeList full, String ruleId, OcrChecker ocr) throws UnsupportedPixelsException {
+        PixelRule rule = ruleId == null ? null : rules.byId(ruleId).orElse(null);
+        return verify(full, rule, ocr.read(full, rules.ocr().maxFrames()));
+    }
+
     public PixelDecision decide(AttributeList header) {
         Risk risk = BurnedInRisk.assess(header);
         Optional<PixelRule> rule = rules.match(header);

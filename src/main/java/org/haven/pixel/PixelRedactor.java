@@ -43,8 +43,9 @@ import com.pixelmed.display.ImageEditUtilities;
  *     the boxes are replaced (all DCT coefficients zero: a uniform mid-grey, 128, not black), the rest of the
  *     bitstream is untouched, so no new loss; frame-limited rectangles are applied to every frame;</li>
  * <li>RLE: decoded, blanked, re-encoded as RLE ({@link RleEncoder}); lossless;</li>
- * <li>JPEG lossless (…4.57, …4.70) and JPEG 2000 (…4.90, …4.91): decoded, blanked and written uncompressed
- *     (Explicit VR Little Endian); no lossless JPEG/J2K encoder is used, so nothing is lost but the file grows;</li>
+ * <li>JPEG lossless (…4.57, …4.70), JPEG 2000 (…4.90, …4.91) and 8-bit JPEG extended (…4.51): decoded, blanked
+ *     and written uncompressed (Explicit VR Little Endian); no JPEG/J2K encoder is used, so no new loss, but the
+ *     file grows (LossyImageCompression stays/becomes 01 for lossy sources);</li>
  * <li>anything else (JPEG extended 12-bit, JPEG-LS, HTJ2K, MPEG/HEVC video, pixel data PixelMed cannot decode):
  *     {@link UnsupportedPixelsException} → quarantine {@code pixels-unsupported}.</li>
  * </ul>
@@ -56,7 +57,8 @@ public final class PixelRedactor {
 
     static final String EXPLICIT_LE = TransferSyntax.ExplicitVRLittleEndian;
     static final Set<String> DECODE_TO_UNCOMPRESSED = Set.of(
-            TransferSyntax.JPEGLossless, TransferSyntax.JPEGLosslessSV1, TransferSyntax.JPEG2000Lossless, TransferSyntax.JPEG2000);
+            TransferSyntax.JPEGLossless, TransferSyntax.JPEGLosslessSV1, TransferSyntax.JPEG2000Lossless, TransferSyntax.JPEG2000,
+            TransferSyntax.JPEGExtended); // 8-bit only: PixelMed's decoder refuses 12-bit (→ unsupported)
 
     /** Blanks the rule's rectangles (and, for {@code keep: ultrasound-regions}, everything outside the regions). */
     public RedactionResult redact(AttributeList full, PixelRule rule) throws UnsupportedPixelsException {

@@ -96,6 +96,9 @@ public final class PixelRules {
 
     public List<PixelRule> rules() { return rules; }
 
+    /** The rule with this id (the OCR stage receives the id from the pixel stage). */
+    public Optional<PixelRule> byId(String id) { return rules.stream().filter(r -> r.id().equals(id)).findFirst(); }
+
     public OcrSettings ocr() { return ocr; }
 
     // ---------------------------------------------------------------------------------------------------- parsing

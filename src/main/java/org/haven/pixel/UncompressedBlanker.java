@@ -176,43 +176,10 @@ final class UncompressedBlanker {
                 + " samples not supported uncompressed");
     }
 
-    /** Stored value whose palette colour is darkest; the first mapped value when the palettes cannot be read. */
+    /** Stored value whose palette colour is darkest; 0 when the palettes cannot be read. */
     static int darkestPaletteIndex(AttributeList list, PixelLayout l) {
-        int[] desc = intValues(list, TagFromName.RedPaletteColorLookupTableDescriptor);
-        int first = desc != null && desc.length >= 2 ? desc[1] : 0;
-        if (l.signed() && l.bitsAllocated() == 16 && first > Short.MAX_VALUE) first -= 65536;
-        try {
-            short[] r = shorts(list, TagFromName.RedPaletteColorLookupTableData);
-            short[] g = shorts(list, TagFromName.GreenPaletteColorLookupTableData);
-            short[] b = shorts(list, TagFromName.BluePaletteColorLookupTableData);
-            if (r == null || g == null || b == null) return first;
-            int n = Math.min(r.length, Math.min(g.length, b.length));
-            int best = 0;
-            long bestSum = Long.MAX_VALUE;
-            for (int i = 0; i < n; i++) {
-                long sum = (r[i] & 0xffff) + (g[i] & 0xffff) + (b[i] & 0xffff);
-                if (sum < bestSum) { bestSum = sum; best = i; }
-            }
-            // with 8-bit entries packed two per word, word i holds entries 2i and 2i+1: take the low one
-            boolean packed8 = desc != null && desc.length >= 3 && desc[2] == 8 && n * 2 >= (desc[0] == 0 ? 65536 : desc[0]);
-            return first + (packed8 ? best * 2 : best);
-        } catch (DicomException e) {
-            return first;
-        }
+        PaletteTables p = PaletteTables.of(list, l);
+        return p == null ? 0 : p.darkestValue();
     }
 
-    private static int[] intValues(AttributeList list, AttributeTag tag) {
-        Attribute a = list.get(tag);
-        if (a == null) return null;
-        try {
-            return a.getIntegerValues();
-        } catch (DicomException e) {
-            return null;
-        }
-    }
-
-    private static short[] shorts(AttributeList list, AttributeTag tag) throws DicomException {
-        Attribute a = list.get(tag);
-        return a == null ? null : a.getShortValues();
-    }
 }

@@ -193,4 +193,31 @@ class CompressedRedactionTest {
         UnsupportedPixelsException e = assertThrows(UnsupportedPixelsException.class, () -> redactor.redact(full, keep));
         assertThat(e.reason()).isEqualTo("pixels-unverified");
     }
+
+    /** Reference values from pydicom's pixel tests: 8-bit RGB in OW, big endian, odd row length. */
+    @Test
+    void bigEndianEightBitRgbInOtherWordAddressesSamplesLikePydicom() throws Exception {
+        AttributeList full = Synthetic.read(Synthetic.corpus("pydicom/test_files/SC_rgb_small_odd_big_endian.dcm"), false);
+        PixelLayout l = PixelLayout.of(full);
+        UncompressedBlanker.Samples s = UncompressedBlanker.samples(full.get(TagFromName.PixelData), l);
+        assertThat(new int[] {s.get(0), s.get(1), s.get(2)}).containsExactly(166, 141, 52);   // (row 0, col 0)
+        assertThat(new int[] {s.get(9), s.get(10), s.get(11)}).containsExactly(63, 87, 176);  // (row 1, col 0)
+        assertThat(new int[] {s.get(24), s.get(25), s.get(26)}).containsExactly(158, 158, 158); // (row 2, col 2)
+        redactor.redact(full, Synthetic.rule("r", Synthetic.region(0, 1, 1, 1)));
+        AttributeList back = roundTripDecoded(full, TransferSyntax.ExplicitVRBigEndian);
+        UncompressedBlanker.Samples b = UncompressedBlanker.samples(back.get(TagFromName.PixelData), PixelLayout.of(back));
+        assertThat(new int[] {b.get(0), b.get(1), b.get(2), b.get(9), b.get(10), b.get(11), b.get(24)}).containsExactly(166, 141, 52, 0, 0, 0, 158);
+
+        AttributeList us = Synthetic.read(Synthetic.corpus("pydicom/test_files/ExplVR_BigEnd.dcm"), false);
+        UncompressedBlanker.Samples u = UncompressedBlanker.samples(us.get(TagFromName.PixelData), PixelLayout.of(us));
+        assertThat(PixelLayout.of(us).planarConfiguration()).isEqualTo(1);
+        long p = 9L * 80 + 5, plane = 60 * 80; // planar: R plane, G plane, B plane
+        assertThat(new int[] {u.get(p), u.get(plane + p), u.get(2 * plane + p)}).containsExactly(255, 255, 0);
+        assertThat(new int[] {u.get(p - 2), u.get(plane + p - 2), u.get(2 * plane + p - 2)}).containsExactly(171, 171, 171);
+        redactor.redact(us, Synthetic.rule("r", Synthetic.region(5, 9, 1, 1)));
+        AttributeList usBack = roundTripDecoded(us, TransferSyntax.ExplicitVRBigEndian);
+        UncompressedBlanker.Samples ub = UncompressedBlanker.samples(usBack.get(TagFromName.PixelData), PixelLayout.of(usBack));
+        assertThat(new int[] {ub.get(p), ub.get(plane + p), ub.get(2 * plane + p), ub.get(p - 1), ub.get(2 * plane + p - 2)})
+                .containsExactly(0, 0, 0, 255, 171);
+    }
 }
