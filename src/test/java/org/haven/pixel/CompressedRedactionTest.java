@@ -220,4 +220,33 @@ class CompressedRedactionTest {
         assertThat(new int[] {ub.get(p), ub.get(plane + p), ub.get(2 * plane + p), ub.get(p - 1), ub.get(2 * plane + p - 2)})
                 .containsExactly(0, 0, 0, 255, 171);
     }
+
+    /** A box not on block boundaries: every pixel of it must be blank (blocks are rounded outwards, never inwards). */
+    @Test
+    void jpegBaselineUnalignedBoxIsCoveredCompletely() throws Exception {
+        for (String f : List.of("pydicom/test_files/examples_ybr_color.dcm", "pydicom/test_files/SC_rgb_jpeg_dcmtk.dcm")) {
+            Path file = Synthetic.corpus(f);
+            AttributeList full = Synthetic.read(file, false);
+            Box box = new Box(13, 21, 37, 11); // crosses 8x8 and 16x16 boundaries on every side
+            RedactionResult r = redactor.redact(full, Synthetic.rule("r", new PixelRule.Region(box, java.util.Set.of())));
+            assertThat(r.method()).as(f).isEqualTo(RedactionResult.Method.JPEG_BLOCKS);
+            AttributeList before = Synthetic.read(file, true);
+            AttributeList after = roundTripDecoded(full, TransferSyntax.JPEGBaseline);
+            Box aligned = new Box(0, 16, 64, 32);  // box rounded out to 16x16 MCUs
+            Box margin = new Box(0, 0, 64 + 16, 48 + 16);
+            int[] insideNotGrey = {0}, outsideChanged = {0}, variedBefore = {0};
+            compare(before, after, (fr, x, y, c, b, a) -> {
+                if (in(box, x, y)) {
+                    if (a != 128) insideNotGrey[0]++;
+                    if (b != 128) variedBefore[0]++;
+                } else if (!in(margin, x, y) && a != b) {
+                    outsideChanged[0]++;
+                }
+            });
+            assertThat(variedBefore[0]).as(f).isPositive();
+            assertThat(insideNotGrey[0]).as("%s: samples in the box not blanked", f).isZero();
+            assertThat(outsideChanged[0]).as("%s: samples changed away from the box", f).isZero();
+            assertThat(aligned.contains(box)).isTrue();
+        }
+    }
 }

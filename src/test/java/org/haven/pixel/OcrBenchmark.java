@@ -13,6 +13,12 @@ import com.pixelmed.dicom.AttributeList;
 public final class OcrBenchmark {
     public static void main(String[] args) throws Exception {
         int n = args.length > 0 ? Integer.parseInt(args[0]) : 20;
+        long s0 = System.nanoTime();
+        new OcrChecker(OcrSettings.defaults()).close();
+        System.out.printf("start-up (native libraries + model, first thread): %.0f ms%n", (System.nanoTime() - s0) / 1e6);
+        s0 = System.nanoTime();
+        new OcrChecker(OcrSettings.defaults()).close();
+        System.out.printf("model load per further engine (one per thread): %.0f ms%n", (System.nanoTime() - s0) / 1e6);
         try (OcrChecker ocr = new OcrChecker(OcrSettings.defaults())) {
             for (int size : new int[] {512, 1024}) {
                 AttributeList img = Synthetic.textImage(size, size, "SMITH JOHN 12/04/1960", 30, 60, 24);
