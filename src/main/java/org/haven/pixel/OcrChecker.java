@@ -26,7 +26,8 @@ import org.bytedeco.tesseract.global.tesseract;
  * the constructor checks the model and starts one engine on the calling thread, so a missing model fails at start-up
  * with a clear {@link OcrUnavailableException}.
  *
- * <p>Each frame is rendered to 8-bit grey (monochrome scaled from its own min/max, MONOCHROME1 inverted; colour by
+ * <p>Each configured thresholding method ({@link OcrSettings#thresholding()}) is a full pass; words are merged.
+ * Each frame is rendered to 8-bit grey (monochrome scaled from its own min/max, MONOCHROME1 inverted; colour by
  * luminance; palette through its lookup tables), inverted when mostly dark so text is dark on light, and upscaled
  * 2× when narrower than 640 pixels (ultrasound labels are ~8–10 px high). Words come back with confidence and box in
  * image coordinates. Returned text is data for findings and quarantine records; it is never logged here.
@@ -78,28 +79,42 @@ public final class OcrChecker implements AutoCloseable {
             int scale = l.columns() < 640 ? 2 : 1;
             int w = l.columns() * scale, h = l.rows() * scale;
             if (scale > 1) grey = upscale(grey, l.columns(), l.rows(), scale);
-            api.SetImage(grey, w, h, 1, w);
-            api.SetSourceResolution(70 * scale);
-            if (api.Recognize(null) != 0) throw new UnsupportedPixelsException("OCR failed on frame " + f);
-            ResultIterator it = api.GetIterator();
-            if (it != null) {
-                int level = tesseract.RIL_WORD;
-                int[] x0 = new int[1], y0 = new int[1], x1 = new int[1], y1 = new int[1];
-                do {
-                    BytePointer t = it.GetUTF8Text(level);
-                    if (t == null) continue;
-                    String text = t.getString(StandardCharsets.UTF_8).trim();
-                    t.deallocate();
-                    if (text.isEmpty() || !it.BoundingBox(level, x0, y0, x1, y1)) continue;
-                    int bx = x0[0] / scale, by = y0[0] / scale;
-                    int bw = Math.max(1, (x1[0] - x0[0] + scale - 1) / scale), bh = Math.max(1, (y1[0] - y0[0] + scale - 1) / scale);
-                    hits.add(new OcrHit(f, text, it.Confidence(level), new Box(bx, by, bw, bh)));
-                } while (it.Next(level));
-                it.deallocate();
+            List<OcrHit> frameHits = new ArrayList<>();
+            for (String method : settings.thresholding()) {
+                api.SetImage(grey, w, h, 1, w); // fresh image per pass, so no cached binarisation is reused
+                api.SetSourceResolution(70 * scale);
+                api.SetVariable("thresholding_method", Integer.toString(OcrSettings.THRESHOLDING.get(method)));
+                if (api.Recognize(null) != 0) throw new UnsupportedPixelsException("OCR failed on frame " + f);
+                for (OcrHit hit : words(api, f, scale)) {
+                    // the same word found by an earlier pass is kept once
+                    boolean seen = frameHits.stream().anyMatch(o -> o.text().equals(hit.text()) && o.box().intersects(hit.box()));
+                    if (!seen) frameHits.add(hit);
+                }
             }
+            hits.addAll(frameHits);
             api.Clear();
         }
         return hits;
+    }
+
+    private static List<OcrHit> words(TessBaseAPI api, int frame, int scale) {
+        List<OcrHit> out = new ArrayList<>();
+        ResultIterator it = api.GetIterator();
+        if (it == null) return out;
+        int level = tesseract.RIL_WORD;
+        int[] x0 = new int[1], y0 = new int[1], x1 = new int[1], y1 = new int[1];
+        do {
+            BytePointer t = it.GetUTF8Text(level);
+            if (t == null) continue;
+            String text = t.getString(StandardCharsets.UTF_8).trim();
+            t.deallocate();
+            if (text.isEmpty() || !it.BoundingBox(level, x0, y0, x1, y1)) continue;
+            int bx = x0[0] / scale, by = y0[0] / scale;
+            int bw = Math.max(1, (x1[0] - x0[0] + scale - 1) / scale), bh = Math.max(1, (y1[0] - y0[0] + scale - 1) / scale);
+            out.add(new OcrHit(frame, text, it.Confidence(level), new Box(bx, by, bw, bh)));
+        } while (it.Next(level));
+        it.deallocate();
+        return out;
     }
 
     /** Releases the engines of all threads; the checker is unusable afterwards. */

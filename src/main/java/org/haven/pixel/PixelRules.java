@@ -36,7 +36,7 @@ public final class PixelRules {
     static final List<String> BOX_KEYS = List.of("x", "y", "width", "height");
     static final List<String> REGION_KEYS = List.of("x", "y", "width", "height", "frames");
     static final List<String> MATCH_KEYS = List.of("equals", "regex", "contains", "present");
-    static final List<String> OCR_KEYS = List.of("tessdata", "language", "min-confidence", "min-characters", "max-frames");
+    static final List<String> OCR_KEYS = List.of("tessdata", "language", "min-confidence", "min-characters", "max-frames", "thresholding");
     static final String PRIVATE_CREATOR = "private-creator";
     static final String ULTRASOUND_REGIONS = "ultrasound-regions";
 
@@ -123,7 +123,18 @@ public final class PixelRules {
         if (minChars < 1) throw n.require("min-characters").fail("'min-characters' must be at least 1");
         int maxFrames = n.integer("max-frames", d.maxFrames());
         if (maxFrames < 1) throw n.require("max-frames").fail("'max-frames' must be at least 1");
-        return new OcrSettings(tessdata, language, minConf, minChars, maxFrames);
+        List<String> thresholding = d.thresholding();
+        if (n.get("thresholding").isPresent()) {
+            YamlNode t = n.require("thresholding");
+            thresholding = t.strings().stream().map(String::trim).toList();
+            for (String m : thresholding) {
+                if (!OcrSettings.THRESHOLDING.containsKey(m)) {
+                    throw t.fail("'thresholding' entries must be among " + String.join(", ", new java.util.TreeSet<>(OcrSettings.THRESHOLDING.keySet())));
+                }
+            }
+            if (thresholding.isEmpty()) throw t.fail("'thresholding' needs at least one method");
+        }
+        return new OcrSettings(tessdata, language, minConf, minChars, maxFrames, thresholding);
     }
 
     private static PixelRule parseRule(YamlNode r) {

@@ -19,7 +19,9 @@ public final class OcrBenchmark {
         s0 = System.nanoTime();
         new OcrChecker(OcrSettings.defaults()).close();
         System.out.printf("model load per further engine (one per thread): %.0f ms%n", (System.nanoTime() - s0) / 1e6);
-        try (OcrChecker ocr = new OcrChecker(OcrSettings.defaults())) {
+        for (List<String> passes : List.of(List.of("otsu"), List.of("otsu", "adaptive")))
+        try (OcrChecker ocr = new OcrChecker(new OcrSettings(OcrSettings.DEBIAN_TESSDATA, "eng", 60, 3, 1, passes))) {
+            System.out.println("thresholding " + passes);
             for (int size : new int[] {512, 1024}) {
                 AttributeList img = Synthetic.textImage(size, size, "SMITH JOHN 12/04/1960", 30, 60, 24);
                 AttributeList blank = Synthetic.textImage(size, size, "", 30, 60, 24);
@@ -34,7 +36,7 @@ public final class OcrBenchmark {
             }
         }
         // a real file: SonoSite 320x240 YBR JPEG, first frame
-        AttributeList sono = Synthetic.read(Path.of("../shared/corpus/pydicom/test_files/examples_ybr_color.dcm"), false);
+        AttributeList sono = Synthetic.read(Synthetic.CORPUS.resolve("pydicom/test_files/examples_ybr_color.dcm"), false);
         try (OcrChecker ocr = new OcrChecker(OcrSettings.defaults())) {
             ocr.read(sono, 1);
             long t0 = System.nanoTime();

@@ -76,4 +76,49 @@ class OcrCheckerTest {
         List<OcrHit> after = ocr.read(full, 1);
         assertThat(policy.verify(full, d.rule().orElseThrow(), after).offending()).isEmpty();
     }
+
+    /** Whole flow on a synthetic workstation screenshot: banner text blanked by the shipped rule; text lower down caught. */
+    @Test
+    void screenshotBannerRuleThenOcrStage() throws Exception {
+        for (boolean extraText : new boolean[] {false, true}) {
+            AttributeList img = Synthetic.textImage(512, 512, TEXT, 30, 40, 24); // inside the 64-px banner
+            if (extraText) { // a second line below the banner, e.g. a date a viewer printed elsewhere
+                AttributeList second = Synthetic.textImage(512, 512, "DOB 12/04/1960", 30, 300, 24);
+                byte[] a = img.get(com.pixelmed.dicom.TagFromName.PixelData).getByteValues();
+                byte[] b = second.get(com.pixelmed.dicom.TagFromName.PixelData).getByteValues();
+                for (int i = 0; i < a.length; i++) a[i] = (byte) Math.max(a[i] & 0xff, b[i] & 0xff);
+                img.get(com.pixelmed.dicom.TagFromName.PixelData).setValues(a);
+            }
+            Synthetic.put(img, new com.pixelmed.dicom.CodeStringAttribute(com.pixelmed.dicom.TagFromName.Modality), "OT");
+            Synthetic.put(img, new com.pixelmed.dicom.CodeStringAttribute(com.pixelmed.dicom.TagFromName.ConversionType), "WSD");
+            PixelOutcome out = policy.apply(img, new PixelRedactor());
+            assertThat(out.ruleId()).contains("sc-workstation-top-banner");
+            assertThat(out.ocrRequired()).isTrue();
+            OcrVerdict v = policy.check(img, out.ruleId().orElseThrow(), ocr);
+            assertThat(v.pass()).as("extra text %s: %s", extraText, v.offending()).isEqualTo(!extraText);
+            if (extraText) {
+                assertThat(v.offending()).allMatch(h -> h.box().y() > 64);
+                // the date crosses the edge of the bright "anatomy": global Otsu reads only "DOB 12"; an adaptive
+                // pass reads the rest
+                OcrSettings both = new OcrSettings(ocr.settings().tessdata(), "eng", 60, 3, 1, List.of("otsu", "adaptive"));
+                try (OcrChecker twoPass = new OcrChecker(both)) {
+                    OcrVerdict v2 = policy.verify(img, policy.rules().byId("sc-workstation-top-banner").orElseThrow(), twoPass.read(img, 1));
+                    assertThat(words(v2.offending())).contains("DOB").contains("1960");
+                }
+            }
+        }
+    }
+
+    @Test
+    void enginesArePerThread() throws Exception {
+        AttributeList img = Synthetic.textImage(512, 512, TEXT, 30, 60, 24);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            List<java.util.concurrent.Future<String>> results = new java.util.ArrayList<>();
+            for (int i = 0; i < 4; i++) results.add(pool.submit(() -> words(ocr.read(img, 1))));
+            for (var r : results) assertThat(r.get()).contains("SMITH").contains("1960");
+        } finally {
+            pool.shutdown();
+        }
+    }
 }

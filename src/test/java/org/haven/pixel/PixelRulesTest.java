@@ -88,6 +88,9 @@ class PixelRulesTest {
         assertThat(loadFails(OK + "    keep: everything\n").getMessage()).contains("'keep' must be ultrasound-regions");
         assertThat(loadFails(OK.replace("height: 10}", "height: 10, frames: [0]}")).getMessage()).contains("frame numbers start at 1");
         assertThat(loadFails("rules: []\nocr: {min-confidence: 300}\n").line()).isEqualTo(2);
+        ConfigException t = loadFails("rules: []\nocr:\n  thresholding: [otsu, fancy]\n");
+        assertThat(t.line()).isEqualTo(3);
+        assertThat(t.getMessage()).contains("'thresholding' entries must be among adaptive, otsu, sauvola");
     }
 
     @Test

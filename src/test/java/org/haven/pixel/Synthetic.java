@@ -25,7 +25,8 @@ import com.pixelmed.dicom.UnsignedShortAttribute;
 /** Small synthetic images for pixel tests: a value pattern everywhere (so "unchanged" is checkable), optional text. */
 final class Synthetic {
 
-    static final Path CORPUS = Path.of("../shared/corpus");
+    /** The shared corpus, relative to the project root ({@code -Dhaven.corpus=…} to point elsewhere). */
+    static final Path CORPUS = Path.of(System.getProperty("haven.corpus", "../shared/corpus"));
 
     private Synthetic() {}
 
