@@ -88,8 +88,13 @@ final class UncompressedBlanker {
         if (pd == null) throw new UnsupportedPixelsException("no Pixel Data");
         Samples s = samples(pd, l);
         long perFrameSamples = l.samplesPerFrame();
-        if (s.length() < perFrameSamples * l.frames()) {
+        long expected = perFrameSamples * l.frames();
+        if (s.length() < expected) {
             throw new UnsupportedPixelsException("Pixel Data shorter than Rows x Columns x Samples x Frames");
+        }
+        if (s.length() > expected + 1) { // one pad byte to even length is normal; more means the header is wrong
+            throw new UnsupportedPixelsException("Pixel Data longer than Rows x Columns x Samples x Frames ("
+                    + l.photometric() + "): header and pixels disagree");
         }
         int[] fill = fill(list, l);
         String pi = l.photometric();

@@ -162,6 +162,14 @@ class UncompressedRedactionTest {
     }
 
     @Test
+    void pixelDataLongerThanHeaderSaysIsRefused() throws Exception {
+        // e.g. RGB data still labelled YBR_FULL_422 after a decompression that did not update the header
+        AttributeList img = Synthetic.image(8, 8, 1, 3, 8, false, "RGB", 0, false);
+        Synthetic.put(img, new com.pixelmed.dicom.CodeStringAttribute(TagFromName.PhotometricInterpretation), "YBR_FULL_422");
+        assertThrows(UnsupportedPixelsException.class, () -> redactor.redact(img, Synthetic.rule("r", Synthetic.region(0, 0, 2, 2))));
+    }
+
+    @Test
     void ultrasoundRegionComplementCoversEverythingElse() {
         List<Box> keep = List.of(new Box(10, 10, 20, 20), new Box(25, 25, 10, 10));
         List<Box> blank = PixelRedactor.complement(keep, 50, 40);
