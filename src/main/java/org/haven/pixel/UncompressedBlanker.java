@@ -4,7 +4,6 @@ import java.util.List;
 
 import com.pixelmed.dicom.Attribute;
 import com.pixelmed.dicom.AttributeList;
-import com.pixelmed.dicom.AttributeTag;
 import com.pixelmed.dicom.DicomException;
 import com.pixelmed.dicom.OtherByteAttribute;
 import com.pixelmed.dicom.OtherWordAttribute;

@@ -1,6 +1,5 @@
 package org.haven.pixel;
 
-import java.nio.file.Path;
 import java.util.List;
 
 import com.pixelmed.dicom.AttributeList;
