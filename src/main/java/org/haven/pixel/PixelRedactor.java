@@ -60,8 +60,18 @@ public final class PixelRedactor {
             TransferSyntax.JPEGLossless, TransferSyntax.JPEGLosslessSV1, TransferSyntax.JPEG2000Lossless, TransferSyntax.JPEG2000,
             TransferSyntax.JPEGExtended); // 8-bit only: PixelMed's decoder refuses 12-bit (→ unsupported)
 
-    /** Blanks the rule's rectangles (and, for {@code keep: ultrasound-regions}, everything outside the regions). */
+    /**
+     * Blanks the rule's rectangles (and, for {@code keep: ultrasound-regions}, everything outside the regions). An
+     * Icon Image Sequence is removed as well: it is a thumbnail of the pixels before blanking.
+     */
     public RedactionResult redact(AttributeList full, PixelRule rule) throws UnsupportedPixelsException {
+        RedactionResult r = redactPixels(full, rule);
+        boolean icon = full.remove(TagFromName.IconImageSequence) != null;
+        return icon ? new RedactionResult(r.ruleId(), r.method(), r.transferSyntaxIn(), r.transferSyntaxOut(), r.frames(), r.boxes(),
+                r.pixelsBlanked(), true) : r;
+    }
+
+    private RedactionResult redactPixels(AttributeList full, PixelRule rule) throws UnsupportedPixelsException {
         String ts = transferSyntax(full);
         PixelLayout layout = PixelLayout.of(full);
         Attribute pd = full.get(TagFromName.PixelData);
@@ -69,7 +79,7 @@ public final class PixelRedactor {
 
         List<List<Box>> perFrame = boxesPerFrame(full, rule, layout);
         List<Box> union = union(perFrame);
-        if (union.isEmpty()) return new RedactionResult(rule.id(), RedactionResult.Method.NOTHING, ts, ts, layout.frames(), List.of(), 0);
+        if (union.isEmpty()) return new RedactionResult(rule.id(), RedactionResult.Method.NOTHING, ts, ts, layout.frames(), List.of(), 0, false);
 
         boolean compressedFrames = pd instanceof OtherByteAttributeMultipleCompressedFrames
                 || pd instanceof OtherByteAttributeCompressedSeparateFramesOnDisk
@@ -83,16 +93,16 @@ public final class PixelRedactor {
                 layout = PixelLayout.of(full);
                 long n = UncompressedBlanker.blank(full, layout, perFrame);
                 setTransferSyntax(full, EXPLICIT_LE);
-                return new RedactionResult(rule.id(), RedactionResult.Method.DECODED_UNCOMPRESSED, ts, EXPLICIT_LE, layout.frames(), union, n);
+                return new RedactionResult(rule.id(), RedactionResult.Method.DECODED_UNCOMPRESSED, ts, EXPLICIT_LE, layout.frames(), union, n, false);
             }
             inMemory(full, pd);
             long n = UncompressedBlanker.blank(full, layout, perFrame);
-            return new RedactionResult(rule.id(), RedactionResult.Method.UNCOMPRESSED, ts, ts, layout.frames(), union, n);
+            return new RedactionResult(rule.id(), RedactionResult.Method.UNCOMPRESSED, ts, ts, layout.frames(), union, n, false);
         }
 
         if (ts.equals(TransferSyntax.JPEGBaseline) && layout.bitsAllocated() == 8) {
             long n = jpegBlocks(full, union, layout);
-            return new RedactionResult(rule.id(), RedactionResult.Method.JPEG_BLOCKS, ts, ts, layout.frames(), union, n);
+            return new RedactionResult(rule.id(), RedactionResult.Method.JPEG_BLOCKS, ts, ts, layout.frames(), union, n, false);
         }
         if (ts.equals(TransferSyntax.RLE)) {
             AttributeList decoded = decode(full, ts);
@@ -100,7 +110,7 @@ public final class PixelRedactor {
             PixelLayout dl = PixelLayout.of(full);
             long n = UncompressedBlanker.blank(full, dl, perFrame);
             full.put(RleEncoder.encode(full.get(TagFromName.PixelData), dl));
-            return new RedactionResult(rule.id(), RedactionResult.Method.RLE_REENCODED, ts, ts, dl.frames(), union, n);
+            return new RedactionResult(rule.id(), RedactionResult.Method.RLE_REENCODED, ts, ts, dl.frames(), union, n, false);
         }
         if (DECODE_TO_UNCOMPRESSED.contains(ts)) {
             AttributeList decoded = decode(full, ts);
@@ -108,7 +118,7 @@ public final class PixelRedactor {
             PixelLayout dl = PixelLayout.of(full);
             long n = UncompressedBlanker.blank(full, dl, perFrame);
             setTransferSyntax(full, EXPLICIT_LE);
-            return new RedactionResult(rule.id(), RedactionResult.Method.DECODED_UNCOMPRESSED, ts, EXPLICIT_LE, dl.frames(), union, n);
+            return new RedactionResult(rule.id(), RedactionResult.Method.DECODED_UNCOMPRESSED, ts, EXPLICIT_LE, dl.frames(), union, n, false);
         }
         throw new UnsupportedPixelsException("transfer syntax " + ts + " (" + syntax.getDescription() + ") cannot be blanked safely");
     }

@@ -14,9 +14,10 @@ import java.util.List;
  * @param boxes              rectangles blanked after clipping to the image (union over frames; for JPEG baseline
  *                           the 8×8/MCU-aligned area that was actually blanked is larger)
  * @param pixelsBlanked      pixel positions set to blank, summed over frames
+ * @param iconImageRemoved   an Icon Image Sequence (a thumbnail of the unredacted pixels) was removed
  */
 public record RedactionResult(String ruleId, Method method, String transferSyntaxIn, String transferSyntaxOut,
-                              int frames, List<Box> boxes, long pixelsBlanked) {
+                              int frames, List<Box> boxes, long pixelsBlanked, boolean iconImageRemoved) {
 
     public RedactionResult {
         boxes = List.copyOf(boxes);

@@ -89,6 +89,19 @@ class CorpusUncompressedRedactionTest {
     }
 
     @Test
+    void iconThumbnailIsRemovedAndOverlaysLeftAlone() throws Exception {
+        Path p = Synthetic.corpus("pydicom-data/MR-SIEMENS-DICOM-WithOverlays.dcm");
+        AttributeList full = Synthetic.read(p, false), before = Synthetic.read(p, false);
+        com.pixelmed.dicom.AttributeTag overlayData = new com.pixelmed.dicom.AttributeTag(0x6000, 0x3000);
+        assertThat(full.get(TagFromName.IconImageSequence)).isNotNull();
+        assertThat(full.get(overlayData)).isNotNull();
+        RedactionResult r = new PixelRedactor().redact(full, Synthetic.rule("r", Synthetic.region(0, 0, 10, 10)));
+        assertThat(r.iconImageRemoved()).isTrue();
+        assertThat(full.get(TagFromName.IconImageSequence)).isNull();
+        assertThat(full.get(overlayData).getShortValues()).isEqualTo(before.get(overlayData).getShortValues()); // the profile decides
+    }
+
+    @Test
     void policyApplyTurnsOutcomesIntoQuarantineReasons() throws Exception {
         PixelPolicy policy = new PixelPolicy(PixelRules.load(Path.of("config/pixels")));
         PixelRedactor redactor = new PixelRedactor();
