@@ -1,0 +1,75 @@
+package org.haven.pixel;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+import com.pixelmed.dicom.Attribute;
+import com.pixelmed.dicom.AttributeList;
+import com.pixelmed.dicom.TagFromName;
+
+/**
+ * Fail-closed screen for burned-in text, from the header alone. The header cannot prove pixels clean:
+ * BurnedInAnnotation NO does not lower the risk of an ultrasound, a secondary capture or a screenshot.
+ *
+ * <p>At risk when any of:
+ * <ul>
+ * <li>BurnedInAnnotation (0028,0301) is YES;</li>
+ * <li>Modality is one that usually carries burned-in text: US, SC, OT, XA, RF, ES, XC;</li>
+ * <li>the SOP class is a secondary capture (1.2.840.10008.5.1.4.1.1.7 and .7.1–.7.4), an ultrasound image
+ *     (…1.1.6.1, …1.1.6.2, …1.1.3.1) or a video/visible-light image (…1.1.77.1.x);</li>
+ * <li>ImageType says SECONDARY on a projection modality (DX, CR, MG, IO, PX), or any value of ImageType names a
+ *     screen capture or report (SCREEN SAVE, SCREENSHOT, SCREEN CAPTURE, REPORT).</li>
+ * </ul>
+ * A device rule with {@code risk: high} raises the risk further in {@link PixelPolicy}. DERIVED\SECONDARY CT/MR
+ * reformats stay LOW: the reformatting software does not add text to the pixels.
+ */
+public final class BurnedInRisk {
+
+    static final Set<String> MODALITIES = Set.of("US", "SC", "OT", "XA", "RF", "ES", "XC");
+    static final Set<String> PROJECTION = Set.of("DX", "CR", "MG", "IO", "PX");
+    static final String SC_ROOT = "1.2.840.10008.5.1.4.1.1.7";
+    static final Set<String> SOP_CLASSES = Set.of(
+            SC_ROOT, SC_ROOT + ".1", SC_ROOT + ".2", SC_ROOT + ".3", SC_ROOT + ".4",
+            "1.2.840.10008.5.1.4.1.1.6.1",  // US Image
+            "1.2.840.10008.5.1.4.1.1.6.2",  // Enhanced US Volume
+            "1.2.840.10008.5.1.4.1.1.3.1"); // US Multi-frame Image
+    static final String VISIBLE_LIGHT_ROOT = "1.2.840.10008.5.1.4.1.1.77.1.";
+    static final List<String> SCREEN_WORDS = List.of("SCREEN SAVE", "SCREENSHOT", "SCREEN CAPTURE", "REPORT");
+
+    private BurnedInRisk() {}
+
+    public static Risk assess(AttributeList header) {
+        String burned = value(header, TagFromName.BurnedInAnnotation);
+        if (burned.equals("YES")) return Risk.atRisk("BurnedInAnnotation=YES");
+
+        String modality = value(header, TagFromName.Modality);
+        if (MODALITIES.contains(modality)) return Risk.atRisk("Modality=" + modality);
+
+        String sopClass = value(header, TagFromName.SOPClassUID);
+        if (sopClass.isEmpty()) sopClass = value(header, TagFromName.MediaStorageSOPClassUID);
+        if (SOP_CLASSES.contains(sopClass) || sopClass.startsWith(VISIBLE_LIGHT_ROOT)) return Risk.atRisk("SOPClassUID=" + sopClass);
+
+        String[] imageType = strings(header, TagFromName.ImageType);
+        for (int i = 0; i < imageType.length; i++) {
+            String v = imageType[i];
+            if (i == 1 && v.equals("SECONDARY") && PROJECTION.contains(modality)) return Risk.atRisk("ImageType SECONDARY on " + modality);
+            for (String w : SCREEN_WORDS) {
+                if (v.contains(w)) return Risk.atRisk("ImageType contains " + w);
+            }
+        }
+        return Risk.low(modality.isEmpty() ? "no burned-in indicators" : "Modality=" + modality + ", no burned-in indicators");
+    }
+
+    private static String value(AttributeList h, com.pixelmed.dicom.AttributeTag tag) {
+        return Attribute.getSingleStringValueOrEmptyString(h, tag).trim().toUpperCase(Locale.ROOT);
+    }
+
+    private static String[] strings(AttributeList h, com.pixelmed.dicom.AttributeTag tag) {
+        String[] v = Attribute.getStringValues(h, tag);
+        if (v == null) return new String[0];
+        String[] out = new String[v.length];
+        for (int i = 0; i < v.length; i++) out[i] = v[i] == null ? "" : v[i].trim().toUpperCase(Locale.ROOT);
+        return out;
+    }
+}

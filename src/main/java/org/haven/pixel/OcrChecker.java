@@ -1,0 +1,218 @@
+package org.haven.pixel;
+
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+import com.pixelmed.dicom.Attribute;
+import com.pixelmed.dicom.AttributeList;
+import com.pixelmed.dicom.DicomException;
+import com.pixelmed.dicom.OtherByteAttribute;
+import com.pixelmed.dicom.OtherByteAttributeMultipleCompressedFrames;
+import com.pixelmed.dicom.OtherWordAttribute;
+import com.pixelmed.dicom.TagFromName;
+import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.tesseract.ResultIterator;
+import org.bytedeco.tesseract.TessBaseAPI;
+import org.bytedeco.tesseract.global.tesseract;
+
+/**
+ * Reads burned-in text from the output pixels with Tesseract (org.bytedeco presets, native libraries bundled) and
+ * Debian's {@code eng.traineddata}. One {@link TessBaseAPI} per thread (model loaded once per thread, on first use);
+ * the constructor checks the model and starts one engine on the calling thread, so a missing model fails at start-up
+ * with a clear {@link OcrUnavailableException}.
+ *
+ * <p>Each configured thresholding method ({@link OcrSettings#thresholding()}) is a full pass; words are merged.
+ * Each frame is rendered to 8-bit grey (monochrome scaled from its own min/max, MONOCHROME1 inverted; colour by
+ * luminance; palette through its lookup tables), inverted when mostly dark so text is dark on light, and upscaled
+ * 2× when narrower than 640 pixels (ultrasound labels are ~8–10 px high). Words come back with confidence and box in
+ * image coordinates. Returned text is data for findings and quarantine records; it is never logged here.
+ */
+public final class OcrChecker implements AutoCloseable {
+
+    private final OcrSettings settings;
+    private final List<TessBaseAPI> engines = Collections.synchronizedList(new ArrayList<>());
+    private final ThreadLocal<TessBaseAPI> engine = ThreadLocal.withInitial(this::start);
+
+    public OcrChecker(OcrSettings settings) {
+        this.settings = settings;
+        if (!Files.isRegularFile(settings.modelFile())) {
+            throw new OcrUnavailableException("OCR model " + settings.modelFile() + " not found: install the Debian package tesseract-ocr-"
+                    + settings.language() + " or set ocr.tessdata in config/pixels");
+        }
+        engine.get();
+    }
+
+    private TessBaseAPI start() {
+        TessBaseAPI api = new TessBaseAPI();
+        int rc;
+        try {
+            rc = api.Init(settings.tessdata().toString(), settings.language(), tesseract.OEM_LSTM_ONLY);
+        } catch (RuntimeException | LinkageError e) {
+            throw new OcrUnavailableException("Tesseract could not start: " + e, e);
+        }
+        if (rc != 0) {
+            api.close();
+            throw new OcrUnavailableException("Tesseract could not load language '" + settings.language() + "' from " + settings.tessdata());
+        }
+        api.SetPageSegMode(tesseract.PSM_SPARSE_TEXT);
+        api.SetVariable("debug_file", "/dev/null");
+        engines.add(api);
+        return api;
+    }
+
+    public OcrSettings settings() { return settings; }
+
+    /** Words read on the first {@code maxFrames} frames, all confidences (filtering is {@link PixelPolicy#verify}'s job). */
+    public List<OcrHit> read(AttributeList full, int maxFrames) throws UnsupportedPixelsException {
+        AttributeList pixels = uncompressed(full, Math.max(1, maxFrames));
+        PixelLayout l = PixelLayout.of(pixels);
+        TessBaseAPI api = engine.get();
+        List<OcrHit> hits = new ArrayList<>();
+        int frames = Math.min(Math.max(1, maxFrames), l.frames());
+        for (int f = 0; f < frames; f++) {
+            byte[] grey = grey(pixels, l, f);
+            int scale = l.columns() < 640 ? 2 : 1;
+            int w = l.columns() * scale, h = l.rows() * scale;
+            if (scale > 1) grey = upscale(grey, l.columns(), l.rows(), scale);
+            List<OcrHit> frameHits = new ArrayList<>();
+            for (String method : settings.thresholding()) {
+                api.SetImage(grey, w, h, 1, w); // fresh image per pass, so no cached binarisation is reused
+                api.SetSourceResolution(70 * scale);
+                api.SetVariable("thresholding_method", Integer.toString(OcrSettings.THRESHOLDING.get(method)));
+                if (api.Recognize(null) != 0) throw new UnsupportedPixelsException("OCR failed on frame " + f);
+                for (OcrHit hit : words(api, f, scale)) {
+                    // the same word found by an earlier pass is kept once
+                    boolean seen = frameHits.stream().anyMatch(o -> o.text().equals(hit.text()) && o.box().intersects(hit.box()));
+                    if (!seen) frameHits.add(hit);
+                }
+            }
+            hits.addAll(frameHits);
+            api.Clear();
+        }
+        return hits;
+    }
+
+    private static List<OcrHit> words(TessBaseAPI api, int frame, int scale) {
+        List<OcrHit> out = new ArrayList<>();
+        ResultIterator it = api.GetIterator();
+        if (it == null) return out;
+        int level = tesseract.RIL_WORD;
+        int[] x0 = new int[1], y0 = new int[1], x1 = new int[1], y1 = new int[1];
+        do {
+            BytePointer t = it.GetUTF8Text(level);
+            if (t == null) continue;
+            String text = t.getString(StandardCharsets.UTF_8).trim();
+            t.deallocate();
+            if (text.isEmpty() || !it.BoundingBox(level, x0, y0, x1, y1)) continue;
+            int bx = x0[0] / scale, by = y0[0] / scale;
+            int bw = Math.max(1, (x1[0] - x0[0] + scale - 1) / scale), bh = Math.max(1, (y1[0] - y0[0] + scale - 1) / scale);
+            out.add(new OcrHit(frame, text, it.Confidence(level), new Box(bx, by, bw, bh)));
+        } while (it.Next(level));
+        it.deallocate();
+        return out;
+    }
+
+    /** Releases the engines of all threads; the checker is unusable afterwards. */
+    @Override
+    public void close() {
+        synchronized (engines) {
+            for (TessBaseAPI api : engines) {
+                api.End();
+                api.close();
+            }
+            engines.clear();
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------- rendering
+
+    /** The dataset with uncompressed pixels; compressed frames beyond {@code frames} are not decoded. */
+    private static AttributeList uncompressed(AttributeList full, int frames) throws UnsupportedPixelsException {
+        Attribute pd = full.get(TagFromName.PixelData);
+        if (pd == null) throw new UnsupportedPixelsException("no Pixel Data");
+        if (pd instanceof OtherByteAttribute || pd instanceof OtherWordAttribute) return full;
+        String ts = PixelRedactor.transferSyntax(full);
+        AttributeList source = full;
+        if (pd instanceof OtherByteAttributeMultipleCompressedFrames c && c.getNumberOfFrames() > frames) {
+            source = new AttributeList();
+            source.putAll(full);
+            source.put(new OtherByteAttributeMultipleCompressedFrames(TagFromName.PixelData, java.util.Arrays.copyOf(c.getFrames(), frames)));
+            try {
+                com.pixelmed.dicom.IntegerStringAttribute nf = new com.pixelmed.dicom.IntegerStringAttribute(TagFromName.NumberOfFrames);
+                nf.addValue(frames);
+                source.put(nf);
+            } catch (DicomException e) {
+                throw new UnsupportedPixelsException("cannot select frames", e);
+            }
+        }
+        AttributeList decoded = PixelRedactor.decode(source, ts);
+        try {
+            com.pixelmed.dicom.CodeStringAttribute pi = new com.pixelmed.dicom.CodeStringAttribute(TagFromName.PhotometricInterpretation);
+            pi.addValue(decoded.getDecompressedPhotometricInterpretation());
+            decoded.put(pi);
+        } catch (DicomException e) {
+            throw new UnsupportedPixelsException("cannot describe decoded pixels", e);
+        }
+        return decoded;
+    }
+
+    /** 8-bit grey of one frame, dark text on light background. */
+    static byte[] grey(AttributeList list, PixelLayout l, int frame) throws UnsupportedPixelsException {
+        UncompressedBlanker.Samples s = UncompressedBlanker.samples(list.get(TagFromName.PixelData), l);
+        int n = l.rows() * l.columns();
+        long base = l.samplesPerFrame() * frame;
+        if (s.length() < base + l.samplesPerFrame()) throw new UnsupportedPixelsException("Pixel Data shorter than its frames");
+        int[] v = new int[n];
+        String pi = l.photometric();
+        if (pi.equals("YBR_FULL_422")) {
+            for (int p = 0; p < n; p++) v[p] = s.get(base + (p / 2) * 4L + (p & 1)); // Y1 Y2 Cb Cr
+        } else if (l.samplesPerPixel() == 3) {
+            boolean ybr = pi.startsWith("YBR");
+            for (int p = 0; p < n; p++) {
+                long i0 = l.planarConfiguration() == 1 ? base + p : base + p * 3L;
+                long step = l.planarConfiguration() == 1 ? n : 1;
+                int a = s.get(i0), b = s.get(i0 + step), c = s.get(i0 + 2 * step);
+                v[p] = ybr ? a : (299 * a + 587 * b + 114 * c) / 1000;
+            }
+        } else if (pi.equals("PALETTE COLOR")) {
+            PaletteTables tables = PaletteTables.of(list, l);
+            for (int p = 0; p < n; p++) v[p] = tables == null ? s.get(base + p) : tables.luminanceOf(s.get(base + p));
+        } else {
+            for (int p = 0; p < n; p++) v[p] = s.get(base + p);
+        }
+        int min = Integer.MAX_VALUE, max = Integer.MIN_VALUE;
+        for (int x : v) { min = Math.min(min, x); max = Math.max(max, x); }
+        double range = Math.max(1, max - min);
+        byte[] out = new byte[n];
+        long sum = 0;
+        boolean invert = pi.equals("MONOCHROME1");
+        for (int p = 0; p < n; p++) {
+            int g = (int) Math.round((v[p] - min) * 255 / range);
+            if (invert) g = 255 - g;
+            out[p] = (byte) g;
+            sum += g;
+        }
+        if (sum / n < 128) { // mostly dark: make text dark on light, as Tesseract expects
+            for (int p = 0; p < n; p++) out[p] = (byte) (255 - (out[p] & 0xff));
+        }
+        return out;
+    }
+
+    private static byte[] upscale(byte[] grey, int w, int h, int scale) {
+        BufferedImage src = new BufferedImage(w, h, BufferedImage.TYPE_BYTE_GRAY);
+        src.getRaster().setDataElements(0, 0, w, h, grey);
+        BufferedImage dst = new BufferedImage(w * scale, h * scale, BufferedImage.TYPE_BYTE_GRAY);
+        var g = dst.createGraphics();
+        g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+        g.drawImage(src, 0, 0, w * scale, h * scale, null);
+        g.dispose();
+        byte[] out = new byte[w * scale * h * scale];
+        dst.getRaster().getDataElements(0, 0, w * scale, h * scale, out);
+        return out;
+    }
+}
