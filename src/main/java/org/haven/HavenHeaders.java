@@ -24,10 +24,19 @@ public final class HavenHeaders {
     public static final String PROJECT = "HavenProject";
     public static final String RELEASE_PATH = "HavenReleasePath";
     public static final String PSEUDONYM = "HavenPseudonym";
+    /** Pixel decision made in classify: PASS or REDACT, the rule id, and whether the OCR stage must look. */
+    public static final String PIXEL_ACTION = "HavenPixelAction";
+    public static final String PIXEL_RULE = "HavenPixelRule";
+    public static final String OCR = "HavenOcr";
+    /** Transfer syntax of the output when blanking had to change it (JPEG lossless/2000 → explicit LE). */
+    public static final String TRANSFER_SYNTAX_OUT = "HavenTransferSyntaxOut";
     /** Verification findings (JSON) of a file the gate holds. */
     public static final String FINDINGS = "HavenFindings";
     /** Set when the same content was already decided: the ingest route stops there. */
     public static final String ALREADY_DECIDED = "HavenAlreadyDecided";
+
+    /** Exchange property (never a message header) holding the parsed DicomHeader a stage's beans share. */
+    public static final String DATASET = "HavenDataset";
 
     private HavenHeaders() {}
 }

@@ -14,6 +14,11 @@ import org.haven.classify.DeviceRegistry;
 import org.haven.deidentify.DeidentifyStage;
 import org.haven.deidentify.ProfileRegistry;
 import org.haven.ingest.Stager;
+import org.haven.pixel.OcrChecker;
+import org.haven.pixel.OcrStage;
+import org.haven.pixel.PixelPolicy;
+import org.haven.pixel.PixelRules;
+import org.haven.pixel.PixelStage;
 import org.haven.quarantine.Quarantine;
 import org.haven.release.Releaser;
 import org.haven.store.FileRecords;
@@ -49,12 +54,15 @@ public final class Haven implements AutoCloseable {
         String forced = settings.get("haven.force-profile");
         if (!forced.isEmpty() && profiles.get(forced) == null) throw new IllegalArgumentException("unknown profile '" + forced + "'");
         Verifier verifier = Verifier.load(settings.path("haven.verify"));
+        PixelPolicy pixelPolicy = new PixelPolicy(PixelRules.load(settings.path("haven.pixels")));
+        OcrChecker ocr = new OcrChecker(pixelPolicy.rules().ocr()); // fails here, naming the model file, if OCR cannot run
         byte[] key = SecretKey.load(settings);
         String node = settings.get("haven.node");
 
         store = Store.open(settings.get("haven.db.url"), settings.get("haven.db.user"), settings.get("haven.db.password"),
             settings.getInt("haven.db.pool-size"));
         resources.add(store);
+        resources.add(ocr);
         FileRecords records = new FileRecords(store);
         workspace = Workspace.under(settings.path("haven.workspace"), settings.path("haven.release"), settings.path("haven.quarantine"));
         for (Path p : List.of(workspace.staging(), workspace.outgoing(), workspace.release(), workspace.quarantine(), settings.path("haven.inbox"))) {
@@ -85,6 +93,8 @@ public final class Haven implements AutoCloseable {
         main.bind("classifier", new Classifier(workspace, records, devices, settings.get("haven.project"), node,
             settings.get("haven.force-profile")));
         main.bind("deidentifyStage", new DeidentifyStage(workspace, records, new Pseudonyms(store), profiles, key, node));
+        main.bind("pixelStage", new PixelStage(pixelPolicy, records, node));
+        main.bind("ocrStage", new OcrStage(workspace, records, pixelPolicy, ocr, verifier, node));
         main.bind("verifyStage", new VerifyStage(workspace, records, verifier, node));
         main.bind("releaser", new Releaser(workspace, records, node));
         main.bind("quarantine", new Quarantine(workspace, records, node));

@@ -52,6 +52,8 @@ public final class Settings {
         p.setProperty("haven.profiles", "${haven.config}/profiles");
         p.setProperty("haven.devices", "${haven.config}/devices.yaml");
         p.setProperty("haven.verify", "${haven.config}/verify");
+        p.setProperty("haven.pixels", "${haven.config}/pixels");
+        p.setProperty("haven.workers.ocr", "1");
         p.setProperty("haven.workers.verify", "2");
         p.setProperty("haven.project", "default");
         p.setProperty("haven.default-board", "unknown-board");

@@ -50,6 +50,7 @@ public final class Classifier {
         } catch (UnreadableDicomException e) {
             throw new QuarantineException("unreadable", e.getMessage());
         }
+        exchange.setProperty(HavenHeaders.DATASET, header); // parsed once: the pixel decision reads it too
         DeviceSignature signature = DeviceSignature.of(header);
         in.setHeader(HavenHeaders.MODALITY, signature.modality());
         in.setHeader(HavenHeaders.MANUFACTURER, signature.manufacturer());

@@ -49,16 +49,30 @@ public final class DeidentifyStage {
         this.node = node;
     }
 
-    public void deidentify(Exchange exchange) throws QuarantineException, IOException, SQLException {
+    /**
+     * Parses the staged file once for this stage: the header only when pixel data can be copied through, the whole
+     * data set when pixels are to be blanked or cannot be streamed.
+     */
+    public void read(Exchange exchange) throws QuarantineException {
+        Message in = exchange.getIn();
+        Path staged = workspace.staged(in.getHeader(HavenHeaders.FILE_ID, String.class));
+        boolean blanking = "REDACT".equals(in.getHeader(HavenHeaders.PIXEL_ACTION, String.class));
+        try {
+            exchange.setProperty(HavenHeaders.DATASET, blanking ? DicomReader.readAll(staged) : read(staged));
+        } catch (UnreadableDicomException e) {
+            throw new QuarantineException("unreadable", e.getMessage());
+        }
+    }
+
+    /** Applies the device's profile to the parsed data set in place and builds the release path from the result. */
+    public void deidentify(Exchange exchange) throws QuarantineException, SQLException {
         Message in = exchange.getIn();
         String fileId = in.getHeader(HavenHeaders.FILE_ID, String.class);
         String profileName = in.getHeader(HavenHeaders.PROFILE, String.class);
         String project = in.getHeader(HavenHeaders.PROJECT, String.class);
         Profile profile = profiles.get(profileName);
         if (profile == null) throw new QuarantineException("unknown-profile", "profile '" + profileName + "' is not loaded");
-
-        Path staged = workspace.staged(fileId);
-        DicomHeader header = read(staged);
+        DicomHeader header = exchange.getProperty(HavenHeaders.DATASET, DicomHeader.class);
         AttributeList list = header.attributes();
 
         String patientId = header.text(TagFromName.PatientID);
@@ -81,34 +95,41 @@ public final class DeidentifyStage {
         if (!UID.matcher(study).matches() || !UID.matcher(series).matches() || !UID.matcher(instance).matches()) {
             throw new QuarantineException("missing-uid", "Study, Series or SOP Instance UID missing after de-identification");
         }
-        String relative = String.join("/", project, pseudonym, study, series, instance + ".dcm");
+        in.setHeader(HavenHeaders.RELEASE_PATH, String.join("/", project, pseudonym, study, series, instance + ".dcm"));
+        in.setHeader(HavenHeaders.PSEUDONYM, pseudonym); // not identifying; lets the gate ignore it
+        records.event(fileId, "deidentified", null, "profile " + profileName + ": " + result.changedCount() + " attributes changed", node);
+    }
 
+    /**
+     * Writes the result to outgoing/ in the original transfer syntax (or the one blanking produced): pixel bytes
+     * copied from the source when only the header changed, the whole data set otherwise.
+     */
+    public void write(Exchange exchange) throws IOException {
+        Message in = exchange.getIn();
+        String fileId = in.getHeader(HavenHeaders.FILE_ID, String.class);
+        DicomHeader header = exchange.getProperty(HavenHeaders.DATASET, DicomHeader.class);
+        boolean blanked = "REDACT".equals(in.getHeader(HavenHeaders.PIXEL_ACTION, String.class));
+        String ts = in.getHeader(HavenHeaders.TRANSFER_SYNTAX_OUT, header.layout().transferSyntaxUID(), String.class);
         Path out = workspace.outgoing(fileId);
         Files.createDirectories(out.getParent());
         Path tmp = Workspace.temporaryFor(out);
         try {
-            if (header.layout().canStreamPixelData()) {
-                DicomWriter.writeWithPixelCopy(list, header.layout(), staged, tmp);
+            if (!blanked && header.layout().canStreamPixelData()) {
+                DicomWriter.writeWithPixelCopy(header.attributes(), header.layout(), workspace.staged(fileId), tmp);
             } else {
-                DicomWriter.writeAll(list, header.layout().transferSyntaxUID(), tmp);
+                DicomWriter.writeAll(header.attributes(), ts, tmp);
             }
             Workspace.moveInto(tmp, out);
         } finally {
             Files.deleteIfExists(tmp);
         }
-        in.setHeader(HavenHeaders.RELEASE_PATH, relative);
-        in.setHeader(HavenHeaders.PSEUDONYM, pseudonym); // not identifying; lets the gate ignore it
-        records.event(fileId, "deidentified", null, "profile " + profileName + ": " + result.changedCount() + " attributes changed", node);
+        exchange.removeProperty(HavenHeaders.DATASET); // the data set is not needed past this stage
     }
 
     /** Header only when pixel data can be copied through; the whole data set otherwise (deflated, trailing elements). */
-    private static DicomHeader read(Path staged) throws QuarantineException {
-        try {
-            DicomHeader header = DicomReader.readHeader(staged);
-            boolean complete = header.layout().canStreamPixelData() || (!header.layout().deflated() && !header.layout().hasPixelData());
-            return complete ? header : DicomReader.readAll(staged);
-        } catch (UnreadableDicomException e) {
-            throw new QuarantineException("unreadable", e.getMessage());
-        }
+    private static DicomHeader read(Path staged) throws UnreadableDicomException {
+        DicomHeader header = DicomReader.readHeader(staged);
+        boolean complete = header.layout().canStreamPixelData() || (!header.layout().deflated() && !header.layout().hasPixelData());
+        return complete ? header : DicomReader.readAll(staged);
     }
 }
