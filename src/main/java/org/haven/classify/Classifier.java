@@ -25,6 +25,9 @@ import org.haven.store.Workspace;
 public final class Classifier {
     /** Pixel rule id of the matching trusted device, for the pixel stage ("" when none). */
     public static final String PIXEL_RULE = "HavenPixelRule";
+    /** Manufacturer and model as received (HavenManufacturer and HavenModel carry the normalised names). */
+    public static final String MANUFACTURER_RAW = "HavenManufacturerRaw";
+    public static final String MODEL_RAW = "HavenModelRaw";
 
     private final Workspace workspace;
     private final FileRecords records;
@@ -66,6 +69,8 @@ public final class Classifier {
         in.setHeader(HavenHeaders.MODALITY, signature.modality());
         in.setHeader(HavenHeaders.MANUFACTURER, signature.manufacturer());
         in.setHeader(HavenHeaders.MODEL, signature.model());
+        in.setHeader(MANUFACTURER_RAW, signature.manufacturerRaw());
+        in.setHeader(MODEL_RAW, signature.modelRaw());
         in.setHeader(HavenHeaders.SOFTWARE, signature.software());
         in.setHeader(HavenHeaders.SOP_CLASS, signature.sopClassUID());
         in.setHeader(HavenHeaders.TRANSFER_SYNTAX, signature.transferSyntaxUID());
@@ -97,7 +102,7 @@ public final class Classifier {
         records.classified(fileId, facts, node);
         devices.sighted(fileId, signature, match, node);
         if (match.isEmpty()) {
-            throw new QuarantineException("unknown-device", "no registry pattern matches " + signature.key()
+            throw new QuarantineException("unknown-device", "no registry pattern matches " + signature.key() + asReceived(signature)
                 + " (device " + signature.id().substring(0, 12) + " registered for review)");
         }
         DeviceRegistry.Device device = match.get();
@@ -113,5 +118,11 @@ public final class Classifier {
                 in.setHeader(PIXEL_RULE, device.pixels());
             }
         }
+    }
+
+    /** The raw spellings when normalisation changed them, e.g. {@code [as received: GE MEDICAL SYSTEMS|LightSpeed16]}. */
+    static String asReceived(DeviceSignature s) {
+        if (s.manufacturer().equals(s.manufacturerRaw()) && s.model().equals(s.modelRaw())) return "";
+        return " [as received: " + s.manufacturerRaw() + "|" + s.modelRaw() + "]";
     }
 }
