@@ -10,7 +10,9 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.component.jms.JmsComponent;
 import org.apache.camel.main.Main;
 import org.haven.classify.Classifier;
-import org.haven.classify.DeviceRegistry;
+import org.haven.classify.DeviceRegistries;
+import org.haven.classify.DeviceStore;
+import org.haven.classify.Replayer;
 import org.haven.deidentify.DeidentifyStage;
 import org.haven.deidentify.ProfileRegistry;
 import org.haven.ingest.Stager;
@@ -50,7 +52,8 @@ public final class Haven implements AutoCloseable {
     /** Starts everything; configuration errors surface here, before any file is touched. */
     public Haven start() throws Exception {
         ProfileRegistry profiles = ProfileRegistry.load(settings.path("haven.profiles"));
-        DeviceRegistry devices = DeviceRegistry.load(settings.path("haven.devices"), profiles.names());
+        DeviceRegistries devices = DeviceRegistries.load(settings.path("haven.devices"),
+            settings.path("haven.config").resolve("manufacturers.yaml"), profiles.names());
         String forced = settings.get("haven.force-profile");
         if (!forced.isEmpty() && profiles.get(forced) == null) throw new IllegalArgumentException("unknown profile '" + forced + "'");
         Verifier verifier = Verifier.load(settings.path("haven.verify"));
@@ -90,8 +93,10 @@ public final class Haven implements AutoCloseable {
         jms.setConnectionFactory(cf);
         main.bind("jms", jms);
         main.bind("stager", new Stager(workspace, records, node, settings.get("haven.default-board")));
-        main.bind("classifier", new Classifier(workspace, records, devices, settings.get("haven.project"), node,
+        DeviceStore deviceStore = new DeviceStore(store);
+        main.bind("classifier", new Classifier(workspace, records, devices, deviceStore, settings.get("haven.project"), node,
             settings.get("haven.force-profile")));
+        main.bind("replayer", new Replayer(workspace, deviceStore, devices, node, this::camel, forced.isEmpty()));
         main.bind("deidentifyStage", new DeidentifyStage(workspace, records, new Pseudonyms(store), profiles, key, node));
         main.bind("pixelStage", new PixelStage(pixelPolicy, records, node));
         main.bind("ocrStage", new OcrStage(workspace, records, pixelPolicy, ocr, verifier, node));
@@ -103,7 +108,7 @@ public final class Haven implements AutoCloseable {
             main.getCamelContext().getRouteController().stopRoute("ingest-drop-folders");
         }
         LOG.info("Haven node {} started: {} routes, profiles {}, {} device patterns", node,
-            main.getCamelContext().getRoutes().size(), profiles.names(), devices.devices().size());
+            main.getCamelContext().getRoutes().size(), profiles.names(), devices.devices().devices().size());
         return this;
     }
 

@@ -1,5 +1,6 @@
 package org.haven.classify;
 
+import java.nio.file.Files;
 import java.sql.SQLException;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -17,24 +18,33 @@ import org.haven.store.FileRecords;
 import org.haven.store.Workspace;
 
 /**
- * Reads a staged file's header (never its pixel data), sets the device headers, and picks the de-identification
- * profile from the device registry. Anything it cannot place goes to the quarantine with a reason.
+ * Reads a staged file's header (never its pixel data), sets the device headers, records the device (unknown
+ * devices are registered as {@code review}), and picks the de-identification profile from the registry in force.
+ * Anything it cannot place goes to the quarantine with a reason.
  */
 public final class Classifier {
+    /** Pixel rule id of the matching trusted device, for the pixel stage ("" when none). */
+    public static final String PIXEL_RULE = HavenHeaders.PIXEL_RULE;
+    /** Manufacturer and model as received (HavenManufacturer and HavenModel carry the normalised names). */
+    public static final String MANUFACTURER_RAW = "HavenManufacturerRaw";
+    public static final String MODEL_RAW = "HavenModelRaw";
+
     private final Workspace workspace;
     private final FileRecords records;
-    private final DeviceRegistry registry;
+    private final DeviceRegistries registries;
+    private final DeviceStore devices;
     private final String defaultProject;
     private final String node;
     private final String forcedProfile;
 
     /** {@code forcedProfile}, when not empty, bypasses the registry (batch runs with --profile). */
-    public Classifier(Workspace workspace, FileRecords records, DeviceRegistry registry, String defaultProject, String node,
-                      String forcedProfile) {
+    public Classifier(Workspace workspace, FileRecords records, DeviceRegistries registries, DeviceStore devices, String defaultProject,
+                      String node, String forcedProfile) {
         this.forcedProfile = forcedProfile == null ? "" : forcedProfile;
         this.workspace = workspace;
         this.records = records;
-        this.registry = registry;
+        this.registries = registries;
+        this.devices = devices;
         this.defaultProject = defaultProject;
         this.node = node;
     }
@@ -42,6 +52,11 @@ public final class Classifier {
     public void classify(Exchange exchange) throws QuarantineException, SQLException {
         Message in = exchange.getIn();
         String fileId = in.getHeader(HavenHeaders.FILE_ID, String.class);
+        if (!Files.exists(workspace.staged(fileId)) && records.outcome(fileId).isPresent()) {
+            exchange.setRouteStop(true); // a duplicate message for a file already decided (e.g. resent after a replay)
+            return;
+        }
+        DeviceRegistries.Snapshot registry = registries.current(); // one consistent version for this file
         DicomHeader header;
         try {
             header = DicomReader.readHeader(workspace.staged(fileId));
@@ -51,10 +66,12 @@ public final class Classifier {
             throw new QuarantineException("unreadable", e.getMessage());
         }
         exchange.setProperty(HavenHeaders.DATASET, header); // parsed once: the pixel decision reads it too
-        DeviceSignature signature = DeviceSignature.of(header);
+        DeviceSignature signature = DeviceSignature.of(header, registry.manufacturers());
         in.setHeader(HavenHeaders.MODALITY, signature.modality());
         in.setHeader(HavenHeaders.MANUFACTURER, signature.manufacturer());
         in.setHeader(HavenHeaders.MODEL, signature.model());
+        in.setHeader(MANUFACTURER_RAW, signature.manufacturerRaw());
+        in.setHeader(MODEL_RAW, signature.modelRaw());
         in.setHeader(HavenHeaders.SOFTWARE, signature.software());
         in.setHeader(HavenHeaders.SOP_CLASS, signature.sopClassUID());
         in.setHeader(HavenHeaders.TRANSFER_SYNTAX, signature.transferSyntaxUID());
@@ -74,29 +91,39 @@ public final class Classifier {
             records.classified(fileId, facts, node);
             throw new QuarantineException("missing-modality", "no Modality (0008,0060)");
         }
-        Optional<DeviceRegistry.Device> match = forcedProfile.isEmpty() ? registry.match(signature)
-            : Optional.of(new DeviceRegistry.Device("forced", null, null, null, null, DeviceRegistry.State.TRUSTED, forcedProfile, "", "--profile"));
+        Optional<DeviceRegistry.Device> match = forcedProfile.isEmpty() ? registry.devices().match(signature)
+            : Optional.of(new DeviceRegistry.Device("forced", Map.of(), DeviceRegistry.State.TRUSTED, forcedProfile, "", "", "--profile"));
+        if (match.isPresent()) {
+            DeviceRegistry.Device device = match.get();
+            facts.put("deviceId", device.id());
+            facts.put("deviceRule", device.rule());
+            facts.put("profile", device.profile());
+            facts.put("project", device.project().isBlank() ? defaultProject : device.project());
+        }
+        records.classified(fileId, facts, node);
+        devices.sighted(fileId, signature, match, node);
         if (match.isEmpty()) {
-            records.classified(fileId, facts, node);
-            throw new QuarantineException("unknown-device", "no registry pattern matches " + signature.key());
+            throw new QuarantineException("unknown-device", "no registry pattern matches " + signature.key() + asReceived(signature)
+                + " (device " + signature.id().substring(0, 12) + " registered for review)");
         }
         DeviceRegistry.Device device = match.get();
-        String project = device.project().isBlank() ? defaultProject : device.project();
-        facts.put("deviceId", device.id());
-        facts.put("deviceRule", device.source());
-        facts.put("profile", device.profile());
-        facts.put("project", project);
-        records.classified(fileId, facts, node);
         in.setHeader(HavenHeaders.DEVICE_ID, device.id());
-        in.setHeader(HavenHeaders.DEVICE_RULE, device.source());
-        in.setHeader(HavenHeaders.DEVICE_STATE, device.state().name().toLowerCase());
+        in.setHeader(HavenHeaders.DEVICE_RULE, device.rule());
+        in.setHeader(HavenHeaders.DEVICE_STATE, device.state().label());
         switch (device.state()) {
-            case BLOCKED -> throw new QuarantineException("device-blocked", "device " + device.id() + " is blocked (" + device.source() + ")");
-            case REVIEW -> throw new QuarantineException("device-review", "device " + device.id() + " is held for review (" + device.source() + ")");
+            case BLOCKED -> throw new QuarantineException("device-blocked", "device " + device.id() + " is blocked (" + device.rule() + ")");
+            case REVIEW -> throw new QuarantineException("device-review", "device " + device.id() + " is held for review (" + device.rule() + ")");
             case TRUSTED -> {
                 in.setHeader(HavenHeaders.PROFILE, device.profile());
-                in.setHeader(HavenHeaders.PROJECT, project);
+                in.setHeader(HavenHeaders.PROJECT, facts.get("project"));
+                in.setHeader(PIXEL_RULE, device.pixels());
             }
         }
+    }
+
+    /** The raw spellings when normalisation changed them, e.g. {@code [as received: GE MEDICAL SYSTEMS|LightSpeed16]}. */
+    static String asReceived(DeviceSignature s) {
+        if (s.manufacturer().equals(s.manufacturerRaw()) && s.model().equals(s.modelRaw())) return "";
+        return " [as received: " + s.manufacturerRaw() + "|" + s.modelRaw() + "]";
     }
 }

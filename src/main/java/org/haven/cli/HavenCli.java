@@ -19,6 +19,8 @@ public final class HavenCli {
         COMMANDS.put("synth", new String[] {"org.haven.synth.SynthCommand", "--patients N --out DIR [--seed S]: write synthetic messy DICOM + answer key"});
         COMMANDS.put("explain", new String[] {"org.haven.deidentify.ExplainCommand", "FILE [--profile P] [--project P] [--show-identifiers]: what each rule does to a file"});
         COMMANDS.put("scan", new String[] {"org.haven.verify.ScanCommand", "DIR [--out REPORT]: residual-identifier scan of any DICOM folder"});
+        COMMANDS.put("devices", new String[] {"org.haven.cli.DevicesCommand", "[--json]: device signatures, state, files seen/released/held per board, share of held files each unlocks"});
+        COMMANDS.put("replay", new String[] {"org.haven.cli.ReplayCommand", "--device ID [--wait S]: release the held files of a device now trusted"});
         COMMANDS.put("mapping", new String[] {"org.haven.cli.MappingCommand", "export --project P: pseudonym mapping for the linkage team"});
     }
 

@@ -53,6 +53,21 @@ public final class PixelPolicy {
         return verify(full, rule, ocr.read(full, rules.ocr().maxFrames()));
     }
 
+    /**
+     * The decision when the device registry names the pixel rule for a device: that rule, whatever
+     * {@link PixelRules#match} would pick; an unknown id holds the file (fail closed).
+     */
+    public PixelDecision decideWith(AttributeList header, String ruleId) {
+        Risk risk = BurnedInRisk.assess(header);
+        Optional<PixelRule> rule = rules.byId(ruleId);
+        if (rule.isEmpty()) {
+            return new PixelDecision(PixelDecision.Action.QUARANTINE, rule,
+                Risk.atRisk("device names pixel rule '" + ruleId + "' which is not configured"), false, PixelDecision.PIXELS_UNVERIFIED);
+        }
+        if (rule.get().highRisk() && !risk.atRisk()) risk = Risk.atRisk("rule " + ruleId + " declares risk: high");
+        return new PixelDecision(PixelDecision.Action.REDACT, rule, risk, risk.atRisk(), null);
+    }
+
     public PixelDecision decide(AttributeList header) {
         Risk risk = BurnedInRisk.assess(header);
         Optional<PixelRule> rule = rules.match(header);

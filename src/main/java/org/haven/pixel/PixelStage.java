@@ -30,7 +30,8 @@ public final class PixelStage {
     public void decide(Exchange exchange) throws QuarantineException {
         Message in = exchange.getIn();
         DicomHeader header = exchange.getProperty(HavenHeaders.DATASET, DicomHeader.class);
-        PixelDecision d = policy.decide(header.attributes());
+        String deviceRule = in.getHeader(HavenHeaders.PIXEL_RULE, "", String.class); // the registry's `pixels:` for the device
+        PixelDecision d = deviceRule.isBlank() ? policy.decide(header.attributes()) : policy.decideWith(header.attributes(), deviceRule);
         if (d.quarantine()) throw new QuarantineException(d.quarantineReason(), d.risk().reason() + "; no pixel rule matches this device");
         in.setHeader(HavenHeaders.PIXEL_ACTION, d.action().name());
         in.setHeader(HavenHeaders.PIXEL_RULE, d.rule().map(PixelRule::id).orElse(""));

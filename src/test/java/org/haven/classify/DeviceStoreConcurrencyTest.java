@@ -1,0 +1,113 @@
+package org.haven.classify;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import org.haven.store.FileRecords;
+import org.haven.store.Store;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Two workers that see a new device at the same moment register it once (unique signature id, insert-or-update),
+ * on PostgreSQL and on H2; every file is counted once per device and board, even when its message is redelivered.
+ */
+class DeviceStoreConcurrencyTest {
+    static final String PG = "jdbc:postgresql://127.0.0.1:5432/test";
+    static final int DEVICES = 25;
+
+    @Test
+    void twoWorkersRegisterANewDeviceOnceOnPostgres() throws Exception {
+        String schema = "registry_conc_" + ProcessHandle.current().pid();
+        try (Connection c = DriverManager.getConnection(PG, "postgres", ""); Statement st = c.createStatement()) {
+            st.execute("drop schema if exists " + schema + " cascade");
+            st.execute("create schema " + schema);
+        } catch (Exception e) {
+            assumeTrue(false, "PostgreSQL not reachable: " + e.getMessage());
+        }
+        try (Store store = Store.open(PG + "?currentSchema=" + schema, "postgres", "", 6)) {
+            race(store);
+        } finally {
+            try (Connection c = DriverManager.getConnection(PG, "postgres", ""); Statement st = c.createStatement()) {
+                st.execute("drop schema if exists " + schema + " cascade");
+            }
+        }
+    }
+
+    @Test
+    void twoWorkersRegisterANewDeviceOnceOnH2() throws Exception {
+        try (Store store = Store.open("jdbc:h2:mem:conc" + System.nanoTime() + ";DB_CLOSE_DELAY=-1", "sa", "", 6)) {
+            race(store);
+        }
+    }
+
+    private static void race(Store store) throws Exception {
+        FileRecords records = new FileRecords(store);
+        DeviceStore devices = new DeviceStore(store);
+        Manufacturers m = Manufacturers.load(java.nio.file.Path.of("config/manufacturers.yaml"));
+        List<String[]> files = new ArrayList<>(); // per device: file of worker A, file of worker B
+        for (int d = 0; d < DEVICES; d++) {
+            String a = String.format("%064x", 2 * d + 1), b = String.format("%064x", 2 * d + 2);
+            records.receive(a, "lothian", "src", 1, "test");
+            records.receive(b, d % 2 == 0 ? "lothian" : "tayside", "src", 1, "test");
+            files.add(new String[] {a, b});
+        }
+        String[] spellings = {"SIEMENS", "Siemens Healthineers "};
+        CyclicBarrier barrier = new CyclicBarrier(2);
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            List<Future<?>> done = new ArrayList<>();
+            for (int w = 0; w < 2; w++) {
+                int worker = w;
+                done.add(pool.submit(() -> {
+                    for (int d = 0; d < DEVICES; d++) {
+                        DeviceSignature s = DeviceSignature.of("MR", spellings[worker], "Model " + d, "VE11", "", "", "256x256", "", "", "", "", m);
+                        barrier.await();
+                        devices.sighted(files.get(d)[worker], s, Optional.empty(), "worker-" + worker);
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : done) f.get();
+        } finally {
+            pool.shutdownNow();
+        }
+        // a redelivered message for a file already counted changes nothing
+        devices.sighted(files.get(0)[0], DeviceSignature.of("MR", "SIEMENS", "Model 0", "VE11", "", "", "256x256", "", "", "", "", m),
+            Optional.empty(), "worker-0");
+
+        try (Connection c = store.connection()) {
+            assertThat(count(c, "select count(*) from device_seen")).isEqualTo(DEVICES);
+            assertThat(count(c, "select count(*) from device_seen where files = 2 and state = 'review' and device_id is null")).isEqualTo(DEVICES);
+            assertThat(count(c, "select sum(files) from device_seen_board")).isEqualTo(2 * DEVICES);
+            assertThat(count(c, "select count(*) from device_seen_board where board = 'tayside'")).isEqualTo(DEVICES / 2);
+            assertThat(count(c, "select count(*) from haven_file where signature_id is null")).isZero();
+            try (PreparedStatement ps = c.prepareStatement("select examples, manufacturer from device_seen");
+                 ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    assertThat(rs.getString(1).split(",")).hasSize(2);
+                    assertThat(rs.getString(2)).isEqualTo("Siemens");
+                }
+            }
+        }
+    }
+
+    private static long count(Connection c, String sql) throws Exception {
+        try (PreparedStatement ps = c.prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+}
