@@ -35,7 +35,7 @@ class SyntheticRecallTest {
             Map<AnswerKey.FileEntry, String> ids = new LinkedHashMap<>();
             for (AnswerKey.FileEntry f : key.files()) ids.put(f, node.submit(archive.resolve(f.path()), f.board()));
 
-            int planted = 0, removed = 0, caught = 0, clean = 0, cleanHeld = 0;
+            int planted = 0, removed = 0, caught = 0, clean = 0, cleanHeld = 0, burned = 0, burnedGone = 0;
             List<String> leaks = new ArrayList<>();
             Map<String, Integer> outcomes = new TreeMap<>();
             for (Map.Entry<AnswerKey.FileEntry, String> e : ids.entrySet()) {
@@ -54,6 +54,12 @@ class SyntheticRecallTest {
                 if (heldByGate) {
                     caught += header.size();
                 } else if ("released".equals(o.outcome())) {
+                    Path released = node.release().resolve(o.location());
+                    for (AnswerKey.BurnedIn b : f.burnedIn()) {
+                        burned++;
+                        if (distinctColours(released, b) > 1) leaks.add(f.path() + " burned-in " + b.kind() + " at " + b.x() + "," + b.y());
+                        else burnedGone++;
+                    }
                     List<String> values = new ArrayList<>();
                     ReleasedFileChecks.walk(DicomReader.readAll(node.release().resolve(o.location())).attributes(), (a, v) -> values.add(norm(v).replaceAll("\\[[A-Z -]+]", " ")));  // the cleaner's [name]/[chi] placeholders
                     for (AnswerKey.Planted p : header) {
@@ -70,12 +76,26 @@ class SyntheticRecallTest {
             }
             double fpRate = clean == 0 ? 0 : 100.0 * cleanHeld / clean;
             System.out.printf("synthetic recall: %d files, %d planted header identifiers: %d removed, %d held, %d leaked;"
-                + " clean files held by the gate: %d of %d (%.1f%%); outcomes %s%n",
-                key.files().size(), planted, removed, caught, leaks.size(), cleanHeld, clean, fpRate, outcomes);
+                + " burned-in texts in released files: %d, blank: %d; clean files held by the gate: %d of %d (%.1f%%); outcomes %s%n",
+                key.files().size(), planted, removed, caught, leaks.size(), burned, burnedGone, cleanHeld, clean, fpRate, outcomes);
             assertThat(leaks).as("planted identifiers in released files").isEmpty();
             assertThat(removed + caught).isEqualTo(planted);
             assertThat(outcomes).containsKey("released");
         }
+    }
+
+    /** Distinct colours inside a burned-in text box of a released image: 1 when the text was blanked. */
+    static int distinctColours(Path released, AnswerKey.BurnedIn b) throws Exception {
+        com.pixelmed.dicom.AttributeList list = new com.pixelmed.dicom.AttributeList();
+        list.read(released.toString());
+        java.awt.image.BufferedImage img = new com.pixelmed.display.SourceImage(list).getBufferedImage(b.frame());
+        java.util.Set<Integer> colours = new java.util.HashSet<>();
+        for (int y = b.y(); y < Math.min(img.getHeight(), b.y() + b.height()); y++) {
+            for (int x = b.x(); x < Math.min(img.getWidth(), b.x() + b.width()); x++) {
+                colours.add(img.getRaster().getNumBands() == 1 ? img.getRaster().getSample(x, y, 0) : img.getRGB(x, y));
+            }
+        }
+        return colours.size();
     }
 
     /** Upper case, name separators and runs of spaces as one space: "Smith^John " and "SMITH  JOHN" compare equal. */
