@@ -2,14 +2,11 @@ package org.haven.deidentify;
 
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Deterministic keyed UID remapping: {@code "2.25." + decimal(first 128 bits of HMAC-SHA256(key, project + "|" + uid))}.
@@ -63,13 +60,5 @@ public final class UidRemapper {
         return s.substring(start, end);
     }
 
-    static byte[] hmac(byte[] key, String message) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(key, "HmacSHA256"));
-            return mac.doFinal(message.getBytes(StandardCharsets.UTF_8));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 not available", e);
-        }
-    }
+    static byte[] hmac(byte[] key, String message) { return org.haven.identifiers.KeyedHash.hmac(key, message); }
 }

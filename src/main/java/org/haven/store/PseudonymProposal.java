@@ -1,10 +1,6 @@
 package org.haven.store;
 
-import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
+import org.haven.identifiers.KeyedHash;
 
 /**
  * Proposes a project pseudonym: "H" + 12 Crockford base-32 characters (60 bits) of HMAC-SHA256(key, project|patient).
@@ -17,7 +13,7 @@ public final class PseudonymProposal {
     private PseudonymProposal() {}
 
     public static String propose(byte[] key, String project, String patientKey) {
-        byte[] h = hmac(key, "pseudonym|" + project + "|" + patientKey);
+        byte[] h = KeyedHash.hmac(key, "pseudonym|" + project + "|" + patientKey);
         long bits = 0;
         for (int i = 0; i < 8; i++) bits = (bits << 8) | (h[i] & 0xFF);
         StringBuilder sb = new StringBuilder("H");
@@ -32,13 +28,4 @@ public final class PseudonymProposal {
         return issuer.trim().toUpperCase() + "|" + patientId.replaceAll("\\s+", "").toUpperCase();
     }
 
-    static byte[] hmac(byte[] key, String message) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(key, "HmacSHA256"));
-            return mac.doFinal(message.getBytes(StandardCharsets.UTF_8));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 }
