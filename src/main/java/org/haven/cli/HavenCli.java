@@ -19,6 +19,7 @@ public final class HavenCli {
         COMMANDS.put("synth", new String[] {"org.haven.synth.SynthCommand", "--patients N --out DIR [--seed S]: write synthetic messy DICOM + answer key"});
         COMMANDS.put("explain", new String[] {"org.haven.deidentify.ExplainCommand", "FILE [--profile P] [--project P] [--show-identifiers]: what each rule does to a file"});
         COMMANDS.put("scan", new String[] {"org.haven.verify.ScanCommand", "DIR [--out REPORT]: residual-identifier scan of any DICOM folder"});
+        COMMANDS.put("user", new String[] {"org.haven.cli.UserCommand", "add NAME --role reviewer|admin | disable NAME: review UI users (password from stdin or generated)"});
         COMMANDS.put("mapping", new String[] {"org.haven.cli.MappingCommand", "export --project P: pseudonym mapping for the linkage team"});
     }
 
