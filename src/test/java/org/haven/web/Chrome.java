@@ -127,11 +127,13 @@ final class Chrome implements AutoCloseable {
 
     /** Sets an input's value as a user would (input event), by element id. */
     void type(String id, String value) throws Exception {
+        waitFor("document.getElementById(" + JSON.writeValueAsString(id) + ")", Duration.ofSeconds(20));
         eval("(() => { const e = document.getElementById(" + JSON.writeValueAsString(id) + "); e.value = " + JSON.writeValueAsString(value)
             + "; e.dispatchEvent(new Event('input', {bubbles: true})); e.dispatchEvent(new Event('change', {bubbles: true})); })()");
     }
 
     void click(String selector) throws Exception {
+        waitFor("document.querySelector(" + JSON.writeValueAsString(selector) + ")", Duration.ofSeconds(20));
         eval("document.querySelector(" + JSON.writeValueAsString(selector) + ").click()");
     }
 
