@@ -22,8 +22,24 @@ import org.haven.store.Store;
  */
 public final class Queue {
     private final Store store;
+    private volatile Boolean h2;
 
     public Queue(Store store) { this.store = store; }
+
+    /** H2's planner picks the (outcome, reason) index and sorts; name the paging index for it (PostgreSQL picks it itself). */
+    private String from(Filter f) throws SQLException {
+        if (h2 == null) {
+            try (Connection c = store.connection()) {
+                h2 = c.getMetaData().getDatabaseProductName().toLowerCase().contains("h2");
+            }
+        }
+        return table(f, h2);
+    }
+
+    static String table(Filter f, boolean h2) {
+        String hint = !h2 ? "" : f.reason() != null ? " use index (file_outcome_reason_queue)" : " use index (file_outcome_queue)";
+        return " from file_outcome o" + hint + " join haven_file f on f.file_id = o.file_id";
+    }
 
     public record Filter(String reason, String board, String device, LocalDate from, LocalDate to) {
         public static Filter of(Map<String, String> q) {
@@ -54,8 +70,7 @@ public final class Queue {
     public Page page(Filter filter, String cursor, int limit) throws SQLException {
         limit = Math.max(1, Math.min(limit, 500));
         List<Object> args = new ArrayList<>();
-        StringBuilder sql = new StringBuilder("select ").append(COLUMNS)
-            .append(" from file_outcome o join haven_file f on f.file_id = o.file_id");
+        StringBuilder sql = new StringBuilder("select ").append(COLUMNS).append(from(filter));
         where(sql, args, filter);
         if (cursor != null && !cursor.isBlank()) {
             int bar = cursor.indexOf('|');
@@ -66,8 +81,7 @@ public final class Queue {
             } catch (RuntimeException e) {
                 throw new WebException(400, "bad cursor");
             }
-            sql.append(" and (o.decided_at < ? or (o.decided_at = ? and o.file_id < ?))");
-            args.add(at);
+            sql.append(" and (o.decided_at, o.file_id) < (?, ?)");
             args.add(at);
             args.add(cursor.substring(bar + 1));
         }
@@ -92,7 +106,7 @@ public final class Queue {
     /** Every held file id matching the filter (bulk actions), at most {@code max}. */
     public List<String> fileIds(Filter filter, int max) throws SQLException {
         List<Object> args = new ArrayList<>();
-        StringBuilder sql = new StringBuilder("select o.file_id from file_outcome o join haven_file f on f.file_id = o.file_id");
+        StringBuilder sql = new StringBuilder("select o.file_id").append(from(filter));
         where(sql, args, filter);
         sql.append(" order by o.decided_at desc, o.file_id desc limit ?");
         args.add(max);
@@ -158,9 +172,9 @@ public final class Queue {
     }
 
     /** The SQL of a first page (tests print its plan). */
-    static String firstPageSql(Filter f) {
+    static String firstPageSql(Filter f, boolean h2) {
         List<Object> args = new ArrayList<>();
-        StringBuilder sql = new StringBuilder("select ").append(COLUMNS).append(" from file_outcome o join haven_file f on f.file_id = o.file_id");
+        StringBuilder sql = new StringBuilder("select ").append(COLUMNS).append(table(f, h2));
         where(sql, args, f);
         return sql.append(" order by o.decided_at desc, o.file_id desc limit 51").toString();
     }
