@@ -100,6 +100,24 @@ class WebApiTest {
             assertThat(events(w, ct)).contains("review-release|rita");
             assertThat(events(w, mr)).contains("rejected|rita");
 
+            // device dashboard, device decision and a bulk action over a filtered group (admin)
+            String sc = w.hold("SC_rgb_jpeg.dcm", "fife");
+            JsonNode devices = adam.json(adam.get("/api/devices"));
+            JsonNode dev = null;
+            for (JsonNode d : devices) if (d.get("held").asLong() > 0) dev = d; // the only device with a held file
+            String sig = dev == null ? null : dev.get("signature").asText();
+            assertThat(dev).isNotNull();
+            assertThat(dev.get("held").asLong()).isEqualTo(1);
+            assertThat(dev.get("trustWouldRelease").asLong()).isEqualTo(1);
+            HttpResponse<String> block = adam.post("/api/devices/decision", "{\"signature\":" + WebFixture.JSON.writeValueAsString(sig)
+                + ",\"state\":\"blocked\",\"fileId\":\"" + sc + "\",\"comment\":\"screenshots never\"}");
+            assertThat(block.statusCode()).as(block.body()).isEqualTo(200);
+            HttpResponse<String> bulk = adam.post("/api/bulk", "{\"action\":\"reject\",\"comment\":\"bulk: screenshots\",\"filter\":{\"board\":\"fife\"}}");
+            assertThat(bulk.statusCode()).as(bulk.body()).isEqualTo(200);
+            assertThat(adam.json(bulk).get("done").asInt()).isEqualTo(1);
+            assertThat(w.node.records.outcome(sc).get().outcome()).isEqualTo("rejected");
+            assertThat(adam.json(adam.get("/api/queue/counts")).get("total").asLong()).isZero();
+
             // sign out ends the session
             assertThat(rita.post("/api/logout", "{}").statusCode()).isEqualTo(200);
             assertThat(rita.get("/api/queue").statusCode()).isEqualTo(401);
