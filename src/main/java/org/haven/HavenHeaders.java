@@ -32,6 +32,8 @@ public final class HavenHeaders {
     public static final String TRANSFER_SYNTAX_OUT = "HavenTransferSyntaxOut";
     /** Verification findings (JSON) of a file the gate holds. */
     public static final String FINDINGS = "HavenFindings";
+    /** A reviewer released this one file from the quarantine: its device counts as trusted for it (with HavenProfile). */
+    public static final String REVIEW_RELEASE = "HavenReviewRelease";
     /** Set when the same content was already decided: the ingest route stops there. */
     public static final String ALREADY_DECIDED = "HavenAlreadyDecided";
 

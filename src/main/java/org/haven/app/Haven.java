@@ -46,6 +46,7 @@ public final class Haven implements AutoCloseable {
     private Main main;
     private Store store;
     private Workspace workspace;
+    private org.haven.web.WebApp web;
 
     public Haven(Settings settings) { this.settings = settings; }
 
@@ -107,6 +108,10 @@ public final class Haven implements AutoCloseable {
         if (!settings.getBoolean("haven.inbox.enabled")) {
             main.getCamelContext().getRouteController().stopRoute("ingest-drop-folders");
         }
+        if (settings.getBoolean("haven.web.enabled")) {
+            web = org.haven.web.WebApp.start(settings, store, workspace, profiles, key, main.getCamelContext());
+            resources.add(0, web);
+        }
         LOG.info("Haven node {} started: {} routes, profiles {}, {} device patterns", node,
             main.getCamelContext().getRoutes().size(), profiles.names(), devices.devices().devices().size());
         return this;
@@ -124,6 +129,9 @@ public final class Haven implements AutoCloseable {
     public Workspace workspace() { return workspace; }
 
     public Settings settings() { return settings; }
+
+    /** The review web app, or null when {@code haven.web.enabled} is false. */
+    public org.haven.web.WebApp web() { return web; }
 
     /** Blocks until the JVM is asked to stop (Ctrl-C, SIGTERM). */
     public void awaitShutdown() throws InterruptedException {

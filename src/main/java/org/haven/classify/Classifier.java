@@ -93,6 +93,13 @@ public final class Classifier {
         }
         Optional<DeviceRegistry.Device> match = forcedProfile.isEmpty() ? registry.devices().match(signature)
             : Optional.of(new DeviceRegistry.Device("forced", Map.of(), DeviceRegistry.State.TRUSTED, forcedProfile, "", "", "--profile"));
+        String reviewProfile = in.getHeader(HavenHeaders.PROFILE, "", String.class);
+        if (Boolean.TRUE.equals(in.getHeader(HavenHeaders.REVIEW_RELEASE, Boolean.class)) && !reviewProfile.isBlank()) {
+            // a reviewer released this one file: its device counts as trusted for it; pixels and the gate still apply
+            String pixels = match.filter(d -> d.state() == DeviceRegistry.State.TRUSTED).map(DeviceRegistry.Device::pixels).orElse("");
+            match = Optional.of(new DeviceRegistry.Device("review-release", Map.of(), DeviceRegistry.State.TRUSTED, reviewProfile,
+                in.getHeader(HavenHeaders.PROJECT, "", String.class), pixels, "released by a reviewer"));
+        }
         if (match.isPresent()) {
             DeviceRegistry.Device device = match.get();
             facts.put("deviceId", device.id());

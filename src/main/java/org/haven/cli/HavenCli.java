@@ -21,6 +21,7 @@ public final class HavenCli {
         COMMANDS.put("scan", new String[] {"org.haven.verify.ScanCommand", "DIR [--out REPORT]: residual-identifier scan of any DICOM folder"});
         COMMANDS.put("devices", new String[] {"org.haven.cli.DevicesCommand", "[--json]: device signatures, state, files seen/released/held per board, share of held files each unlocks"});
         COMMANDS.put("replay", new String[] {"org.haven.cli.ReplayCommand", "--device ID [--wait S]: release the held files of a device now trusted"});
+        COMMANDS.put("user", new String[] {"org.haven.cli.UserCommand", "add NAME --role reviewer|admin | disable NAME: review UI users (password from stdin or generated)"});
         COMMANDS.put("mapping", new String[] {"org.haven.cli.MappingCommand", "export --project P: pseudonym mapping for the linkage team"});
     }
 

@@ -12,7 +12,8 @@ public final class RunCommand implements Command {
     @Override
     public int run(List<String> args) throws Exception {
         if (!args.isEmpty()) throw new UsageException("run takes no arguments; settings come from config/haven.properties and HAVEN_* variables");
-        Settings settings = Settings.load(Path.of("config/haven.properties"), System.getenv(), Map.of());
+        Settings settings = Settings.load(Path.of("config/haven.properties"), System.getenv(),
+            Map.of("haven.web.enabled", System.getenv().getOrDefault("HAVEN_WEB_ENABLED", "true"))); // the review UI runs with the service
         Haven haven = new Haven(settings).start();
         System.err.println("Haven is running. Drop DICOM into " + settings.path("haven.inbox").toAbsolutePath() + "/<board>/ ; Ctrl-C stops.");
         haven.awaitShutdown();
