@@ -44,7 +44,8 @@ class CrashRecoveryTest {
         String dbUrl = TestNode.POSTGRES_URL + "?currentSchema=" + schema;
         Map<String, String> env = Map.of("HAVEN_WORKSPACE", work.toString(), "HAVEN_DEVICES", devices.toString(),
             "HAVEN_SECRET_KEY", TestNode.KEY, "HAVEN_DB_URL", dbUrl, "HAVEN_DB_USER", "postgres", "HAVEN_ROUTES_RELOAD", "false",
-            "HAVEN_INBOX_MIN_AGE_MS", "100", "HAVEN_INBOX_POLL_MS", "100", "HAVEN_NODE", "crash-test");
+            "HAVEN_INBOX_MIN_AGE_MS", "100", "HAVEN_INBOX_POLL_MS", "100", "HAVEN_NODE", "crash-test",
+            "HAVEN_WEB_ENABLED", "false");
         Path logs = Files.createDirectories(Path.of("target/crash-recovery-logs"));
 
         Process first = start(env, logs.resolve("first.log"));
