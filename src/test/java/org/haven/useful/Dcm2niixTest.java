@@ -12,7 +12,8 @@ import java.util.TreeMap;
 import java.util.stream.Stream;
 
 import org.haven.pipeline.Corpus;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -26,29 +27,37 @@ class Dcm2niixTest {
     static final Duration TIMEOUT = Duration.ofSeconds(120);
 
     /**
-     * Open defects (found by this test, November 2026): series whose conversion depends on vendor private attributes
-     * that every shipped profile removes (the basic profile's private rule X; the research profile does not retain
-     * safe private attributes, and the safe-private allowlist lacks these). They are reported, and the test fails
-     * when one of them starts to convert identically, so that the entry is removed here and it is guarded again.
+     * Open defects (found by this test, November 2026), per profile: series whose conversion depends on vendor private
+     * attributes that the profile removes. They are reported, and the test fails when one of them starts to convert
+     * identically, so that the entry is removed here and the series is guarded again.
      */
-    static final Map<String, String> KNOWN_PRIVATE_TAG_LOSS = Map.of(
-            "dcm_qa_philips/Magdeburg_2014/fmri",
-            "Philips private scaling (2005,100E) gone: NIfTI scl_slope changes; dcm2niix no longer stacks the dynamics"
-                    + " (\"Slices not stacked: trigger time varies\"): three 3D volumes instead of one 4D",
-            "dcm_qa_philips/Vanderbilt_2018/601_WIP_dti_ax",
-            "Philips private scaling (2005,100E) gone: same voxels, different NIfTI scl_slope (intensity scale)",
-            "dcm_qa_uih/DTI_132225/dti_tra_dir16_PA_rot_SaveBySlc__134057",
-            "UIH private mosaic attributes (0065,xxxx) gone: one 320x256 slice, no qform/sform, instead of 64x64x20");
+    static final Map<String, Map<String, String>> KNOWN_PRIVATE_TAG_LOSS = Map.of(
+            "research", Map.of(
+                    "dcm_qa_philips/Magdeburg_2014/fmri",
+                    "Philips private attributes removed: NIfTI scl_slope changes (2005,100E ScaleSlope gone) and dcm2niix no"
+                            + " longer stacks the dynamics (\"Slices not stacked: trigger time varies\"): three 3D volumes instead of one 4D",
+                    "dcm_qa_philips/Vanderbilt_2018/601_WIP_dti_ax",
+                    "Philips private ScaleSlope (2005,100E) removed: same voxels, different NIfTI scl_slope (intensity scale)",
+                    "dcm_qa_uih/DTI_132225/dti_tra_dir16_PA_rot_SaveBySlc__134057",
+                    "UIH private mosaic attributes removed: one 320x256 slice, no qform/sform, instead of 64x64x20"),
+            "retain-safe-private", Map.of(
+                    "dcm_qa_philips/Magdeburg_2014/fmri",
+                    "dcm2niix no longer stacks the Philips dynamics (a Philips private attribute not on the allowlist):"
+                            + " three 3D volumes instead of one 4D",
+                    "dcm_qa_uih/DTI_132225/dti_tra_dir16_PA_rot_SaveBySlc__134057",
+                    "UIH private mosaic attributes are not on the allowlist: one 320x256 slice, no qform/sform"));
 
     @TempDir
     Path tmp;
 
-    @Test
-    void releasedSeriesConvertToTheSameVolumes() throws Exception {
+    @ParameterizedTest(name = "profile {0}")
+    @ValueSource(strings = {"research", "retain-safe-private"})
+    void releasedSeriesConvertToTheSameVolumes(String profile) throws Exception {
         Corpus.assumeAvailable();
         ExternalTool.assumeOnPath("dcm2niix");
         List<Path> inputs = Corpus.entries().stream().map(Corpus.Entry::path).toList();
-        Released.Run run = Released.through("corpus", "research", inputs);
+        Released.Run run = Released.through("corpus", profile, inputs);
+        Map<String, String> known = KNOWN_PRIVATE_TAG_LOSS.get(profile);
 
         // series folder (below a dcm_qa_* folder) -> released input files in it
         Map<Path, List<Path>> series = new TreeMap<>();
@@ -81,16 +90,16 @@ class Dcm2niixTest {
             List<String> kb = b.stream().map(Nifti::toString).sorted().toList();
             String diff = name + ": volumes differ\n  input:    " + String.join("\n            ", ka)
                     + "\n  released: " + String.join("\n            ", kb);
-            if (KNOWN_PRIVATE_TAG_LOSS.containsKey(name)) {
+            if (known.containsKey(name)) {
                 if (ka.equals(kb)) problems.add(name + ": listed as a known defect but now converts identically: remove it from KNOWN_PRIVATE_TAG_LOSS");
-                else report.append("  KNOWN DEFECT: ").append(KNOWN_PRIVATE_TAG_LOSS.get(name)).append('\n').append(diff).append('\n');
+                else report.append("  KNOWN DEFECT: ").append(known.get(name)).append('\n').append(diff).append('\n');
             } else if (!ka.equals(kb)) {
                 problems.add(diff);
             }
         }
-        System.out.println("dcm2niix (research profile):\n" + report);
+        System.out.println("dcm2niix (profile " + profile + "):\n" + report);
         Files.createDirectories(Path.of("target/useful"));
-        Files.writeString(Path.of("target/useful/dcm2niix-research.txt"), report.toString());
+        Files.writeString(Path.of("target/useful/dcm2niix-" + profile + ".txt"), report.toString());
         assertThat(volumes).as("NIfTI volumes dcm2niix made from the dcm_qa inputs").isPositive();
         assertThat(problems).as("dcm2niix on input vs released series").isEmpty();
     }
