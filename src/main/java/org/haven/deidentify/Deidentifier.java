@@ -53,6 +53,7 @@ public final class Deidentifier {
     private static final AttributeTag DEID_METHOD_CODES = new AttributeTag(0x0012, 0x0064);
     private static final AttributeTag LONGITUDINAL = new AttributeTag(0x0028, 0x0303);
     private static final AttributeTag CODE_VALUE = new AttributeTag(0x0008, 0x0100);
+    private static final AttributeTag REFERENCED_STUDY_SEQUENCE = new AttributeTag(0x0008, 0x1110);
     private static final AttributeTag CODING_SCHEME = new AttributeTag(0x0008, 0x0102);
     private static final AttributeTag CODE_MEANING = new AttributeTag(0x0008, 0x0104);
     private static final String MARK_SOURCE = "(Haven: PS3.15 E.1.1 de-identification markers)";
@@ -90,7 +91,9 @@ public final class Deidentifier {
     public DeidResult apply(AttributeList list, DeidContext ctx) {
         TextCleaner.Identifiers ids = gatherIdentifiers(list);
         List<AppliedAction> out = new ArrayList<>();
+        Set<Integer> overlays = overlayGroupsWithData(list);
         walk(list, "", ctx, ids, out, false);
+        removeOrphanedOverlayPlanes(list, overlays, out);
         try {
             addMissingPseudonyms(list, ctx, out);
             mark(list, out);
@@ -196,7 +199,12 @@ public final class Deidentifier {
                 return;
             }
             case EMPTY -> {
-                if (sq) {
+                if (sq && removeInsteadOfEmpty(tag, path, rule)) {
+                    list.remove(tag);
+                    out.add(new AppliedAction(path, tagText(tag), keyword, "remove", rule.code(), rule.source()
+                            + " (X of X/Z: Type 3 sequence, zero items invalid)", before, null, true));
+                    return;
+                } else if (sq) {
                     list.put(new SequenceAttribute(tag));
                 } else {
                     a.removeValues();
@@ -266,6 +274,42 @@ public final class Deidentifier {
         String after = now == null ? null : (now instanceof SequenceAttribute s ? "<" + s.getNumberOfItems() + " items>" : now.getDelimitedStringValuesOrEmptyString());
         boolean changed = sq || !java.util.Objects.equals(original, after);
         out.add(new AppliedAction(path, tagText(tag), keyword, word, rule.code(), rule.source(), before, after, changed));
+    }
+
+    /**
+     * X/Z on a sequence means X where the sequence is Type 3 and Z where it is Type 2. ReferencedStudySequence is
+     * Type 3 in the General Study module and the Request Attributes macro, whose definitions require one or more
+     * items when it is present: zero items there is invalid (dciodvfy: "Bad Sequence number of Items 0"), so it is
+     * removed. Elsewhere (e.g. SR ReferencedRequestSequence, Type 2) and for other X/Z sequences
+     * (AcquisitionContextSequence, Type 2) it keeps the zero-item form.
+     */
+    private static boolean removeInsteadOfEmpty(AttributeTag tag, String path, Rule rule) {
+        return "X/Z".equals(rule.code()) && tag.equals(REFERENCED_STUDY_SEQUENCE)
+                && (path.indexOf('/') < 0 || path.startsWith("RequestAttributesSequence["));
+    }
+
+    /**
+     * Overlay planes whose OverlayData (60xx,3000) the profile removed are removed whole: the Overlay Plane module
+     * without its Type 1 data is invalid (dciodvfy: "Missing attribute Type 1 Required Element=<OverlayData>"), and
+     * rows, columns, origin and bit layout of an overlay that is gone are meaningless.
+     */
+    private static void removeOrphanedOverlayPlanes(AttributeList list, Set<Integer> groupsWithData, List<AppliedAction> out) {
+        for (int g : groupsWithData) {
+            if (list.get(new AttributeTag(g, 0x3000)) != null) continue;
+            for (AttributeTag t : new ArrayList<>(list.keySet())) {
+                if (t.getGroup() != g) continue;
+                list.remove(t);
+                out.add(new AppliedAction(keyword(t), tagText(t), keyword(t), "remove", "X", "(engine: overlay plane without its removed OverlayData)", null, null, true));
+            }
+        }
+    }
+
+    private static Set<Integer> overlayGroupsWithData(AttributeList list) {
+        Set<Integer> groups = new LinkedHashSet<>();
+        for (AttributeTag t : list.keySet()) {
+            if (t.getGroup() >= 0x6000 && t.getGroup() <= 0x601E && (t.getGroup() & 1) == 0 && t.getElement() == 0x3000) groups.add(t.getGroup());
+        }
+        return groups;
     }
 
     private void recurse(Attribute a, String path, DeidContext ctx, TextCleaner.Identifiers ids, List<AppliedAction> out, boolean cleanInside) {
