@@ -15,6 +15,7 @@ import org.haven.dicom.UnreadableDicomException;
 import org.haven.dicom.UnsupportedTransferSyntaxException;
 import org.haven.quarantine.QuarantineException;
 import org.haven.store.FileRecords;
+import org.haven.store.StageGuard;
 import org.haven.store.Workspace;
 
 /**
@@ -49,13 +50,10 @@ public final class Classifier {
         this.node = node;
     }
 
-    public void classify(Exchange exchange) throws QuarantineException, SQLException {
+    public void classify(Exchange exchange) throws QuarantineException, SQLException, java.io.IOException {
         Message in = exchange.getIn();
         String fileId = in.getHeader(HavenHeaders.FILE_ID, String.class);
-        if (!Files.exists(workspace.staged(fileId)) && records.outcome(fileId).isPresent()) {
-            exchange.setRouteStop(true); // a duplicate message for a file already decided (e.g. resent after a replay)
-            return;
-        }
+        if (new StageGuard(workspace, records).stopIfDecided(exchange)) return; // duplicate or redelivered message
         DeviceRegistries.Snapshot registry = registries.current(); // one consistent version for this file
         DicomHeader header;
         try {

@@ -20,6 +20,7 @@ import org.haven.dicom.UnreadableDicomException;
 import org.haven.quarantine.QuarantineException;
 import org.haven.store.FileRecords;
 import org.haven.store.PseudonymProposal;
+import org.haven.store.StageGuard;
 import org.haven.store.Pseudonyms;
 import org.haven.store.Workspace;
 
@@ -53,7 +54,8 @@ public final class DeidentifyStage {
      * Parses the staged file once for this stage: the header only when pixel data can be copied through, the whole
      * data set when pixels are to be blanked or cannot be streamed.
      */
-    public void read(Exchange exchange) throws QuarantineException {
+    public void read(Exchange exchange) throws QuarantineException, SQLException, IOException {
+        if (new StageGuard(workspace, records).stopIfDecided(exchange)) return; // duplicate or redelivered message
         Message in = exchange.getIn();
         Path staged = workspace.staged(in.getHeader(HavenHeaders.FILE_ID, String.class));
         boolean blanking = "REDACT".equals(in.getHeader(HavenHeaders.PIXEL_ACTION, String.class));

@@ -17,6 +17,7 @@ import org.haven.dicom.DicomReader;
 import org.haven.dicom.UnreadableDicomException;
 import org.haven.quarantine.QuarantineException;
 import org.haven.store.FileRecords;
+import org.haven.store.StageGuard;
 import org.haven.store.Workspace;
 import org.haven.verify.KnownIdentifiers;
 import org.haven.verify.OcrText;
@@ -47,7 +48,8 @@ public final class OcrStage {
         this.node = node;
     }
 
-    public void check(Exchange exchange) throws QuarantineException, SQLException, JsonProcessingException {
+    public void check(Exchange exchange) throws QuarantineException, SQLException, java.io.IOException {
+        if (new StageGuard(workspace, records).stopIfDecided(exchange)) return; // duplicate or redelivered message
         Message in = exchange.getIn();
         String fileId = in.getHeader(HavenHeaders.FILE_ID, String.class);
         String ruleId = in.getHeader(HavenHeaders.PIXEL_RULE, "", String.class);

@@ -61,6 +61,8 @@ public final class Quarantine {
         Path staged = workspace.staged(fileId);
         if (Files.exists(staged)) {
             Workspace.moveInto(staged, target);
+        } else if (!Files.exists(target) && records.outcome(fileId).isPresent()) {
+            return; // decided elsewhere (a duplicate in flight was released or held first)
         } else if (!Files.exists(target)) {
             throw new IOException("file " + Stager.shortId(fileId) + " is neither staged nor quarantined");
         }

@@ -11,6 +11,7 @@ import org.haven.HavenHeaders;
 import org.haven.ingest.Stager;
 import org.haven.quarantine.QuarantineException;
 import org.haven.store.FileRecords;
+import org.haven.store.StageGuard;
 import org.haven.store.Workspace;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,6 +37,7 @@ public final class Releaser {
     public void release(Exchange exchange) throws IOException, SQLException, QuarantineException {
         Message in = exchange.getIn();
         String fileId = in.getHeader(HavenHeaders.FILE_ID, String.class);
+        if (!Files.exists(workspace.outgoing(fileId)) && new StageGuard(workspace, records).stopIfDecided(exchange)) return;
         String relative = in.getHeader(HavenHeaders.RELEASE_PATH, String.class);
         if (relative == null || relative.contains("..")) throw new IOException("file " + Stager.shortId(fileId) + " has no valid release path");
         String holder = records.claimReleasePath(relative, fileId);

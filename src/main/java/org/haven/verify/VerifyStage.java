@@ -13,6 +13,7 @@ import org.haven.dicom.DicomReader;
 import org.haven.dicom.UnreadableDicomException;
 import org.haven.quarantine.QuarantineException;
 import org.haven.store.FileRecords;
+import org.haven.store.StageGuard;
 import org.haven.store.Workspace;
 
 /**
@@ -33,7 +34,8 @@ public final class VerifyStage {
         this.node = node;
     }
 
-    public void verify(Exchange exchange) throws QuarantineException, SQLException {
+    public void verify(Exchange exchange) throws QuarantineException, SQLException, java.io.IOException {
+        if (new StageGuard(workspace, records).stopIfDecided(exchange)) return; // duplicate or redelivered message
         Message in = exchange.getIn();
         String fileId = in.getHeader(HavenHeaders.FILE_ID, String.class);
         KnownIdentifiers source = KnownIdentifiers.from(header(workspace.staged(fileId), "source").attributes());

@@ -86,6 +86,41 @@ class PipelineTest {
         }
     }
 
+    @Test
+    void sameContentTwiceWhileTheFirstIsInFlightEndsOnceWithoutLooping() throws Exception {
+        Corpus.assumeAvailable();
+        Path source = Corpus.ROOT.resolve("pydicom/test_files/CT_small.dcm");
+        Path copy = Files.copy(source, tmp.resolve("copy.dcm"));
+        try (TestNode node = TestNode.builder(tmp.resolve("n")).start()) {
+            String first = node.submit(source, "glasgow");
+            String second = node.submit(copy, "glasgow"); // same bytes, arrives before the first has a fate
+            assertThat(second).isEqualTo(first);
+            assertThat(node.awaitOutcome(first, WAIT).outcome()).isEqualTo("released");
+            Thread.sleep(3000); // long enough for a looping duplicate to show up as redeliveries or a second fate
+            List<String> events = events(node, first);
+            assertThat(events).containsOnlyOnce("released").doesNotContain("quarantined");
+            assertThat(node.haven.workspace().outgoing(first)).doesNotExist();
+            assertThat(node.haven.workspace().staged(first)).doesNotExist();
+
+            // stale messages for the decided file reach every later stage (a redelivery after a crash, say):
+            // each stage drops them; nothing loops, nothing changes
+            int before = events.size();
+            for (String queue : List.of("haven.classify", "haven.deidentify", "haven.ocr", "haven.verify", "haven.release")) {
+                node.haven.camel().createProducerTemplate().sendBodyAndHeaders("jms:queue:" + queue + "?exchangePattern=InOnly", "",
+                    java.util.Map.of("HavenFileId", first, "HavenProfile", "basic", "HavenProject", "default",
+                        "HavenReleasePath", "default/x/y/z/w.dcm"));
+            }
+            Thread.sleep(3000);
+            assertThat(events(node, first)).hasSize(before);
+            assertThat(node.awaitOutcome(first, WAIT).outcome()).isEqualTo("released");
+            org.apache.activemq.broker.BrokerService broker = org.apache.activemq.broker.BrokerRegistry.getInstance().lookup("haven");
+            for (String queue : List.of("haven.classify", "haven.deidentify", "haven.ocr", "haven.verify", "haven.release")) {
+                long pending = broker.getDestination(new org.apache.activemq.command.ActiveMQQueue(queue)).getDestinationStatistics().getMessages().getCount();
+                assertThat(pending).as("messages still pending on %s", queue).isZero();
+            }
+        }
+    }
+
     static void assertQuarantined(TestNode node, String fileId, String reason) throws Exception {
         FileRecords.Outcome o = node.awaitOutcome(fileId, WAIT);
         assertThat(o.outcome()).as("outcome of %s", fileId).isEqualTo("quarantined");
