@@ -84,6 +84,7 @@ public final class Settings {
         p.setProperty("haven.routes.reload", "true");
         p.setProperty("haven.force-profile", "");
         p.setProperty("haven.batch.timeout-s", "3600");
+        p.setProperty("haven.batch.ingest-threads", "4");
         p.setProperty("haven.web.enabled", "false");
         p.setProperty("haven.web.bind", "127.0.0.1");
         p.setProperty("haven.web.port", "8080");

@@ -9,6 +9,10 @@ import java.util.List;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.stream.Stream;
 
 import org.apache.camel.Exchange;
@@ -67,16 +71,7 @@ public final class DeidentifyCommand implements Command {
         }
         try (Haven haven = new Haven(settings).start()) {
             BatchRun run = new BatchRun(haven, new FileRecords(haven.store()));
-            ProducerTemplate producer = haven.camel().createProducerTemplate();
-            Set<String> ids = new LinkedHashSet<>();
-            for (Path f : files) {
-                Exchange done = producer.request("direct:ingest-file", e -> {
-                    e.getIn().setBody(f.toFile());
-                    e.getIn().setHeader(HavenHeaders.BOARD, board);
-                });
-                if (done.getException() != null) throw done.getException();
-                ids.add(done.getMessage().getHeader(HavenHeaders.FILE_ID, String.class));
-            }
+            Set<String> ids = submitAll(haven, files, board, settings.getInt("haven.batch.ingest-threads"));
             Map<String, Integer> summary = run.awaitOutcomes(ids, settings.getInt("haven.batch.timeout-s"));
             int decided = summary.values().stream().mapToInt(Integer::intValue).sum();
             System.out.printf("%-32s %d%n", "received", files.size());
@@ -87,6 +82,39 @@ public final class DeidentifyCommand implements Command {
                 return 1;
             }
             return summary.keySet().stream().anyMatch(k -> k.endsWith(":internal-error")) ? 1 : 0;
+        }
+    }
+
+    /**
+     * Hands every file to the ingest stage from a few threads (hashing and staging a file is I/O the later stages
+     * need not wait for); returns the distinct file ids. Any failure to stage is fatal: batch runs lose nothing.
+     */
+    static Set<String> submitAll(Haven haven, List<Path> files, String board, int threads) throws Exception {
+        ProducerTemplate producer = haven.camel().createProducerTemplate();
+        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, threads));
+        try {
+            List<Future<String>> pending = new ArrayList<>();
+            for (Path f : files) {
+                pending.add(pool.submit(() -> {
+                    Exchange done = producer.request("direct:ingest-file", e -> {
+                        e.getIn().setBody(f.toFile());
+                        e.getIn().setHeader(HavenHeaders.BOARD, board);
+                    });
+                    if (done.getException() != null) throw done.getException();
+                    return done.getMessage().getHeader(HavenHeaders.FILE_ID, String.class);
+                }));
+            }
+            Set<String> ids = new LinkedHashSet<>();
+            for (Future<String> f : pending) {
+                try {
+                    ids.add(f.get());
+                } catch (ExecutionException e) {
+                    throw e.getCause() instanceof Exception cause ? cause : e;
+                }
+            }
+            return ids;
+        } finally {
+            pool.shutdownNow();
         }
     }
 }
