@@ -8,7 +8,7 @@ cd "$(dirname "$(readlink -f "$0")")"
 
 PIXELMED_VERSION=20220618            # Debian libpixelmed-java 20220618+dfsg-1
 PIXELMED_CODEC_VERSION=20200328      # Debian libpixelmed-codec-java 20200328-5
-DEBIAN_PACKAGES=(libpixelmed-java libpixelmed-codec-java dicom3tools dcm2niix dcmtk tesseract-ocr-eng chromium chromium-driver)
+DEBIAN_PACKAGES=(libpixelmed-java libpixelmed-codec-java dicom3tools dcm2niix dcmtk tesseract-ocr-eng chromium)
 
 log() { echo "[haven] $*" >&2; }
 
