@@ -50,6 +50,9 @@ public final class Stager {
         if (board == null || board.isBlank()) board = boardOf(relative);
         try (InputStream in = Files.newInputStream(path)) {
             stage(exchange, in, board, relative);
+        } catch (IOException e) {
+            // file names in drop folders often carry patient names: never let one reach a log line
+            throw new IOException("cannot stage a file dropped on board " + board + ": " + e.getClass().getSimpleName());
         }
     }
 
