@@ -31,6 +31,10 @@ class SyntheticRecallTest {
     void everyPlantedIdentifierIsRemovedOrCaught() throws Exception {
         Path archive = tmp.resolve("synth");
         AnswerKey key = new SyntheticArchive(20261125L).write(Integer.getInteger("haven.recall.patients", 25), archive);
+        ch.qos.logback.classic.Logger root = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logs = new ch.qos.logback.core.read.ListAppender<>();
+        logs.start();
+        root.addAppender(logs);
         try (TestNode node = TestNode.builder(tmp.resolve("node")).devices(TestNode.trustAll("research")).start()) {
             Map<AnswerKey.FileEntry, String> ids = new LinkedHashMap<>();
             for (AnswerKey.FileEntry f : key.files()) ids.put(f, node.submit(archive.resolve(f.path()), f.board()));
@@ -79,8 +83,29 @@ class SyntheticRecallTest {
                 + " burned-in texts in released files: %d, blank: %d; clean files held by the gate: %d of %d (%.1f%%); outcomes %s%n",
                 key.files().size(), planted, removed, caught, leaks.size(), burned, burnedGone, cleanHeld, clean, fpRate, outcomes);
             assertThat(leaks).as("planted identifiers in released files").isEmpty();
+            assertNoIdentifierLogged(key, logs.list);
             assertThat(removed + caught).isEqualTo(planted);
             assertThat(outcomes).containsKey("released");
+        }
+    }
+
+    /** No planted identifier (names, CHI, hospital numbers, addresses...) in any log line or logged exception. */
+    static void assertNoIdentifierLogged(AnswerKey key, List<ch.qos.logback.classic.spi.ILoggingEvent> events) {
+        StringBuilder all = new StringBuilder();
+        for (ch.qos.logback.classic.spi.ILoggingEvent e : new ArrayList<>(events)) {
+            all.append(e.getFormattedMessage()).append('\n');
+            for (ch.qos.logback.classic.spi.IThrowableProxy t = e.getThrowableProxy(); t != null; t = t.getCause()) {
+                all.append(t.getMessage()).append('\n');
+            }
+        }
+        String logged = norm(all.toString());
+        assertThat(events).as("log lines captured").isNotEmpty();
+        for (AnswerKey.FileEntry f : key.files()) {
+            for (AnswerKey.Planted p : f.planted()) {
+                if (p.kind().equals("issuer") || p.kind().equals("study-date") || p.value().length() < 5) continue;
+                java.util.regex.Pattern needle = java.util.regex.Pattern.compile("(?<![A-Z0-9])" + java.util.regex.Pattern.quote(norm(p.value())) + "(?![A-Z0-9])");
+                assertThat(needle.matcher(logged).find()).as("%s (%s) of %s appears in the logs", p.kind(), p.path(), f.path()).isFalse();
+            }
         }
     }
 
