@@ -33,7 +33,18 @@ public final class DicomReader {
         DicomLayout layout = DicomStructure.walk(file);
         AttributeList list = parse(file, layout, true);
         ValueChecks.check(list);
+        requirePixelsOfAnImage(layout, list);
         return new DicomHeader(layout, list);
+    }
+
+    /**
+     * An image header (Rows present) with no pixel data at all is a file cut short at an element boundary: the
+     * walker cannot tell, the header can. (Deflated files are not walked, float pixel data has its own tags.)
+     */
+    static void requirePixelsOfAnImage(DicomLayout layout, AttributeList list) throws UnreadableDicomException {
+        if (layout.deflated() || layout.hasPixelData() || list.get(TagFromName.Rows) == null) return;
+        if (list.get(TagFromName.FloatPixelData) != null || list.get(TagFromName.DoubleFloatPixelData) != null) return;
+        throw new UnreadableDicomException("image attributes (Rows) but no PixelData: file cut short?");
     }
 
     /** The whole data set including PixelData (loaded once, kept compressed if it is). */
@@ -41,6 +52,7 @@ public final class DicomReader {
         DicomLayout layout = DicomStructure.walk(file);
         AttributeList list = parse(file, layout, false);
         ValueChecks.check(list);
+        requirePixelsOfAnImage(layout, list);
         return new DicomHeader(layout, list);
     }
 
