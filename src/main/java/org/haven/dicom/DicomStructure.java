@@ -22,6 +22,8 @@ public final class DicomStructure {
     private static final int SEQUENCE_END = 0xFFFEE0DD;
     private static final long UNDEFINED = 0xFFFFFFFFL;
     private static final int MAX_DEPTH = 32;
+    /** Any value but PixelData larger than this is refused: the header is parsed into memory. */
+    static final long MAX_HEADER_VALUE = 256L * 1024 * 1024;
     private static final Set<String> VRS = Set.of("AE", "AS", "AT", "CS", "DA", "DS", "DT", "FL", "FD", "IS", "LO", "LT",
         "OB", "OD", "OF", "OL", "OV", "OW", "PN", "SH", "SL", "SQ", "SS", "ST", "SV", "TM", "UC", "UI", "UL", "UN", "UR",
         "US", "UT", "UV");
@@ -178,6 +180,9 @@ public final class DicomStructure {
             if (valueStart + len > limit) {
                 String what = isPixelData ? "pixel data truncated" : "value of " + tagText(tag) + " runs past the end of its " + (topLevel ? "file" : "item");
                 throw new UnreadableDicomException(what + " (length " + len + " at offset " + pos + ", " + (limit - valueStart) + " bytes left)");
+            }
+            if (!isPixelData && len > MAX_HEADER_VALUE) {
+                throw new UnreadableDicomException("value of " + tagText(tag) + " is " + len + " bytes (more than " + MAX_HEADER_VALUE + " outside PixelData)");
             }
             if ("SQ".equals(vr)) walkSequence(valueStart, valueStart + len, depth + 1, explicitVr);
             if (isPixelData) {
