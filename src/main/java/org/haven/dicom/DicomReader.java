@@ -12,7 +12,6 @@ import com.pixelmed.dicom.AttributeList;
 import com.pixelmed.dicom.DicomException;
 import com.pixelmed.dicom.DicomInputStream;
 import com.pixelmed.dicom.TagFromName;
-import com.pixelmed.dicom.TransferSyntax;
 
 /**
  * Reads DICOM files for Haven: walks the structure strictly ({@link DicomStructure}), then lets PixelMed parse the
@@ -70,17 +69,13 @@ public final class DicomReader {
             }
             if (!layout.hasFileMeta()) {
                 // raw data sets carry no meta: record the syntax they were read with, for the writers
-                list.put(new com.pixelmed.dicom.UniqueIdentifierAttribute(TagFromName.TransferSyntaxUID) {{
-                    addValue(layout.transferSyntaxUID());
-                }});
+                com.pixelmed.dicom.Attribute ts = new com.pixelmed.dicom.UniqueIdentifierAttribute(TagFromName.TransferSyntaxUID);
+                ts.addValue(layout.transferSyntaxUID());
+                list.put(ts);
             }
             return list;
         } catch (DicomException | IOException | RuntimeException e) {
             throw new UnreadableDicomException("PixelMed cannot parse the data set: " + e.getClass().getSimpleName());
         }
-    }
-
-    static boolean isKnownTransferSyntax(String uid) {
-        return new TransferSyntax(uid).getDescription() != null;
     }
 }

@@ -36,7 +36,7 @@ public final class DicomWriter {
             header.write(out, ts, true, false);
             out.flush();
         } catch (DicomException e) {
-            throw new IOException("cannot write header: " + e.getMessage(), e);
+            throw new DicomWriteException("cannot write header: " + e.getClass().getSimpleName(), e);
         }
         try (FileChannel in = FileChannel.open(source, StandardOpenOption.READ);
              FileChannel out = FileChannel.open(target, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
@@ -58,7 +58,7 @@ public final class DicomWriter {
             prepareMeta(list, transferSyntaxUID);
             list.write(out, transferSyntaxUID, true, false);
         } catch (DicomException e) {
-            throw new IOException("cannot write data set: " + e.getMessage(), e);
+            throw new DicomWriteException("cannot write data set: " + e.getClass().getSimpleName(), e);
         }
         try (FileChannel ch = FileChannel.open(target, StandardOpenOption.WRITE)) {
             ch.force(true);
