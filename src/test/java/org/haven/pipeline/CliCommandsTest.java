@@ -1,0 +1,78 @@
+package org.haven.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.File;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.pixelmed.dicom.TagFromName;
+import org.haven.dicom.DicomReader;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The operator commands as an operator runs them (a separate process, settings from HAVEN_* variables) against the
+ * store of a running node: {@code devices --json} and {@code mapping export}.
+ */
+class CliCommandsTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void devicesReportAndMappingExport() throws Exception {
+        Corpus.assumeAvailable();
+        String mrOnly = "devices:\n  - id: mr-only\n    modality: MR\n    state: trusted\n    profile: basic\n";
+        try (TestNode node = TestNode.builder(tmp.resolve("n")).devices(mrOnly).postgres("haven_it_cli").start()) {
+            String mr = node.submit(Corpus.ROOT.resolve("pydicom/test_files/MR_small.dcm"), "lothian");
+            String ct = node.submit(Corpus.ROOT.resolve("pydicom/test_files/CT_small.dcm"), "fife");
+            String released = node.awaitOutcome(mr, Duration.ofSeconds(60)).location();
+            assertThat(node.awaitOutcome(ct, Duration.ofSeconds(60)).reason()).isEqualTo("unknown-device");
+            Map<String, String> env = Map.of("HAVEN_DB_URL", TestNode.POSTGRES_URL + "?currentSchema=haven_it_cli",
+                "HAVEN_DB_USER", "postgres", "HAVEN_DEVICES", node.root.resolve("devices.yaml").toString());
+
+            JsonNode devices = new ObjectMapper().readTree(run(env, "devices", "--json"));
+            assertThat(devices).hasSize(2);
+            for (JsonNode d : devices) {
+                if (d.get("modality").asText().equals("MR")) {
+                    assertThat(d.get("state").asText()).isEqualTo("trusted");
+                    assertThat(d.get("released").asLong()).isEqualTo(1);
+                } else {
+                    assertThat(d.get("modality").asText()).isEqualTo("CT");
+                    assertThat(d.get("held").asLong()).isEqualTo(1);
+                    assertThat(d.get("unlocks").asDouble()).isEqualTo(1.0);
+                    assertThat(d.get("boards").get(0).get("board").asText()).isEqualTo("fife");
+                }
+            }
+
+            String csv = run(env, "mapping", "export", "--project", "default");
+            List<String> lines = csv.lines().toList();
+            assertThat(lines.get(0)).isEqualTo("patient_key,pseudonym,created_at");
+            assertThat(lines).hasSize(2);
+            String pseudonym = DicomReader.readAll(node.release().resolve(released)).text(TagFromName.PatientID);
+            assertThat(lines.get(1)).startsWith("|" + DicomReader.readAll(Corpus.ROOT.resolve("pydicom/test_files/MR_small.dcm"))
+                .text(TagFromName.PatientID).toUpperCase() + "," + pseudonym + ",");
+        }
+    }
+
+    /** Runs {@code java -cp <test classpath> org.haven.cli.HavenCli ARGS} and returns its standard output. */
+    static String run(Map<String, String> env, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-cp", System.getProperty("java.class.path"), "org.haven.cli.HavenCli"));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(new File("."));
+        pb.environment().putAll(env);
+        pb.redirectError(ProcessBuilder.Redirect.DISCARD);
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as("exit code of %s", String.join(" ", args)).isZero();
+        return out;
+    }
+}
