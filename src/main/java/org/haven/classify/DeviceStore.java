@@ -30,6 +30,8 @@ public final class DeviceStore {
     private static final int EXAMPLES = 3;
 
     private final Store store;
+    /** Devices known to have their example file ids already (per node; only saves a read). */
+    private final Set<String> fullExamples = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     public DeviceStore(Store store) { this.store = store; }
 
@@ -102,52 +104,55 @@ public final class DeviceStore {
         }
     }
 
-    private static void upsertDevice(Connection c, DeviceSignature s, String sid, String state, String deviceId, String rule,
-                                     String fileId, boolean count, Timestamp now) throws SQLException {
-        Savepoint sp = c.setSavepoint();
-        try (PreparedStatement ps = c.prepareStatement("insert into device_seen (signature_id, signature, modality, manufacturer,"
-                + " manufacturer_raw, model, model_raw, software, station_name, image_size, sop_class_uid, private_creators, state, device_id,"
-                + " device_rule, first_seen, last_seen, files, examples) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-            int i = 0;
-            ps.setString(++i, sid);
-            ps.setString(++i, cut(s.key(), 4000));
-            ps.setString(++i, cut(s.modality(), 1000));
-            ps.setString(++i, cut(s.manufacturer(), 1000));
-            ps.setString(++i, cut(s.manufacturerRaw(), 1000));
-            ps.setString(++i, cut(s.model(), 1000));
-            ps.setString(++i, cut(s.modelRaw(), 1000));
-            ps.setString(++i, cut(s.software(), 1000));
-            ps.setString(++i, cut(s.stationName(), 1000));
-            ps.setString(++i, cut(s.imageSize(), 40));
-            ps.setString(++i, cut(s.sopClassUID(), 1000));
-            ps.setString(++i, cut(s.privateCreators(), 2000));
-            ps.setString(++i, state);
-            ps.setString(++i, deviceId);
-            ps.setString(++i, rule);
-            ps.setTimestamp(++i, now);
-            ps.setTimestamp(++i, now);
-            ps.setLong(++i, 1);
-            ps.setString(++i, fileId);
-            ps.executeUpdate();
-            c.releaseSavepoint(sp);
-            return;
-        } catch (SQLException e) {
-            if (!duplicateKey(e)) throw e;
-            c.rollback(sp);
-        }
-        String examples;
-        try (PreparedStatement ps = c.prepareStatement("select examples from device_seen where signature_id = ? for update")) {
-            ps.setString(1, sid);
-            try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next()) throw new SQLException("device_seen row vanished");
-                examples = rs.getString(1);
+    /**
+     * Counts a sighting. The usual case is a device seen before, so this updates first and inserts only when no row
+     * exists (a failed insert raises an exception per file, which costs more than the update itself); two workers
+     * inserting the same new device at once meet on the primary key and the loser updates.
+     */
+    private void upsertDevice(Connection c, DeviceSignature s, String sid, String state, String deviceId, String rule,
+                              String fileId, boolean count, Timestamp now) throws SQLException {
+        if (updateDevice(c, s, sid, state, deviceId, rule, count, now) == 0) {
+            Savepoint sp = c.setSavepoint();
+            try (PreparedStatement ps = c.prepareStatement("insert into device_seen (signature_id, signature, modality, manufacturer,"
+                    + " manufacturer_raw, model, model_raw, software, station_name, image_size, sop_class_uid, private_creators, state, device_id,"
+                    + " device_rule, first_seen, last_seen, files, examples) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                int i = 0;
+                ps.setString(++i, sid);
+                ps.setString(++i, cut(s.key(), 4000));
+                ps.setString(++i, cut(s.modality(), 1000));
+                ps.setString(++i, cut(s.manufacturer(), 1000));
+                ps.setString(++i, cut(s.manufacturerRaw(), 1000));
+                ps.setString(++i, cut(s.model(), 1000));
+                ps.setString(++i, cut(s.modelRaw(), 1000));
+                ps.setString(++i, cut(s.software(), 1000));
+                ps.setString(++i, cut(s.stationName(), 1000));
+                ps.setString(++i, cut(s.imageSize(), 40));
+                ps.setString(++i, cut(s.sopClassUID(), 1000));
+                ps.setString(++i, cut(s.privateCreators(), 2000));
+                ps.setString(++i, state);
+                ps.setString(++i, deviceId);
+                ps.setString(++i, rule);
+                ps.setTimestamp(++i, now);
+                ps.setTimestamp(++i, now);
+                ps.setLong(++i, 1);
+                ps.setString(++i, fileId);
+                ps.executeUpdate();
+                c.releaseSavepoint(sp);
+                return;
+            } catch (SQLException e) {
+                if (!duplicateKey(e)) throw e;
+                c.rollback(sp);
             }
+            updateDevice(c, s, sid, state, deviceId, rule, count, now); // another worker inserted it first
         }
-        Set<String> ex = new LinkedHashSet<>(examples == null || examples.isEmpty() ? List.of() : Arrays.asList(examples.split(",")));
-        if (count && ex.size() < EXAMPLES) ex.add(fileId);
+        if (count && !fullExamples.contains(sid)) addExample(c, sid, fileId);
+    }
+
+    private static int updateDevice(Connection c, DeviceSignature s, String sid, String state, String deviceId, String rule,
+                                    boolean count, Timestamp now) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("update device_seen set files = files + ?, last_seen = ?, state = ?, device_id = ?,"
                 + " device_rule = ?, manufacturer_raw = ?, model_raw = ?, station_name = ?, image_size = ?, sop_class_uid = ?,"
-                + " private_creators = ?, examples = ? where signature_id = ?")) {
+                + " private_creators = ? where signature_id = ?")) {
             int i = 0;
             ps.setLong(++i, count ? 1 : 0);
             ps.setTimestamp(++i, now);
@@ -160,13 +165,36 @@ public final class DeviceStore {
             ps.setString(++i, cut(s.imageSize(), 40));
             ps.setString(++i, cut(s.sopClassUID(), 1000));
             ps.setString(++i, cut(s.privateCreators(), 2000));
-            ps.setString(++i, String.join(",", ex));
             ps.setString(++i, sid);
+            return ps.executeUpdate();
+        }
+    }
+
+    /** Keeps a few example file ids per device; once a device has its examples this node stops looking. */
+    private void addExample(Connection c, String sid, String fileId) throws SQLException {
+        String examples;
+        try (PreparedStatement ps = c.prepareStatement("select examples from device_seen where signature_id = ?")) {
+            ps.setString(1, sid);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) throw new SQLException("device_seen row vanished");
+                examples = rs.getString(1);
+            }
+        }
+        Set<String> ex = new LinkedHashSet<>(examples == null || examples.isEmpty() ? List.of() : Arrays.asList(examples.split(",")));
+        if (ex.size() >= EXAMPLES || ex.contains(fileId)) {
+            if (ex.size() >= EXAMPLES) fullExamples.add(sid);
+            return;
+        }
+        ex.add(fileId);
+        try (PreparedStatement ps = c.prepareStatement("update device_seen set examples = ? where signature_id = ?")) {
+            ps.setString(1, String.join(",", ex));
+            ps.setString(2, sid);
             ps.executeUpdate();
         }
     }
 
     private static void upsertBoard(Connection c, String sid, String board, Timestamp now) throws SQLException {
+        if (updateBoard(c, sid, board, now) > 0) return;
         Savepoint sp = c.setSavepoint();
         try (PreparedStatement ps = c.prepareStatement(
                 "insert into device_seen_board (signature_id, board, files, first_seen, last_seen) values (?, ?, 1, ?, ?)")) {
@@ -176,17 +204,20 @@ public final class DeviceStore {
             ps.setTimestamp(4, now);
             ps.executeUpdate();
             c.releaseSavepoint(sp);
-            return;
         } catch (SQLException e) {
             if (!duplicateKey(e)) throw e;
             c.rollback(sp);
+            updateBoard(c, sid, board, now);
         }
+    }
+
+    private static int updateBoard(Connection c, String sid, String board, Timestamp now) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(
                 "update device_seen_board set files = files + 1, last_seen = ? where signature_id = ? and board = ?")) {
             ps.setTimestamp(1, now);
             ps.setString(2, sid);
             ps.setString(3, board);
-            ps.executeUpdate();
+            return ps.executeUpdate();
         }
     }
 

@@ -32,5 +32,15 @@ record TagPattern(int value, int mask, String text) {
 
     static int key(int group, int element) { return (group << 16) | (element & 0xFFFF); }
 
-    static String format(int group, int element) { return String.format("(%04X,%04X)", group, element); }
+    private static final char[] HEX = "0123456789ABCDEF".toCharArray();
+
+    /** "(GGGG,EEEE)"; called for every attribute of every file, so no String.format. */
+    static String format(int group, int element) {
+        char[] c = {'(', 0, 0, 0, 0, ',', 0, 0, 0, 0, ')'};
+        for (int i = 0; i < 4; i++) {
+            c[4 - i] = HEX[(group >> (4 * i)) & 0xF];
+            c[9 - i] = HEX[(element >> (4 * i)) & 0xF];
+        }
+        return new String(c);
+    }
 }

@@ -113,6 +113,7 @@ public final class TextCleaner {
         idList.addAll(ids.birthDates());
         idList.sort(Comparator.comparingInt(String::length).reversed());
         for (String id : idList) {
+            if (!containsIgnoreCase(s, id)) continue; // the usual case: only compile a pattern for a value that is there
             s = Pattern.compile("(?<![A-Za-z0-9])" + Pattern.quote(id) + "(?![A-Za-z0-9])", Pattern.CASE_INSENSITIVE).matcher(s).replaceAll(ID);
         }
         // 3. dates
@@ -125,11 +126,16 @@ public final class TextCleaner {
         List<String> names = new ArrayList<>(ids.nameParts());
         names.sort(Comparator.comparingInt(String::length).reversed());
         for (String n : names) {
+            if (!containsIgnoreCase(s, n)) continue;
             Pattern p = Pattern.compile("(?<![A-Za-z0-9])(?:[A-Za-z]\\.?\\s+)*" + Pattern.quote(n) + "(?:,?\\s+[A-Za-z]\\.?(?![A-Za-z0-9]))*(?![A-Za-z0-9])",
                     Pattern.CASE_INSENSITIVE);
             s = p.matcher(s).replaceAll(Matcher.quoteReplacement(NAME));
         }
         return tidy(s);
+    }
+
+    static boolean containsIgnoreCase(String text, String part) {
+        return text.toLowerCase(java.util.Locale.ROOT).contains(part.toLowerCase(java.util.Locale.ROOT));
     }
 
     private interface Replacer { String apply(Matcher m); }
