@@ -47,6 +47,20 @@ class PipelineTest {
     }
 
     @Test
+    void otherSystemsSendFilesToTheIngestQueue() throws Exception {
+        Corpus.assumeAvailable();
+        Path source = Corpus.ROOT.resolve("pydicom/test_files/MR_small.dcm");
+        try (TestNode node = TestNode.builder(tmp.resolve("n")).start()) {
+            node.haven.camel().createProducerTemplate().sendBodyAndHeader("jms:queue:haven.ingest?exchangePattern=InOnly",
+                Files.readAllBytes(source), "HavenBoard", "borders");
+            String fileId = awaitSingleFileId(node);
+            assertThat(node.awaitOutcome(fileId, WAIT).outcome()).isEqualTo("released");
+            assertThat(board(node, fileId)).isEqualTo("borders");
+            ReleasedFileChecks.assertDeidentified(source, node.release().resolve(node.awaitOutcome(fileId, WAIT).location()));
+        }
+    }
+
+    @Test
     void nonDicomAndUnknownDevicesAreQuarantinedWithReasons() throws Exception {
         Corpus.assumeAvailable();
         Path text = Files.writeString(tmp.resolve("notes.txt"), "this is not DICOM, it is a letter about a patient\n");
