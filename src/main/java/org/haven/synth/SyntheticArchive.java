@@ -932,45 +932,26 @@ public final class SyntheticArchive {
                 }
             }
 
+            /** Sets one attribute's value(s); PixelMed's checked exceptions become a generator bug. */
+            private void putWith(AttributeList target, String keyword, ValueSetter setter) {
+                try {
+                    Attribute a = newAttribute(keyword);
+                    setter.set(a);
+                    target.put(a);
+                } catch (DicomException e) {
+                    throw new IllegalStateException(keyword, e);
+                }
+            }
+
             void put(AttributeList target, String keyword, String... values) {
-                try {
-                    Attribute a = newAttribute(keyword);
-                    for (String v : values) a.addValue(v);
-                    target.put(a);
-                } catch (DicomException e) {
-                    throw new IllegalStateException(keyword, e);
-                }
+                putWith(target, keyword, a -> { for (String v : values) a.addValue(v); });
             }
 
-            void put(AttributeList target, String keyword, int value) {
-                try {
-                    Attribute a = newAttribute(keyword);
-                    a.addValue(value);
-                    target.put(a);
-                } catch (DicomException e) {
-                    throw new IllegalStateException(keyword, e);
-                }
-            }
+            void put(AttributeList target, String keyword, int value) { putWith(target, keyword, a -> a.addValue(value)); }
 
-            void putUL(AttributeList target, String keyword, long value) {
-                try {
-                    Attribute a = newAttribute(keyword);
-                    a.addValue(value);
-                    target.put(a);
-                } catch (DicomException e) {
-                    throw new IllegalStateException(keyword, e);
-                }
-            }
+            void putUL(AttributeList target, String keyword, long value) { putWith(target, keyword, a -> a.addValue(value)); }
 
-            void putFD(AttributeList target, String keyword, double value) {
-                try {
-                    Attribute a = newAttribute(keyword);
-                    a.addValue(value);
-                    target.put(a);
-                } catch (DicomException e) {
-                    throw new IllegalStateException(keyword, e);
-                }
-            }
+            void putFD(AttributeList target, String keyword, double value) { putWith(target, keyword, a -> a.addValue(value)); }
 
             void putPlanted(String keyword, String kind, String value) {
                 put(keyword, value);
@@ -1050,4 +1031,7 @@ public final class SyntheticArchive {
         AttributeTag t = tag(keyword);
         return AttributeFactory.newAttribute(t, DicomDictionary.StandardDictionary.getValueRepresentationFromTag(t));
     }
+
+    @FunctionalInterface
+    private interface ValueSetter { void set(Attribute a) throws DicomException; }
 }
