@@ -2,6 +2,7 @@ package org.haven.app;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -26,6 +27,7 @@ import org.haven.release.Releaser;
 import org.haven.store.FileRecords;
 import org.haven.store.Pseudonyms;
 import org.haven.store.Store;
+import org.haven.store.TemporarySweeper;
 import org.haven.store.Workspace;
 import org.haven.verify.Verifier;
 import org.haven.verify.VerifyStage;
@@ -72,6 +74,8 @@ public final class Haven implements AutoCloseable {
         for (Path p : List.of(workspace.staging(), workspace.outgoing(), workspace.release(), workspace.quarantine(), settings.path("haven.inbox"))) {
             Files.createDirectories(p);
         }
+        int swept = TemporarySweeper.sweep(List.of(workspace.staging(), workspace.outgoing(), workspace.release()), Duration.ofHours(1));
+        if (swept > 0) LOG.info("removed {} half-written temporaries left by an earlier crash", swept);
 
         if (settings.getBoolean("haven.broker.embedded")) {
             BrokerService broker = Broker.startEmbedded(settings.get("haven.broker.name"), settings.getBoolean("haven.broker.persistent"),
