@@ -12,19 +12,23 @@ final class BatchRun {
     private final Haven haven;
     private final FileRecords records;
 
-    BatchRun(Haven haven, FileRecords records) {
+    private final boolean ownStore;
+
+    /** {@code ownStore}: the run has a store of its own, so every outcome in it is one of this run's files. */
+    BatchRun(Haven haven, FileRecords records, boolean ownStore) {
         this.haven = haven;
         this.records = records;
+        this.ownStore = ownStore;
     }
 
     Map<String, Integer> awaitOutcomes(Set<String> fileIds, int timeoutSeconds) throws SQLException, InterruptedException {
         long deadline = System.nanoTime() + timeoutSeconds * 1_000_000_000L;
         Map<String, Integer> summary;
         do {
-            summary = records.summary(fileIds);
+            summary = records.summary(ownStore ? null : fileIds);
             int decided = summary.values().stream().mapToInt(Integer::intValue).sum();
             if (decided >= fileIds.size()) return summary;
-            Thread.sleep(100);
+            Thread.sleep(200);
         } while (System.nanoTime() < deadline && haven.camel().isStarted());
         return summary;
     }

@@ -48,6 +48,7 @@ public final class DeidentifyCommand implements Command {
 
         Map<String, String> overrides = new LinkedHashMap<>();
         Path work = out.resolve(".haven");
+        boolean freshStore = !Files.exists(work) && System.getenv("HAVEN_DB_URL") == null; // nothing in it but this run
         overrides.put("haven.workspace", work.toString());
         overrides.put("haven.release", out.resolve("release").toString());
         overrides.put("haven.quarantine", out.resolve("quarantine").toString());
@@ -70,7 +71,7 @@ public final class DeidentifyCommand implements Command {
             files = walk.filter(Files::isRegularFile).filter(p -> !p.getFileName().toString().startsWith(".")).sorted().toList();
         }
         try (Haven haven = new Haven(settings).start()) {
-            BatchRun run = new BatchRun(haven, new FileRecords(haven.store()));
+            BatchRun run = new BatchRun(haven, new FileRecords(haven.store()), freshStore);
             Set<String> ids = submitAll(haven, files, board, settings.getInt("haven.batch.ingest-threads"));
             Map<String, Integer> summary = run.awaitOutcomes(ids, settings.getInt("haven.batch.timeout-s"));
             int decided = summary.values().stream().mapToInt(Integer::intValue).sum();

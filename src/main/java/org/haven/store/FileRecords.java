@@ -132,16 +132,22 @@ public final class FileRecords {
         }
     }
 
-    /** Outcome counts, e.g. {"released": 10, "quarantined:unreadable": 2}, over the given files or all when null. */
+    /**
+     * Outcome counts, e.g. {"released": 10, "quarantined:unreadable": 2}: over the given files, or over the whole
+     * store when {@code fileIds} is null (a batch run's own store: one aggregate query instead of reading every row).
+     */
     public Map<String, Integer> summary(java.util.Collection<String> fileIds) throws SQLException {
         Map<String, Integer> counts = new LinkedHashMap<>();
+        String sql = fileIds == null
+            ? "select outcome, reason, count(*) from file_outcome group by outcome, reason order by outcome, reason"
+            : "select outcome, reason, file_id from file_outcome order by outcome, reason";
         try (Connection c = store.connection();
-             PreparedStatement ps = c.prepareStatement("select file_id, outcome, reason from file_outcome order by outcome, reason");
+             PreparedStatement ps = c.prepareStatement(sql);
              ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
-                if (fileIds != null && !fileIds.contains(rs.getString(1))) continue;
-                String key = rs.getString(3) == null ? rs.getString(2) : rs.getString(2) + ":" + rs.getString(3);
-                counts.merge(key, 1, Integer::sum);
+                if (fileIds != null && !fileIds.contains(rs.getString(3))) continue;
+                String key = rs.getString(2) == null ? rs.getString(1) : rs.getString(1) + ":" + rs.getString(2);
+                counts.merge(key, fileIds == null ? rs.getInt(3) : 1, Integer::sum);
             }
         }
         return counts;

@@ -61,6 +61,27 @@ class CliCommandsTest {
         }
     }
 
+    @Test
+    void batchDeidentifyPrintsASummaryAndWritesReleaseAndQuarantine() throws Exception {
+        Path in = tmp.resolve("in");
+        org.haven.synth.AnswerKey key = new org.haven.synth.SyntheticArchive(5L).write(3, in);
+        java.nio.file.Files.delete(in.resolve("answer-key.json"));
+        Path out = tmp.resolve("out");
+        String summary = run(Map.of("HAVEN_SECRET_KEY", TestNode.KEY), "deidentify", in.toString(), out.toString(), "--profile", "research");
+        Map<String, Integer> counts = new java.util.TreeMap<>();
+        for (String line : summary.lines().toList()) {
+            String[] parts = line.trim().split("\\s+");
+            counts.put(parts[0], Integer.parseInt(parts[parts.length - 1]));
+        }
+        assertThat(counts.get("received")).isEqualTo(key.files().size());
+        int decided = counts.entrySet().stream().filter(e -> !e.getKey().equals("received")).mapToInt(Map.Entry::getValue).sum();
+        assertThat(decided).isEqualTo(key.files().size());
+        try (var released = java.nio.file.Files.walk(out.resolve("release"))) {
+            assertThat(released.filter(p -> p.toString().endsWith(".dcm")).count()).isEqualTo(counts.get("released").longValue());
+        }
+        assertThat(counts.keySet()).noneMatch(k -> k.contains("internal-error"));
+    }
+
     /** Runs {@code java -cp <test classpath> org.haven.cli.HavenCli ARGS} and returns its standard output. */
     static String run(Map<String, String> env, String... args) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
