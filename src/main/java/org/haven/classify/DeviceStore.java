@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
+import org.haven.store.FileRecords;
 import org.haven.store.Store;
 
 /**
@@ -140,7 +141,7 @@ public final class DeviceStore {
                 c.releaseSavepoint(sp);
                 return;
             } catch (SQLException e) {
-                if (!duplicateKey(e)) throw e;
+                if (!Store.isDuplicateKey(e)) throw e;
                 c.rollback(sp);
             }
             updateDevice(c, s, sid, state, deviceId, rule, count, now); // another worker inserted it first
@@ -205,7 +206,7 @@ public final class DeviceStore {
             ps.executeUpdate();
             c.releaseSavepoint(sp);
         } catch (SQLException e) {
-            if (!duplicateKey(e)) throw e;
+            if (!Store.isDuplicateKey(e)) throw e;
             c.rollback(sp);
             updateBoard(c, sid, board, now);
         }
@@ -306,7 +307,7 @@ public final class DeviceStore {
                     c.rollback();
                     return false;
                 }
-                insertEvent(c, fileId, "replayed", reason, detail, actor);
+                FileRecords.insertEvent(c, fileId, "replayed", reason, detail, actor);
                 move.run();
                 moved = true;
                 c.commit();
@@ -337,7 +338,7 @@ public final class DeviceStore {
 
     public void event(String fileId, String event, String reason, String detail, String actor) throws SQLException {
         try (Connection c = store.connection()) {
-            insertEvent(c, fileId, event, reason, detail, actor);
+            FileRecords.insertEvent(c, fileId, event, reason, detail, actor);
         }
     }
 
@@ -403,25 +404,6 @@ public final class DeviceStore {
             ps.setLong(3, id);
             ps.executeUpdate();
         }
-    }
-
-    static void insertEvent(Connection c, String fileId, String event, String reason, String detail, String actor) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("insert into file_event (file_id, event, reason, detail, actor, at) values (?, ?, ?, ?, ?, ?)")) {
-            ps.setString(1, fileId);
-            ps.setString(2, event);
-            ps.setString(3, reason);
-            ps.setString(4, cut(detail, 4000));
-            ps.setString(5, actor);
-            ps.setTimestamp(6, now());
-            ps.executeUpdate();
-        }
-    }
-
-    static boolean duplicateKey(SQLException e) {
-        for (SQLException s = e; s != null; s = s.getNextException()) {
-            if ("23505".equals(s.getSQLState())) return true;
-        }
-        return false;
     }
 
     /** Serialization failures, deadlocks and lock timeouts: worth another try. */

@@ -153,7 +153,8 @@ public final class FileRecords {
         return counts;
     }
 
-    private static void insertEvent(Connection c, String fileId, String event, String reason, String detail, String actor) throws SQLException {
+    /** Appends one audit event inside the caller's connection (and transaction). Details never hold identifying values. */
+    public static void insertEvent(Connection c, String fileId, String event, String reason, String detail, String actor) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(
                 "insert into file_event (file_id, event, reason, detail, actor, at) values (?, ?, ?, ?, ?, ?)")) {
             ps.setString(1, fileId);

@@ -35,7 +35,7 @@ public final class Store implements AutoCloseable {
     public Connection connection() throws SQLException { return dataSource.getConnection(); }
 
     /** True for a unique or primary-key violation (SQLState 23505 on both H2 and PostgreSQL). */
-    static boolean isDuplicateKey(SQLException e) {
+    public static boolean isDuplicateKey(SQLException e) {
         for (SQLException s = e; s != null; s = s.getNextException()) {
             if ("23505".equals(s.getSQLState())) return true;
         }

@@ -411,15 +411,7 @@ public final class Review {
     }
 
     private static void event(Connection c, String fileId, String event, String reason, String detail, String actor) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("insert into file_event (file_id, event, reason, detail, actor, at) values (?, ?, ?, ?, ?, ?)")) {
-            ps.setString(1, fileId);
-            ps.setString(2, event);
-            ps.setString(3, reason);
-            ps.setString(4, detail.length() > 4000 ? detail.substring(0, 4000) : detail);
-            ps.setString(5, actor);
-            ps.setTimestamp(6, Timestamp.from(Instant.now()));
-            ps.executeUpdate();
-        }
+        org.haven.store.FileRecords.insertEvent(c, fileId, event, reason, detail, actor);
     }
 
     private static void decision(Connection c, String fileId, String action, String target, String comment, String actor) throws SQLException {
