@@ -108,6 +108,7 @@ public final class Haven implements AutoCloseable {
         main.bind("verifyStage", new VerifyStage(workspace, records, verifier, node));
         main.bind("releaser", new Releaser(workspace, records, node));
         main.bind("quarantine", new Quarantine(workspace, records, node));
+        main.bind("failureKind", new org.haven.quarantine.FailureKind());
         main.start();
         if (!settings.getBoolean("haven.inbox.enabled")) {
             main.getCamelContext().getRouteController().stopRoute("ingest-drop-folders");

@@ -80,6 +80,10 @@ public final class DeidentifyStage {
         String patientId = header.text(TagFromName.PatientID);
         if (patientId.isEmpty()) throw new QuarantineException("missing-patient-id", "no PatientID (0010,0020): cannot link to other records");
         String patientKey = PseudonymProposal.patientKey(header.text(TagFromName.IssuerOfPatientID), patientId);
+        if (patientKey.length() > 400) {
+            // LO allows 64 characters; a longer value is bad data, and must never reach a database error message
+            throw new QuarantineException("invalid-patient-id", "PatientID or IssuerOfPatientID far longer than LO allows");
+        }
         String pseudonym = pseudonyms.pseudonymFor(project, patientKey, PseudonymProposal.propose(key, project, patientKey));
         int shift = DateShift.offsetDays(key, project, pseudonym);
         UidRemapper uids = remappers.computeIfAbsent(project, p -> new UidRemapper(key, p));

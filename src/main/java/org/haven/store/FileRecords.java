@@ -26,7 +26,7 @@ public final class FileRecords {
                     "insert into haven_file (file_id, board, source_path, size_bytes, received_at) values (?, ?, ?, ?, ?)")) {
                 ps.setString(1, fileId);
                 ps.setString(2, board);
-                ps.setString(3, sourcePath);
+                ps.setString(3, truncate(sourcePath, 2000)); // an over-long value would end up, whole, in a driver error message
                 ps.setLong(4, size);
                 ps.setTimestamp(5, now());
                 ps.executeUpdate();

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class CorpusPipelineTest {
     static final Set<String> KNOWN_REASONS = Set.of("unreadable", "unsupported-transfer-syntax", "missing-modality",
-        "missing-patient-id", "missing-uid", "duplicate-instance", "pixels-unverified", "pixels-unsupported", "pixel-text");
+        "missing-patient-id", "invalid-patient-id", "missing-uid", "duplicate-instance", "pixels-unverified", "pixels-unsupported", "pixel-text");
 
     @TempDir
     Path tmp;

@@ -61,6 +61,32 @@ class PipelineTest {
     }
 
     @Test
+    void absurdlyLongPatientIdIsHeldWithoutReachingAnyLog() throws Exception {
+        Corpus.assumeAvailable();
+        com.pixelmed.dicom.AttributeList list = new com.pixelmed.dicom.AttributeList();
+        list.read(Corpus.ROOT.resolve("pydicom/test_files/MR_small.dcm").toString());
+        String longId = "ID" + "7".repeat(498);
+        com.pixelmed.dicom.Attribute id = new com.pixelmed.dicom.LongStringAttribute(com.pixelmed.dicom.TagFromName.PatientID);
+        id.addValue(longId);
+        list.put(id);
+        Path file = tmp.resolve("long-id.dcm");
+        list.write(file.toFile(), "1.2.840.10008.1.2.1", true, true);
+        ch.qos.logback.classic.Logger root = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logs = new ch.qos.logback.core.read.ListAppender<>();
+        logs.start();
+        root.addAppender(logs);
+        try (TestNode node = TestNode.builder(tmp.resolve("n")).start()) {
+            assertQuarantined(node, node.submit(file, "lothian"), "invalid-patient-id");
+        } finally {
+            root.detachAppender(logs);
+        }
+        for (ch.qos.logback.classic.spi.ILoggingEvent e : logs.list) {
+            assertThat(e.getFormattedMessage()).doesNotContain("7777777777");
+            if (e.getThrowableProxy() != null) assertThat(String.valueOf(e.getThrowableProxy().getMessage())).doesNotContain("7777777777");
+        }
+    }
+
+    @Test
     void nonDicomAndUnknownDevicesAreQuarantinedWithReasons() throws Exception {
         Corpus.assumeAvailable();
         Path text = Files.writeString(tmp.resolve("notes.txt"), "this is not DICOM, it is a letter about a patient\n");
