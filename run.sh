@@ -8,13 +8,22 @@ cd "$(dirname "$(readlink -f "$0")")"
 
 PIXELMED_VERSION=20220618            # Debian libpixelmed-java 20220618+dfsg-1
 PIXELMED_CODEC_VERSION=20200328      # Debian libpixelmed-codec-java 20200328-5
-DEBIAN_PACKAGES=(libpixelmed-java libpixelmed-codec-java dicom3tools dcm2niix dcmtk tesseract-ocr-eng chromium)
+# PixelMed is pinned: its jar name carries the version the pom depends on.
+DEBIAN_PACKAGES=("libpixelmed-java=${PIXELMED_VERSION}+dfsg-1" "libpixelmed-codec-java=${PIXELMED_CODEC_VERSION}-5"
+                 dicom3tools dcm2niix dcmtk tesseract-ocr-eng chromium)
 
 log() { echo "[haven] $*" >&2; }
 
 need_packages() {
   local missing=()
-  for p in "${DEBIAN_PACKAGES[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+  for p in "${DEBIAN_PACKAGES[@]}"; do
+    local name=${p%%=*} want=${p#*=}
+    if [ "$name" = "$p" ]; then
+      dpkg -s "$name" >/dev/null 2>&1 || missing+=("$p")
+    else
+      [ "$(dpkg-query -W -f='${Version}' "$name" 2>/dev/null)" = "$want" ] || missing+=("$p")
+    fi
+  done
   command -v mvn >/dev/null || missing+=(maven)
   command -v javac >/dev/null || missing+=(openjdk-17-jdk-headless)
   if [ ${#missing[@]} -gt 0 ]; then
