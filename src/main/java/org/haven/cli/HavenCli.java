@@ -22,6 +22,7 @@ public final class HavenCli {
         COMMANDS.put("devices", new String[] {"org.haven.cli.DevicesCommand", "[--json]: device signatures, state, files seen/released/held per board, share of held files each unlocks"});
         COMMANDS.put("replay", new String[] {"org.haven.cli.ReplayCommand", "--device ID [--wait S]: release the held files of a device now trusted"});
         COMMANDS.put("user", new String[] {"org.haven.cli.UserCommand", "add NAME --role reviewer|admin | disable NAME: review UI users (password from stdin or generated)"});
+        COMMANDS.put("pixels", new String[] {"org.haven.cli.PixelsCommand", "import FILE --format ctp|deid [--out FILE]: pixel rules from a published burned-in region library"});
         COMMANDS.put("mapping", new String[] {"org.haven.cli.MappingCommand", "export --project P: pseudonym mapping for the linkage team"});
     }
 

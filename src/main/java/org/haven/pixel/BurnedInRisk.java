@@ -19,10 +19,13 @@ import com.pixelmed.dicom.TagFromName;
  * <li>the SOP class is a secondary capture (1.2.840.10008.5.1.4.1.1.7 and .7.1–.7.4), an ultrasound image
  *     (…1.1.6.1, …1.1.6.2, …1.1.3.1) or a video/visible-light image (…1.1.77.1.x);</li>
  * <li>ImageType says SECONDARY on a projection modality (DX, CR, MG, IO, PX), or any value of ImageType names a
- *     screen capture or report (SCREEN SAVE, SCREENSHOT, SCREEN CAPTURE, REPORT).</li>
+ *     screen capture or report (SCREEN SAVE, SCREENSHOT, SCREEN CAPTURE, REPORT);</li>
+ * <li>a DERIVED or SECONDARY CT, PT, NM or MR image whose ImageType or SeriesDescription says DOSE, REPORT, SCREEN,
+ *     PROTOCOL or SUMMARY: dose screens (Philips DERIVED\SECONDARY\DOSE_INFO, GE "Dose Report", Siemens "Patient
+ *     Protocol") are pictures of text with the patient's name on them.</li>
  * </ul>
- * A device rule with {@code risk: high} raises the risk further in {@link PixelPolicy}. DERIVED\SECONDARY CT/MR
- * reformats stay LOW: the reformatting software does not add text to the pixels.
+ * A device rule with {@code risk: high} raises the risk further in {@link PixelPolicy}. Other DERIVED\SECONDARY
+ * CT/MR reformats stay LOW: the reformatting software does not add text to the pixels.
  */
 public final class BurnedInRisk {
 
@@ -36,6 +39,8 @@ public final class BurnedInRisk {
             "1.2.840.10008.5.1.4.1.1.3.1"); // US Multi-frame Image
     static final String VISIBLE_LIGHT_ROOT = "1.2.840.10008.5.1.4.1.1.77.1.";
     static final List<String> SCREEN_WORDS = List.of("SCREEN SAVE", "SCREENSHOT", "SCREEN CAPTURE", "REPORT");
+    static final Set<String> CROSS_SECTIONAL = Set.of("CT", "PT", "NM", "MR");
+    static final List<String> TEXT_PAGE_WORDS = List.of("DOSE", "REPORT", "SCREEN", "PROTOCOL", "SUMMARY");
 
     private BurnedInRisk() {}
 
@@ -56,6 +61,15 @@ public final class BurnedInRisk {
             if (i == 1 && v.equals("SECONDARY") && PROJECTION.contains(modality)) return Risk.atRisk("ImageType SECONDARY on " + modality);
             for (String w : SCREEN_WORDS) {
                 if (v.contains(w)) return Risk.atRisk("ImageType contains " + w);
+            }
+        }
+        boolean derived = imageType.length > 0 && imageType[0].equals("DERIVED") || imageType.length > 1 && imageType[1].equals("SECONDARY");
+        if (derived && CROSS_SECTIONAL.contains(modality)) {
+            String description = value(header, TagFromName.SeriesDescription);
+            for (String w : TEXT_PAGE_WORDS) {
+                // the reason names our word, never the header's value (a description can carry anything)
+                for (String v : imageType) if (v.contains(w)) return Risk.atRisk("derived " + modality + " image, ImageType says " + w);
+                if (description.contains(w)) return Risk.atRisk("derived " + modality + " image, SeriesDescription says " + w);
             }
         }
         return Risk.low(modality.isEmpty() ? "no burned-in indicators" : "Modality=" + modality + ", no burned-in indicators");

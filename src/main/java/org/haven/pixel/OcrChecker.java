@@ -67,15 +67,21 @@ public final class OcrChecker implements AutoCloseable {
 
     public OcrSettings settings() { return settings; }
 
-    /** Words read on the first {@code maxFrames} frames, all confidences (filtering is {@link PixelPolicy#verify}'s job). */
+    /**
+     * Words read on every frame of an image with up to {@code maxFrames} frames; on a longer one, on
+     * {@code maxFrames} frames spread evenly from the first to the last ({@link #framesToRead}). All confidences:
+     * filtering is {@link PixelPolicy#verify}'s job. Hits carry the 0-based frame index of the image.
+     */
     public List<OcrHit> read(AttributeList full, int maxFrames) throws UnsupportedPixelsException {
-        AttributeList pixels = uncompressed(full, Math.max(1, maxFrames));
+        int[] pick = framesToRead(PixelLayout.of(full).frames(), Math.max(1, maxFrames));
+        Selection selection = uncompressed(full, pick);
+        AttributeList pixels = selection.pixels();
         PixelLayout l = PixelLayout.of(pixels);
         TessBaseAPI api = engine.get();
         List<OcrHit> hits = new ArrayList<>();
-        int frames = Math.min(Math.max(1, maxFrames), l.frames());
-        for (int f = 0; f < frames; f++) {
-            byte[] grey = grey(pixels, l, f);
+        for (int k = 0; k < pick.length; k++) {
+            int f = pick[k];
+            byte[] grey = grey(pixels, l, selection.onlyPicked() ? k : f);
             int scale = l.columns() < 640 ? 2 : 1;
             int w = l.columns() * scale, h = l.rows() * scale;
             if (scale > 1) grey = upscale(grey, l.columns(), l.rows(), scale);
@@ -96,6 +102,26 @@ public final class OcrChecker implements AutoCloseable {
         }
         return hits;
     }
+
+    /**
+     * The frames OCR reads (0-based): all of them when there are at most {@code max}; otherwise {@code max} frames
+     * evenly spaced, always including the first and the last (burned-in text in a cine is usually on every frame,
+     * and a frame with text of its own, such as a final summary frame, is most often the first or the last).
+     */
+    static int[] framesToRead(int total, int max) {
+        if (total <= max) {
+            int[] all = new int[total];
+            for (int i = 0; i < total; i++) all[i] = i;
+            return all;
+        }
+        if (max == 1) return new int[] {0};
+        int[] out = new int[max];
+        for (int i = 0; i < max; i++) out[i] = (int) Math.round(i * (total - 1) / (double) (max - 1));
+        return out;
+    }
+
+    /** Decoded pixels; {@code onlyPicked}: they hold just the picked frames, in order (compressed input). */
+    private record Selection(AttributeList pixels, boolean onlyPicked) {}
 
     private static List<OcrHit> words(TessBaseAPI api, int frame, int scale) {
         List<OcrHit> out = new ArrayList<>();
@@ -131,24 +157,29 @@ public final class OcrChecker implements AutoCloseable {
 
     // ------------------------------------------------------------------------------------------------- rendering
 
-    /** The dataset with uncompressed pixels; compressed frames beyond {@code frames} are not decoded. */
-    private static AttributeList uncompressed(AttributeList full, int frames) throws UnsupportedPixelsException {
+    /** The dataset with uncompressed pixels; of compressed pixel data only the picked frames are decoded. */
+    private static Selection uncompressed(AttributeList full, int[] pick) throws UnsupportedPixelsException {
         Attribute pd = full.get(TagFromName.PixelData);
         if (pd == null) throw new UnsupportedPixelsException("no Pixel Data");
-        if (pd instanceof OtherByteAttribute || pd instanceof OtherWordAttribute) return full;
+        if (pd instanceof OtherByteAttribute || pd instanceof OtherWordAttribute) return new Selection(full, false);
         String ts = PixelRedactor.transferSyntax(full);
         AttributeList source = full;
-        if (pd instanceof OtherByteAttributeMultipleCompressedFrames c && c.getNumberOfFrames() > frames) {
+        boolean onlyPicked = false;
+        if (pd instanceof OtherByteAttributeMultipleCompressedFrames c && c.getNumberOfFrames() > pick.length) {
+            byte[][] all = c.getFrames();
+            byte[][] picked = new byte[pick.length][];
+            for (int k = 0; k < pick.length; k++) picked[k] = all[pick[k]];
             source = new AttributeList();
             source.putAll(full);
-            source.put(new OtherByteAttributeMultipleCompressedFrames(TagFromName.PixelData, java.util.Arrays.copyOf(c.getFrames(), frames)));
+            source.put(new OtherByteAttributeMultipleCompressedFrames(TagFromName.PixelData, picked));
             try {
                 com.pixelmed.dicom.IntegerStringAttribute nf = new com.pixelmed.dicom.IntegerStringAttribute(TagFromName.NumberOfFrames);
-                nf.addValue(frames);
+                nf.addValue(pick.length);
                 source.put(nf);
             } catch (DicomException e) {
                 throw new UnsupportedPixelsException("cannot select frames", e);
             }
+            onlyPicked = true;
         }
         AttributeList decoded = PixelRedactor.decode(source, ts);
         try {
@@ -158,7 +189,7 @@ public final class OcrChecker implements AutoCloseable {
         } catch (DicomException e) {
             throw new UnsupportedPixelsException("cannot describe decoded pixels", e);
         }
-        return decoded;
+        return new Selection(decoded, onlyPicked);
     }
 
     /** 8-bit grey of one frame, dark text on light background. */

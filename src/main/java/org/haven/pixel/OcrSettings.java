@@ -9,7 +9,7 @@ import java.nio.file.Path;
  * @param language       Tesseract language, e.g. {@code eng}
  * @param minConfidence  words below this confidence (0–100) are ignored
  * @param minCharacters  words with fewer letters/digits are ignored (single glyphs are mostly noise on images)
- * @param maxFrames      frames of a multi-frame image to read (the first ones)
+ * @param maxFrames      frames of a multi-frame image to read: all up to this many, else this many spread evenly
  * @param thresholding   Tesseract binarisation passes, each a full OCR pass whose words are merged:
  *                       {@code otsu} (global; best on small device labels), {@code adaptive} (tiled Otsu; finds
  *                       text crossing bright anatomy), {@code sauvola}
@@ -33,7 +33,7 @@ public record OcrSettings(Path tessdata, String language, float minConfidence, i
 
     public static final Path DEBIAN_TESSDATA = Path.of("/usr/share/tesseract-ocr/5/tessdata");
 
-    public static OcrSettings defaults() { return new OcrSettings(DEBIAN_TESSDATA, "eng", 60f, 3, 4); }
+    public static OcrSettings defaults() { return new OcrSettings(DEBIAN_TESSDATA, "eng", 60f, 3, 16); }
 
     /** The model file this configuration needs. */
     public Path modelFile() { return tessdata.resolve(language + ".traineddata"); }

@@ -32,10 +32,11 @@ import org.haven.config.YamlNode;
 public final class PixelRules {
 
     static final List<String> FILE_KEYS = List.of("rules", "ocr");
-    static final List<String> RULE_KEYS = List.of("id", "description", "when", "risk", "blank", "keep", "allow-text");
+    static final List<String> RULE_KEYS = List.of("id", "description", "source", "when", "risk", "blank", "keep", "allow-text");
+    static final List<String> SOURCE_KEYS = List.of("library", "file", "line", "label", "condition", "note");
     static final List<String> BOX_KEYS = List.of("x", "y", "width", "height");
     static final List<String> REGION_KEYS = List.of("x", "y", "width", "height", "frames");
-    static final List<String> MATCH_KEYS = List.of("equals", "regex", "contains", "present");
+    static final List<String> MATCH_KEYS = PixelConditions.MATCH_KEYS;
     static final List<String> OCR_KEYS = List.of("tessdata", "language", "min-confidence", "min-characters", "max-frames", "thresholding");
     static final String PRIVATE_CREATOR = "private-creator";
     static final String ULTRASOUND_REGIONS = "ultrasound-regions";
@@ -143,33 +144,10 @@ public final class PixelRules {
         if (!id.matches("[A-Za-z0-9][A-Za-z0-9._-]*")) throw r.require("id").fail("rule id '" + id + "' may use letters, digits, '.', '_' and '-' only");
 
         YamlNode when = r.require("when");
-        Map<String, YamlNode> conds = when.entries();
-        if (conds.isEmpty()) throw when.fail("rule '" + id + "': 'when' needs at least one condition");
-        List<PixelRule.Condition> conditions = new ArrayList<>();
-        Integer rows = null, columns = null;
-        for (Map.Entry<String, YamlNode> e : conds.entrySet()) {
-            String key = e.getKey();
-            YamlNode v = e.getValue();
-            if (key.equals(PRIVATE_CREATOR)) {
-                conditions.add(privateCreator(v));
-                continue;
-            }
-            AttributeTag tag = AttributeList.getDictionary().getTagFromName(key);
-            if (tag == null) {
-                throw new ConfigException(when.file(), when.keyLine(key), "unknown DICOM attribute keyword '" + key
-                        + "' (use the keyword as in PS3.6, e.g. Manufacturer, ManufacturerModelName, Rows; or " + PRIVATE_CREATOR + ")");
-            }
-            conditions.add(attributeCondition(key, tag, v));
-            if (v.isScalar() && (key.equals("Rows") || key.equals("Columns"))) {
-                int n;
-                try {
-                    n = Integer.parseInt(v.text().trim());
-                } catch (NumberFormatException ex) {
-                    throw v.fail("'" + key + "' must be a whole number");
-                }
-                if (key.equals("Rows")) rows = n; else columns = n;
-            }
-        }
+        List<PixelRule.Condition> conditions = PixelConditions.parse(when, id);
+        // Rows/Columns given at the top of 'when' bound the rectangles below (checked at load).
+        Integer rows = dimension(when, "Rows"), columns = dimension(when, "Columns");
+        if (r.get("source").isPresent()) r.require("source").allowOnly(SOURCE_KEYS);
 
         String risk = r.string("risk", "normal").trim().toLowerCase(Locale.ROOT);
         if (!risk.equals("normal") && !risk.equals("high")) throw r.require("risk").fail("'risk' must be high or normal");
@@ -227,6 +205,16 @@ public final class PixelRules {
         return new PixelRule(id, r.file(), r.line(), conditions, blank, keepUs, allow, allowUs, risk.equals("high"));
     }
 
+    private static Integer dimension(YamlNode when, String key) {
+        Optional<YamlNode> v = when.get(key);
+        if (v.isEmpty() || !v.get().isScalar()) return null;
+        try {
+            return Integer.parseInt(v.get().text().trim());
+        } catch (NumberFormatException ex) {
+            throw v.get().fail("'" + key + "' must be a whole number");
+        }
+    }
+
     private static Box box(YamlNode b, Integer rows, Integer columns) {
         for (String k : BOX_KEYS) b.require(k);
         int x = b.integer("x", 0), y = b.integer("y", 0), w = b.integer("width", 0), h = b.integer("height", 0);
@@ -239,7 +227,7 @@ public final class PixelRules {
 
     // -------------------------------------------------------------------------------------------------- conditions
 
-    private static PixelRule.Condition attributeCondition(String keyword, AttributeTag tag, YamlNode v) {
+    static PixelRule.Condition attributeCondition(String keyword, AttributeTag tag, YamlNode v) {
         if (v.isList()) {
             List<String> any = new ArrayList<>();
             for (YamlNode item : v.list()) any.add(item.text().trim());
@@ -264,6 +252,8 @@ public final class PixelRules {
             }
             case "contains":
                 return cond(keyword + " contains " + arg, h -> values(h, tag).stream().anyMatch(x -> same(x, arg)));
+            case "includes", "starts-with", "ends-with", "search":
+                return PixelConditions.substring(keyword, tag, op, e.getValue());
             default: { // present
                 boolean want = switch (arg.toLowerCase(Locale.ROOT)) {
                     case "true", "yes" -> true;
@@ -275,7 +265,7 @@ public final class PixelRules {
         }
     }
 
-    private static PixelRule.Condition privateCreator(YamlNode v) {
+    static PixelRule.Condition privateCreator(YamlNode v) {
         if (v.isMap()) {
             v.allowOnly(List.of("regex"));
             String arg = v.requireString("regex").trim();
