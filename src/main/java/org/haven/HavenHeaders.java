@@ -7,6 +7,8 @@ package org.haven;
 public final class HavenHeaders {
     public static final String FILE_ID = "HavenFileId";
     public static final String BOARD = "HavenBoard";
+    /** Calling AE title of the board's PACS that sent a file over the DICOM network. */
+    public static final String CALLING_AE = "HavenCallingAe";
     public static final String REASON = "HavenReason";
     public static final String DETAIL = "HavenDetail";
     public static final String MODALITY = "HavenModality";

@@ -49,6 +49,7 @@ public final class Haven implements AutoCloseable {
     private Store store;
     private Workspace workspace;
     private org.haven.web.WebApp web;
+    private org.haven.network.DicomReceiver receiver;
 
     public Haven(Settings settings) { this.settings = settings; }
 
@@ -64,6 +65,7 @@ public final class Haven implements AutoCloseable {
         OcrChecker ocr = new OcrChecker(pixelPolicy.rules().ocr()); // fails here, naming the model file, if OCR cannot run
         byte[] key = SecretKey.load(settings);
         String node = settings.get("haven.node");
+        org.haven.network.Boards boards = settings.get("haven.dicom.port").isEmpty() ? null : org.haven.network.Boards.load(settings.path("haven.boards"));
 
         store = Store.open(settings.get("haven.db.url"), settings.get("haven.db.user"), settings.get("haven.db.password"),
             settings.getInt("haven.db.pool-size"));
@@ -113,6 +115,7 @@ public final class Haven implements AutoCloseable {
         if (!settings.getBoolean("haven.inbox.enabled")) {
             main.getCamelContext().getRouteController().stopRoute("ingest-drop-folders");
         }
+        if (boards != null) receiver = org.haven.network.Receivers.start(settings, boards, workspace, main.getCamelContext());
         if (settings.getBoolean("haven.web.enabled")) {
             web = org.haven.web.WebApp.start(settings, store, workspace, profiles, key, main.getCamelContext());
             resources.add(0, web);
@@ -135,6 +138,9 @@ public final class Haven implements AutoCloseable {
 
     public Settings settings() { return settings; }
 
+    /** The DICOM receiver, or null when {@code haven.dicom.port} is not set. */
+    public org.haven.network.DicomReceiver receiver() { return receiver; }
+
     /** The review web app, or null when {@code haven.web.enabled} is false. */
     public org.haven.web.WebApp web() { return web; }
 
@@ -154,6 +160,8 @@ public final class Haven implements AutoCloseable {
 
     @Override
     public void close() {
+        if (receiver != null) receiver.close(); // no new objects while the routes stop
+        receiver = null;
         try {
             if (main != null) main.stop();
         } catch (Exception e) {

@@ -91,6 +91,17 @@ public final class Settings {
         p.setProperty("haven.web.session-minutes", "30");
         p.setProperty("haven.web.secure-cookie", "false");
         p.setProperty("haven.web.resubmit-uri", "jms:queue:haven.classify");
+        p.setProperty("haven.dicom.port", "");
+        p.setProperty("haven.dicom.bind", "0.0.0.0");
+        p.setProperty("haven.dicom.ae-title", "HAVEN");
+        p.setProperty("haven.boards", "${haven.config}/boards.yaml");
+        p.setProperty("haven.dicom.max-associations", "8");
+        p.setProperty("haven.dicom.max-object-mb", "2048");
+        p.setProperty("haven.dicom.idle-timeout-s", "60");
+        p.setProperty("haven.destinations", "${haven.config}/destinations.yaml");
+        p.setProperty("haven.export.enabled", "true");
+        p.setProperty("haven.export.poll-ms", "1000");
+        p.setProperty("haven.export.batch", "100");
         return p;
     }
 

@@ -76,6 +76,16 @@ public final class Stager {
         }
     }
 
+    /** From the DICOM receiver: the body is the received Part 10 file (in the spool), board and calling AE title headers. */
+    public void stageReceivedObject(Exchange exchange) throws IOException, SQLException {
+        java.io.File file = exchange.getIn().getBody(java.io.File.class);
+        String board = exchange.getIn().getHeader(HavenHeaders.BOARD, String.class);
+        if (file == null || board == null) throw new IOException("received object without a file or a board");
+        try (InputStream in = Files.newInputStream(file.toPath())) {
+            stage(exchange, in, board, "dicom:" + exchange.getIn().getHeader(HavenHeaders.CALLING_AE, "", String.class));
+        }
+    }
+
     String boardOf(String relativePath) {
         String normalized = relativePath.replace('\\', '/');
         int slash = normalized.indexOf('/');
