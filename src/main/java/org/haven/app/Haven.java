@@ -65,6 +65,8 @@ public final class Haven implements AutoCloseable {
         OcrChecker ocr = new OcrChecker(pixelPolicy.rules().ocr()); // fails here, naming the model file, if OCR cannot run
         byte[] key = SecretKey.load(settings);
         String node = settings.get("haven.node");
+        java.util.List<org.haven.export.Destination> destinations = settings.getBoolean("haven.export.enabled")
+            ? org.haven.export.Destinations.load(settings.path("haven.destinations"), settings.get("haven.dicom.ae-title")) : java.util.List.of();
         org.haven.network.Boards boards = settings.get("haven.dicom.port").isEmpty() ? null : org.haven.network.Boards.load(settings.path("haven.boards"));
 
         store = Store.open(settings.get("haven.db.url"), settings.get("haven.db.user"), settings.get("haven.db.password"),
@@ -111,6 +113,7 @@ public final class Haven implements AutoCloseable {
         main.bind("releaser", new Releaser(workspace, records, node));
         main.bind("quarantine", new Quarantine(workspace, records, node));
         main.bind("failureKind", new org.haven.quarantine.FailureKind());
+        main.bind("exporter", new org.haven.export.Exporter(destinations, store, workspace.release(), node, settings.getInt("haven.export.batch")));
         main.start();
         if (!settings.getBoolean("haven.inbox.enabled")) {
             main.getCamelContext().getRouteController().stopRoute("ingest-drop-folders");
