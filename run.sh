@@ -10,7 +10,7 @@ PIXELMED_VERSION=20220618            # Debian libpixelmed-java 20220618+dfsg-1
 PIXELMED_CODEC_VERSION=20200328      # Debian libpixelmed-codec-java 20200328-5
 # PixelMed is pinned: its jar name carries the version the pom depends on.
 DEBIAN_PACKAGES=("libpixelmed-java=${PIXELMED_VERSION}+dfsg-1" "libpixelmed-codec-java=${PIXELMED_CODEC_VERSION}-5"
-                 dicom3tools dcm2niix dcmtk tesseract-ocr-eng chromium)
+                 dicom3tools dcm2niix dcmtk tesseract-ocr-eng chromium orthanc orthanc-dicomweb)
 
 log() { echo "[haven] $*" >&2; }
 
@@ -33,6 +33,10 @@ need_packages() {
     log "installing Debian packages: ${missing[*]}"
     DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+    # Orthanc is only the research PACS the export tests start on free ports: not a system service of this machine
+    if printf '%s\n' "${missing[@]}" | grep -qx orthanc && command -v systemctl >/dev/null; then
+      systemctl disable --now orthanc >/dev/null 2>&1 || true
+    fi
   fi
 }
 
