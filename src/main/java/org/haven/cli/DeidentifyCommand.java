@@ -53,6 +53,8 @@ public final class DeidentifyCommand implements Command {
         overrides.put("haven.release", out.resolve("release").toString());
         overrides.put("haven.quarantine", out.resolve("quarantine").toString());
         overrides.put("haven.inbox.enabled", "false");
+        overrides.put("haven.dicom.port", "");        // a batch run neither listens for DICOM
+        overrides.put("haven.export.enabled", "false"); // nor delivers to research PACS (the service does)
         overrides.put("haven.broker.persistent", "false");
         overrides.put("haven.broker.listen", "");
         overrides.put("haven.broker.url", "vm://haven?create=false");

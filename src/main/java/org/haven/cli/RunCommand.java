@@ -16,6 +16,10 @@ public final class RunCommand implements Command {
             Map.of("haven.web.enabled", System.getenv().getOrDefault("HAVEN_WEB_ENABLED", "true"))); // the review UI runs with the service
         Haven haven = new Haven(settings).start();
         System.err.println("Haven is running. Drop DICOM into " + settings.path("haven.inbox").toAbsolutePath() + "/<board>/ ; Ctrl-C stops.");
+        if (haven.receiver() != null) {
+            System.err.println("DICOM: AE title " + settings.get("haven.dicom.ae-title") + " on port " + haven.receiver().port()
+                + " for the boards in " + settings.get("haven.boards"));
+        }
         if (settings.getBoolean("haven.web.enabled")) {
             System.err.println("Quarantine review: http://" + settings.get("haven.web.bind") + ":" + settings.get("haven.web.port")
                 + "/  (create a user first: ./run.sh user add NAME --role admin)");
