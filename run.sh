@@ -34,8 +34,9 @@ need_packages() {
     DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
     # Orthanc is only the research PACS the export tests start on free ports: not a system service of this machine
-    if printf '%s\n' "${missing[@]}" | grep -qx orthanc && command -v systemctl >/dev/null; then
-      systemctl disable --now orthanc >/dev/null 2>&1 || true
+    if printf '%s\n' "${missing[@]}" | grep -qx orthanc; then
+      if command -v systemctl >/dev/null; then systemctl disable --now orthanc >/dev/null 2>&1 || true; fi
+      if [ -x /etc/init.d/orthanc ]; then /etc/init.d/orthanc stop >/dev/null 2>&1 || true; fi
     fi
   fi
 }

@@ -41,6 +41,8 @@ final class AssociationScreen {
     static final int TRANSIENT = 2;
     /** Source 1 (service user), reason 3: calling AE title not recognised. */
     static final int[] CALLING_AE_NOT_RECOGNISED = {PERMANENT, 1, 3};
+    /** Source 1 (service user), reason 7: called AE title not recognised. */
+    static final int[] CALLED_AE_NOT_RECOGNISED = {PERMANENT, 1, 7};
     /** Source 3 (service provider, presentation), reason 2: local limit exceeded. */
     static final int[] LOCAL_LIMIT_EXCEEDED = {TRANSIENT, 3, 2};
     /** Source 1 (service user), reason 1: no reason given (e.g. the node is shutting down). */

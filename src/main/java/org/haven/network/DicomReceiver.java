@@ -63,7 +63,9 @@ public final class DicomReceiver implements AutoCloseable {
     private final ServerSocket server;
     private final Semaphore slots;
     private final ExecutorService workers;
+    private static final int MAX_SCREENING = 32;
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger screening = new AtomicInteger();
     private final StoragePolicy policy = new StoragePolicy();
     private volatile boolean closing;
 
@@ -104,6 +106,14 @@ public final class DicomReceiver implements AutoCloseable {
         while (!closing) {
             try {
                 Socket socket = server.accept();
+                if (screening.get() >= MAX_SCREENING) { // a flood of connections that never ask for an association must not pile up threads
+                    LOG.warn("DICOM receiver: {} connections waiting for an association request; closed a new one from {}", MAX_SCREENING,
+                        socket.getInetAddress().getHostAddress());
+                    socket.close();
+                    continue;
+                }
+                screening.incrementAndGet();
+                open.add(socket);
                 workers.execute(() -> handle(socket));
             } catch (IOException e) {
                 if (!closing) LOG.warn("DICOM receiver: accept failed: {}", e.getClass().getSimpleName());
@@ -112,11 +122,15 @@ public final class DicomReceiver implements AutoCloseable {
     }
 
     private void handle(Socket socket) {
-        open.add(socket);
         String peer = socket.getInetAddress().getHostAddress();
         try {
             socket.setSoTimeout(limits.idleTimeoutMs());
-            AssociationScreen.Request request = AssociationScreen.read(socket);
+            AssociationScreen.Request request;
+            try {
+                request = AssociationScreen.read(socket);
+            } finally {
+                screening.decrementAndGet();
+            }
             if (request == null) {
                 LOG.warn("DICOM receiver: connection from {} did not start with an association request; closed", peer);
                 return;
@@ -127,6 +141,12 @@ public final class DicomReceiver implements AutoCloseable {
                 LOG.warn("DICOM receiver: refused association from calling AE title '{}' at {}: {}", calling, peer,
                     board.isEmpty() ? "AE title not in the boards file" : "host not listed for board " + board.get().name());
                 AssociationScreen.reject(socket, AssociationScreen.CALLING_AE_NOT_RECOGNISED);
+                return;
+            }
+            if (!aeTitle.equals(request.calledAeTitle())) {
+                LOG.warn("DICOM receiver: refused association from board {} (AE '{}'): called AE title '{}' is not {}", board.get().name(),
+                    calling, printable(request.calledAeTitle()), aeTitle);
+                AssociationScreen.reject(socket, AssociationScreen.CALLED_AE_NOT_RECOGNISED);
                 return;
             }
             if (closing) {
@@ -165,8 +185,7 @@ public final class DicomReceiver implements AutoCloseable {
         try {
             association = AssociationFactory.createNewAssociation(socket, aeTitle, policy);
         } catch (DicomNetworkException | IOException e) {
-            // PixelMed has already sent A-ASSOCIATE-RJ when the called AE title is not ours
-            LOG.warn("DICOM receiver: association from board {} (AE '{}') not established (called AE title not {}, or aborted)", board, calling, aeTitle);
+            LOG.warn("DICOM receiver: association from board {} (AE '{}') not established ({})", board, calling, e.getClass().getSimpleName());
             return;
         }
         int stored = 0;

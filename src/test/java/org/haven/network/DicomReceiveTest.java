@@ -43,7 +43,7 @@ class DicomReceiveTest {
                 + "  - board: far-away\n    ae-titles: [FAR_PACS]\n    hosts: [10.99.0.0/16]\n");
         node = TestNode.builder(tmp.resolve("node")).devices(TestNode.trustAll("research"))
             .setting("haven.dicom.port", "0").setting("haven.boards", boards.toString())
-            .setting("haven.dicom.max-object-mb", "1").start();
+            .setting("haven.dicom.max-object-mb", "1").setting("haven.dicom.max-associations", "2").start();
         port = node.haven.receiver().port();
     }
 
@@ -62,16 +62,38 @@ class DicomReceiveTest {
     void unknownCallingAeTitleOrWrongHostOrWrongCalledAeIsRefused() throws Exception {
         int before = count("select count(*) from haven_file");
         Path file = Corpus.available() ? Corpus.entry("pydicom/test_files/CT_small.dcm").path() : null;
-        for (String[] aes : new String[][] {{"STRANGER", "HAVEN"}, {"FAR_PACS", "HAVEN"}, {"LOTHIAN_PACS", "NOT_HAVEN"}}) {
-            Dcmtk.Result echo = Dcmtk.echo(aes[0], aes[1], port);
+        String[][] cases = {{"STRANGER", "HAVEN", "Calling AE Title Not Recognized"}, {"FAR_PACS", "HAVEN", "Calling AE Title Not Recognized"},
+            {"LOTHIAN_PACS", "NOT_HAVEN", "Called AE Title Not Recognized"}};
+        for (String[] c : cases) {
+            Dcmtk.Result echo = Dcmtk.echo(c[0], c[1], port);
             assertThat(echo.exitCode()).as(echo.output()).isNotZero();
-            assertThat(echo.output()).containsIgnoringCase("Association Rejected");
+            assertThat(echo.output()).contains("Association Rejected").contains(c[2]);
             if (file != null) {
-                Dcmtk.Result store = Dcmtk.store(aes[0], aes[1], port, List.of(file));
-                assertThat(store.output()).containsIgnoringCase("Association Rejected");
+                Dcmtk.Result store = Dcmtk.store(c[0], c[1], port, List.of(file));
+                assertThat(store.output()).contains("Association Rejected").contains(c[2]);
             }
         }
         assertThat(count("select count(*) from haven_file")).isEqualTo(before);
+    }
+
+    @Test
+    void associationsOverTheLimitAreRejectedAsTransient() throws Exception {
+        List<com.pixelmed.network.Association> held = new ArrayList<>();
+        try {
+            for (int i = 0; i < 2; i++) { // this node allows two at once
+                java.util.LinkedList<com.pixelmed.network.PresentationContext> contexts = new java.util.LinkedList<>();
+                contexts.add(new com.pixelmed.network.PresentationContext((byte) 1, com.pixelmed.dicom.SOPClass.Verification,
+                    com.pixelmed.dicom.TransferSyntax.ImplicitVRLittleEndian));
+                held.add(com.pixelmed.network.AssociationFactory.createNewAssociation("127.0.0.1", port, "HAVEN", "LOTHIAN_PACS",
+                    contexts, null, false));
+            }
+            Dcmtk.Result third = Dcmtk.echo("LOTHIAN_PACS", "HAVEN", port);
+            assertThat(third.output()).contains("Association Rejected").contains("Local Limit Exceeded");
+        } finally {
+            for (com.pixelmed.network.Association a : held) a.release();
+        }
+        Dcmtk.Result after = Dcmtk.echo("LOTHIAN_PACS", "HAVEN", port); // released associations free their slots at once
+        assertThat(after.exitCode()).as(after.output()).isZero();
     }
 
     @Test
