@@ -23,6 +23,8 @@ public final class Broker {
         broker.setDataDirectoryFile(dataDir.toFile());
         broker.setUseShutdownHook(false);
         broker.setAdvisorySupport(false);
+        // queue depths and consumer counts for ./run.sh status and /metrics (org.haven.ops.QueueStatistics)
+        broker.setPlugins(new org.apache.activemq.broker.BrokerPlugin[] {new org.apache.activemq.plugin.StatisticsBrokerPlugin()});
         if (listen != null && !listen.isBlank()) broker.addConnector(listen);
         broker.start();
         broker.waitUntilStarted();

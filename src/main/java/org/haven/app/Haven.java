@@ -50,6 +50,8 @@ public final class Haven implements AutoCloseable {
     private Workspace workspace;
     private org.haven.web.WebApp web;
     private org.haven.network.DicomReceiver receiver;
+    private org.haven.ops.Operations operations;
+    private org.haven.ops.MetricsServer metrics;
 
     public Haven(Settings settings) { this.settings = settings; }
 
@@ -114,13 +116,29 @@ public final class Haven implements AutoCloseable {
         main.bind("quarantine", new Quarantine(workspace, records, node));
         main.bind("failureKind", new org.haven.quarantine.FailureKind());
         main.bind("exporter", new org.haven.export.Exporter(destinations, store, workspace.release(), node, settings.getInt("haven.export.batch")));
+        io.micrometer.prometheusmetrics.PrometheusMeterRegistry meters = null;
+        if (settings.getBoolean("haven.ops.metrics.enabled")) { // per-stage timings: one timer per route
+            meters = new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT);
+            org.apache.camel.component.micrometer.routepolicy.MicrometerRoutePolicyFactory timings =
+                new org.apache.camel.component.micrometer.routepolicy.MicrometerRoutePolicyFactory();
+            timings.setMeterRegistry(meters);
+            main.bind("stageTimings", timings);
+        }
         main.start();
+        operations = org.haven.ops.OperationsSetup.forNode(settings, store, workspace, main.getCamelContext());
+        if (meters != null) {
+            org.haven.ops.MetricsServer metrics = new org.haven.ops.MetricsServer(settings.get("haven.ops.metrics.bind"),
+                settings.getInt("haven.ops.metrics.port"), settings.get("haven.ops.metrics.token"), meters, operations).start();
+            this.metrics = metrics;
+            resources.add(0, metrics);
+        }
         if (!settings.getBoolean("haven.inbox.enabled")) {
             main.getCamelContext().getRouteController().stopRoute("ingest-drop-folders");
         }
         if (boards != null) receiver = org.haven.network.Receivers.start(settings, boards, workspace, main.getCamelContext());
         if (settings.getBoolean("haven.web.enabled")) {
             web = org.haven.web.WebApp.start(settings, store, workspace, profiles, key, main.getCamelContext());
+            web.operations(operations);
             resources.add(0, web);
         }
         LOG.info("Haven node {} started: {} routes, profiles {}, {} device patterns", node,
@@ -146,6 +164,12 @@ public final class Haven implements AutoCloseable {
 
     /** The review web app, or null when {@code haven.web.enabled} is false. */
     public org.haven.web.WebApp web() { return web; }
+
+    /** Status, files in flight, queues, resubmit (org.haven.ops). */
+    public org.haven.ops.Operations operations() { return operations; }
+
+    /** The Prometheus endpoint, or null when {@code haven.ops.metrics.enabled} is false. */
+    public org.haven.ops.MetricsServer metrics() { return metrics; }
 
     /** Blocks until the JVM is asked to stop (Ctrl-C, SIGTERM). */
     public void awaitShutdown() throws InterruptedException {

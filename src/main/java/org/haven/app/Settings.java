@@ -102,6 +102,13 @@ public final class Settings {
         p.setProperty("haven.export.enabled", "true");
         p.setProperty("haven.export.poll-ms", "1000");
         p.setProperty("haven.export.batch", "100");
+        p.setProperty("haven.ops.stuck-after", "15m");
+        p.setProperty("haven.ops.queues", ">");
+        p.setProperty("haven.ops.broker-url", "");
+        p.setProperty("haven.ops.metrics.enabled", "false");
+        p.setProperty("haven.ops.metrics.bind", "127.0.0.1");
+        p.setProperty("haven.ops.metrics.port", "9464");
+        p.setProperty("haven.ops.metrics.token", "");
         return p;
     }
 

@@ -20,6 +20,7 @@ public final class HavenCli {
         COMMANDS.put("explain", new String[] {"org.haven.deidentify.ExplainCommand", "FILE [--profile P] [--project P] [--show-identifiers]: what each rule does to a file"});
         COMMANDS.put("scan", new String[] {"org.haven.verify.ScanCommand", "DIR [--out REPORT]: residual-identifier scan of any DICOM folder"});
         COMMANDS.put("devices", new String[] {"org.haven.cli.DevicesCommand", "[--json]: device signatures, state, files seen/released/held per board, share of held files each unlocks"});
+        COMMANDS.put("status", new String[] {"org.haven.cli.StatusCommand", "[--json]: counts by fate and reason, files in flight, queue depths and consumers, warnings (exit 3 when any)"});
         COMMANDS.put("replay", new String[] {"org.haven.cli.ReplayCommand", "--device ID [--wait S]: release the held files of a device now trusted"});
         COMMANDS.put("user", new String[] {"org.haven.cli.UserCommand", "add NAME --role reviewer|admin | disable NAME: review UI users (password from stdin or generated)"});
         COMMANDS.put("pixels", new String[] {"org.haven.cli.PixelsCommand", "import FILE --format ctp|deid [--out FILE]: pixel rules from a published burned-in region library"});

@@ -13,7 +13,8 @@ public final class RunCommand implements Command {
     public int run(List<String> args) throws Exception {
         if (!args.isEmpty()) throw new UsageException("run takes no arguments; settings come from config/haven.properties and HAVEN_* variables");
         Settings settings = Settings.load(Path.of("config/haven.properties"), System.getenv(),
-            Map.of("haven.web.enabled", System.getenv().getOrDefault("HAVEN_WEB_ENABLED", "true"))); // the review UI runs with the service
+            Map.of("haven.web.enabled", System.getenv().getOrDefault("HAVEN_WEB_ENABLED", "true"), // the review UI runs with the service
+                "haven.ops.metrics.enabled", System.getenv().getOrDefault("HAVEN_OPS_METRICS_ENABLED", "true"))); // and /metrics
         Haven haven = new Haven(settings).start();
         System.err.println("Haven is running. Drop DICOM into " + settings.path("haven.inbox").toAbsolutePath() + "/<board>/ ; Ctrl-C stops.");
         if (haven.receiver() != null) {

@@ -53,6 +53,7 @@ public final class WebApp implements AutoCloseable {
     private final Queue queue;
     private final RuleFiles rules;
     private final boolean secureCookie;
+    private volatile OperationsApi operations;
 
     public WebApp(String bind, int port, Users users, Sessions sessions, Review review, Queue queue, RuleFiles rules, boolean secureCookie)
             throws IOException {
@@ -79,6 +80,12 @@ public final class WebApp implements AutoCloseable {
     }
 
     public int port() { return server.getAddress().getPort(); }
+
+    /** Enables the Operations page's API ({@code /api/ops/...}, see {@link OperationsApi}). */
+    public WebApp operations(org.haven.ops.Operations ops) {
+        this.operations = new OperationsApi(ops);
+        return this;
+    }
 
     @Override
     public void close() {
@@ -147,6 +154,14 @@ public final class WebApp implements AutoCloseable {
         }
         if (p.equals("/api/queue/counts") && m.equals("GET")) return json(c.ex(), 200, queue.counts(Queue.Filter.of(c.query())));
         if (p.equals("/api/devices") && m.equals("GET")) return json(c.ex(), 200, review.devices());
+        if (p.startsWith("/api/ops/") && operations != null) {
+            if (m.equals("GET") && p.equals("/api/ops/status")) return json(c.ex(), 200, operations.status());
+            if (m.equals("POST") && p.equals("/api/ops/resubmit")) {
+                admin(s);
+                JsonNode b = body(c.ex());
+                return json(c.ex(), 200, operations.resubmit(fileParam(b), b.path("comment").asText(null), s.user()));
+            }
+        }
         if (p.equals("/api/audit") && m.equals("GET")) {
             return json(c.ex(), 200, review.decisions(blank(c.query().get("fileId")), intParam(c.query().get("limit"), 200)));
         }
