@@ -66,7 +66,7 @@ function route() {
   if (!state.session) return showLogin();
   const hash = location.hash || '#/queue';
   const m = hash.match(/^#\/file\/([0-9a-f]{64})/);
-  const run = m ? fileView(m[1]) : hash.startsWith('#/devices') ? devicesView() : hash.startsWith('#/audit') ? auditView() : queueView();
+  const run = m ? fileView(m[1]) : hash.startsWith('#/devices') ? devicesView() : hash.startsWith('#/audit') ? auditView() : hash.startsWith('#/ops') ? opsView() : queueView();
   run.catch((e) => message(e.message, 'error'));
 }
 
