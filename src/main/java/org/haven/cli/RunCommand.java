@@ -25,6 +25,9 @@ public final class RunCommand implements Command {
             System.err.println("Quarantine review: http://" + settings.get("haven.web.bind") + ":" + settings.get("haven.web.port")
                 + "/  (create a user first: ./run.sh user add NAME --role admin)");
         }
+        if (haven.metrics() != null) {
+            System.err.println("Metrics: http://" + settings.get("haven.ops.metrics.bind") + ":" + haven.metrics().port() + "/metrics ; status: ./run.sh status");
+        }
         haven.awaitShutdown();
         return 0;
     }

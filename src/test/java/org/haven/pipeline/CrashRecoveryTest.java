@@ -89,6 +89,7 @@ class CrashRecoveryTest {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         ProcessBuilder pb = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), "org.haven.cli.HavenCli", "run");
         pb.environment().putAll(env);
+        pb.environment().putIfAbsent("HAVEN_OPS_METRICS_PORT", "0"); // ./run.sh serves /metrics: on a free port here
         pb.redirectErrorStream(true).redirectOutput(log.toFile());
         pb.directory(new File("."));
         return pb.start();
