@@ -116,22 +116,20 @@ public final class Haven implements AutoCloseable {
         main.bind("quarantine", new Quarantine(workspace, records, node));
         main.bind("failureKind", new org.haven.quarantine.FailureKind());
         main.bind("exporter", new org.haven.export.Exporter(destinations, store, workspace.release(), node, settings.getInt("haven.export.batch")));
-        io.micrometer.prometheusmetrics.PrometheusMeterRegistry meters = null;
-        if (settings.getBoolean("haven.ops.metrics.enabled")) { // per-stage timings: one timer per route
-            meters = new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT);
+        if (settings.getBoolean("haven.ops.metrics.enabled")) { // bound (and its settings checked) before any file is taken
+            io.micrometer.prometheusmetrics.PrometheusMeterRegistry meters =
+                new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT);
             org.apache.camel.component.micrometer.routepolicy.MicrometerRoutePolicyFactory timings =
-                new org.apache.camel.component.micrometer.routepolicy.MicrometerRoutePolicyFactory();
+                new org.apache.camel.component.micrometer.routepolicy.MicrometerRoutePolicyFactory(); // per-stage timings: a timer per route
             timings.setMeterRegistry(meters);
             main.bind("stageTimings", timings);
+            metrics = new org.haven.ops.MetricsServer(settings.get("haven.ops.metrics.bind"), settings.getInt("haven.ops.metrics.port"),
+                settings.get("haven.ops.metrics.token"), meters, () -> operations.status());
+            resources.add(0, metrics);
         }
         main.start();
         operations = org.haven.ops.OperationsSetup.forNode(settings, store, workspace, main.getCamelContext());
-        if (meters != null) {
-            org.haven.ops.MetricsServer metrics = new org.haven.ops.MetricsServer(settings.get("haven.ops.metrics.bind"),
-                settings.getInt("haven.ops.metrics.port"), settings.get("haven.ops.metrics.token"), meters, operations).start();
-            this.metrics = metrics;
-            resources.add(0, metrics);
-        }
+        if (metrics != null) metrics.start();
         if (!settings.getBoolean("haven.inbox.enabled")) {
             main.getCamelContext().getRouteController().stopRoute("ingest-drop-folders");
         }

@@ -31,10 +31,17 @@ public final class MetricsServer implements AutoCloseable {
     private final ExecutorService pool;
     private final PrometheusMeterRegistry registry;
     private final OpsMetrics metrics;
-    private final Operations operations;
+    private final Source source;
     private final byte[] token;
+    private volatile boolean started;
 
-    public MetricsServer(String bind, int port, String token, PrometheusMeterRegistry registry, Operations operations) throws IOException {
+    /** Where each scrape takes its report from ({@link Operations#status()}). */
+    public interface Source {
+        StatusReport status() throws Exception;
+    }
+
+    /** Binds the port and checks the settings (so a node fails before it starts work); {@link #start()} serves. */
+    public MetricsServer(String bind, int port, String token, PrometheusMeterRegistry registry, Source source) throws IOException {
         boolean loopback = InetAddress.getByName(bind).isLoopbackAddress();
         if (!loopback && (token == null || token.isBlank())) {
             throw new IllegalArgumentException("haven.ops.metrics.bind = " + bind + " is not a loopback address: set haven.ops.metrics.token "
@@ -42,7 +49,7 @@ public final class MetricsServer implements AutoCloseable {
         }
         this.token = token == null || token.isBlank() ? null : token.getBytes(StandardCharsets.UTF_8);
         this.registry = registry;
-        this.operations = operations;
+        this.source = source;
         this.metrics = new OpsMetrics(registry);
         this.server = HttpServer.create(new InetSocketAddress(bind, port), 16);
         this.pool = Executors.newSingleThreadExecutor(r -> {
@@ -56,6 +63,7 @@ public final class MetricsServer implements AutoCloseable {
 
     public MetricsServer start() {
         server.start();
+        started = true;
         LOG.info("metrics on http://{}:{}/metrics{}", server.getAddress().getHostString(), port(), token == null ? "" : " (bearer token)");
         return this;
     }
@@ -73,7 +81,7 @@ public final class MetricsServer implements AutoCloseable {
                 send(ex, 401, "unauthorised\n");
             } else {
                 try {
-                    metrics.update(operations.status());
+                    metrics.update(source.status());
                 } catch (Exception e) {
                     // the store is down: still serve the timings and the last numbers, and say so in the log
                     LOG.warn("metrics: status not refreshed: {}", e.getClass().getSimpleName());
@@ -103,7 +111,7 @@ public final class MetricsServer implements AutoCloseable {
 
     @Override
     public void close() {
-        server.stop(0);
+        if (started) server.stop(0);
         pool.shutdownNow();
     }
 }

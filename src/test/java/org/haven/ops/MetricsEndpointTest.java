@@ -89,7 +89,7 @@ class MetricsEndpointTest {
             .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("haven.ops.metrics.token");
         try (Store store = Store.open("jdbc:h2:mem:metrics" + System.nanoTime() + ";DB_CLOSE_DELAY=-1", "sa", "", 2);
              MetricsServer server = new MetricsServer("127.0.0.1", 0, "s3cret-token", registry,
-                 new Operations(new OperationsRecords(store), QueueStatistics.unavailable("no broker in this test"), "15m", null, null)).start()) {
+                 new Operations(new OperationsRecords(store), QueueStatistics.unavailable("no broker in this test"), "15m", null, null)::status).start()) {
             HttpClient http = HttpClient.newHttpClient();
             URI uri = URI.create("http://127.0.0.1:" + server.port() + "/metrics");
             assertThat(http.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(401);
