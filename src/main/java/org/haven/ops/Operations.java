@@ -113,7 +113,8 @@ public final class Operations {
      * staged original, deterministically, and the file then reaches the stage it was stuck before. If the old message
      * is consumed after all, {@code StageGuard} drops whichever copy comes second. Audited in {@code file_event}.
      *
-     * @throws IllegalStateException when the file is not in flight or its staged original is missing
+     * @throws IllegalStateException when the file is not in flight, not stuck (its last step is more recent than
+     *                               {@code haven.ops.stuck-after}) or its staged original is missing
      */
     public Resubmission resubmit(String fileId, String comment, String actor) throws Exception {
         if (resender == null || workspace == null) throw new IllegalStateException("resubmit needs a running node");
@@ -122,6 +123,10 @@ public final class Operations {
             .orElseThrow(() -> new IllegalStateException("file is not in flight (it has an outcome or is unknown)"));
         if (!Files.exists(workspace.staged(fileId))) throw new IllegalStateException("the file's staged original is missing");
         Stages.Position p = Stages.of(f.events(), f.receivedAt());
+        Duration idle = Duration.between(p.lastStepAt(), Instant.now());
+        if (idle.compareTo(stuckAfter) <= 0) {
+            throw new IllegalStateException("file is not stuck: its last step was " + Durations.human(idle) + " ago (stuck after " + stuckAfterText + ")");
+        }
         String detail = "was waiting for " + p.waitingFor() + " after '" + p.lastStep() + "'; sent to " + Stages.CLASSIFY_QUEUE;
         records.resubmitted(fileId, detail, comment.trim(), actor, () -> resender.send(fileId, f.board()));
         LOG.info("ops: {} resubmitted file {} (was waiting for {})", actor, Stager.shortId(fileId), p.waitingFor());

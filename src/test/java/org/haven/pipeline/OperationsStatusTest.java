@@ -1,6 +1,7 @@
 package org.haven.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.File;
 import java.net.ServerSocket;
@@ -84,7 +85,11 @@ class OperationsStatusTest {
             assertThat(node.records.outcome(stuck)).as("fixing the route alone does not release the stuck file").isEmpty();
 
             node.haven.operations().resubmit(stuck, "classify route fixed (queue name typo)", "olga");
+            assertThatThrownBy(() -> node.haven.operations().resubmit(stuck, "again", "olga")).as("a second click is refused")
+                .isInstanceOf(IllegalStateException.class).hasMessageMatching("file is not (stuck|in flight).*");
             assertThat(node.awaitOutcome(stuck, WAIT).outcome()).isEqualTo("released");
+            assertThatThrownBy(() -> node.haven.operations().resubmit(stuck, "again", "olga"))
+                .isInstanceOf(IllegalStateException.class).hasMessageStartingWith("file is not in flight");
             assertThat(events(stuck)).containsSubsequence("received", "classified", "resubmitted", "classified", "deidentified", "released");
 
             StatusReport after = node.haven.operations().status();
