@@ -10,8 +10,12 @@ function opsAge(seconds) {
   return Math.floor(s / 86400) + 'd' + (Math.floor((s % 86400) / 3600) ? Math.floor((s % 86400) / 3600) + 'h' : '');
 }
 
+let opsRequest = 0;
+
 async function opsView() {
+  const mine = ++opsRequest;
   const r = await api('GET', '/api/ops/status');
+  if (mine !== opsRequest) return; // a later refresh was asked for meanwhile: an older report must not overwrite it
   const t = r.totals;
   const total = (key, label) => h('span', { className: 'chip' }, label + ' ', h('strong', { id: 'ops-total-' + key }, String(t[key])));
   const warnings = h('div', { className: 'panel', id: 'ops-warnings' }, h('h3', {}, 'Warnings (' + r.warnings.length + ')'),
