@@ -1,6 +1,6 @@
 // Haven review UI: plain JS, no external assets. All data comes from the JSON API (/api/openapi.yaml).
 'use strict';
-const state = { session: null, filter: {}, next: null };
+const state = { session: null, filter: {}, next: null, grouped: true, poll: null };
 
 function h(tag, attrs, ...children) {
   const e = document.createElement(tag);
@@ -12,13 +12,21 @@ function h(tag, attrs, ...children) {
   }
   for (const c of children.flat()) {
     if (c === null || c === undefined) continue;
-    e.appendChild(typeof c === 'string' || typeof c === 'number' ? document.createTextNode(String(c)) : c);
+    e.appendChild(typeof c === 'string' || typeof c === 'number' || typeof c === 'boolean' ? document.createTextNode(String(c)) : c);
   }
   return e;
 }
 const $ = (id) => document.getElementById(id);
+// What a value shows as: never "null" or "undefined"; objects as JSON.
+const txt = (v) => (v === null || v === undefined ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v));
 
-function message(text, kind) { const m = $('msg'); m.textContent = text || ''; m.className = kind || ''; }
+// Messages sit in a bar that stays in view (sticky), so a result is seen wherever the button was.
+function message(text, kind) {
+  const m = $('msg');
+  m.textContent = text || '';
+  m.className = kind || '';
+  m.hidden = !text;
+}
 
 async function api(method, path, body) {
   const opts = { method, credentials: 'same-origin', headers: {} };
@@ -30,11 +38,14 @@ async function api(method, path, body) {
   const r = await fetch(path, opts);
   const data = await r.json().catch(() => ({}));
   if (r.status === 401 && path !== '/api/login') { state.session = null; showLogin(); }
-  if (!r.ok) throw new Error(data.error || ('HTTP ' + r.status));
+  if (!r.ok) { const e = new Error(data.error || ('HTTP ' + r.status)); e.status = r.status; throw e; }
   return data;
 }
 
+function stopPolling() { if (state.poll) { clearTimeout(state.poll); state.poll = null; } }
+
 function showLogin() {
+  stopPolling();
   $('nav').hidden = true; $('login').hidden = false; $('view').replaceChildren();
 }
 
@@ -64,9 +75,12 @@ function signedIn() {
 
 function route() {
   if (!state.session) return showLogin();
+  stopPolling();
   const hash = location.hash || '#/queue';
   const m = hash.match(/^#\/file\/([0-9a-f]{64})/);
-  const run = m ? fileView(m[1]) : hash.startsWith('#/devices') ? devicesView() : hash.startsWith('#/audit') ? auditView() : hash.startsWith('#/ops') ? opsView() : queueView();
+  const px = hash.match(/^#\/pixels\/([0-9a-f]{64})/);
+  const run = m ? fileView(m[1]) : px ? window.pixelView(px[1]) : hash.startsWith('#/devices') ? devicesView()
+    : hash.startsWith('#/audit') ? auditView() : hash.startsWith('#/ops') ? opsView() : queueView();
   run.catch((e) => message(e.message, 'error'));
 }
 
@@ -87,6 +101,7 @@ async function queueView() {
   const filters = h('form', { className: 'filters', id: 'filters', onsubmit: (ev) => {
       ev.preventDefault();
       state.filter = { reason: $('f-reason').value, board: $('f-board').value, device: $('f-device').value, from: $('f-from').value, to: $('f-to').value };
+      state.grouped = $('f-group').checked;
       queueView().catch((e) => message(e.message, 'error'));
     } },
     h('label', {}, 'Reason', reasonSel),
@@ -94,38 +109,68 @@ async function queueView() {
     h('label', {}, 'Device signature', input('f-device', 'device', 'MODALITY|maker|model|software')),
     h('label', {}, 'From', input('f-from', 'from', 'YYYY-MM-DD', 'date')),
     h('label', {}, 'To', input('f-to', 'to', 'YYYY-MM-DD', 'date')),
+    h('label', { className: 'inline' }, h('input', { id: 'f-group', type: 'checkbox', checked: state.grouped }), 'Group by patient / study'),
     h('button', { id: 'apply', type: 'submit' }, 'Filter'));
   const chips = (obj, key) => h('div', { className: 'chips' }, Object.entries(obj).map(([k, n]) =>
     h('span', {}, h('a', { href: '#/queue', onclick: (ev) => { ev.preventDefault(); state.filter = { ...state.filter, [key]: k }; queueView(); } }, k), ' ' + n)));
-  const table = h('table', { id: 'queue' }, h('tr', {}, ['File', 'Reason', 'Detail', 'Board', 'Device', 'Held since'].map((t) => h('th', {}, t))));
+  const cols = ['File', 'Reason', 'Detail', 'Board', 'Device', 'Held since'];
+  const table = h('table', { id: 'queue' }, h('tr', {}, cols.map((t) => h('th', {}, t))));
   const more = h('button', { id: 'more', type: 'button', hidden: true }, 'More');
+  let lastGroup = null;
   const add = (page) => {
     for (const it of page.items) {
+      if (state.grouped) {
+        const g = 'Patient ' + txt(it.patient) + ' · study ' + txt(it.study);
+        if (g !== lastGroup) {
+          table.appendChild(h('tr', { className: 'group' }, h('th', { colspan: cols.length }, g)));
+          lastGroup = g;
+        }
+      }
       table.appendChild(h('tr', { 'data-id': it.fileId },
         h('td', {}, h('a', { className: 'file-link', href: '#/file/' + it.fileId }, it.fileId.substring(0, 12))),
-        h('td', {}, it.reason), h('td', {}, it.detail || ''), h('td', {}, it.board),
-        h('td', {}, it.deviceSignature || ''), h('td', {}, it.decidedAt)));
+        h('td', {}, txt(it.reason)), h('td', {}, txt(it.detail)), h('td', {}, txt(it.board)),
+        h('td', {}, txt(it.deviceSignature)), h('td', {}, txt(it.decidedAt))));
     }
     state.next = page.next; more.hidden = !page.next;
   };
-  more.addEventListener('click', async () => add(await api('GET', '/api/queue?' + qs({ ...state.filter, after: state.next }))));
-  add(await api('GET', '/api/queue?' + qs(f)));
-  const bulk = isAdmin() ? h('div', { className: 'panel' }, h('h3', {}, 'Bulk action on every held file matching the filter'),
-    h('select', { id: 'bulk-action' }, ['reject', 'release', 'reprocess'].map((a) => h('option', { value: a }, a))),
-    h('input', { id: 'bulk-profile', placeholder: 'profile (release/reprocess)' }),
-    h('textarea', { id: 'bulk-comment', placeholder: 'why (required)' }),
-    h('button', { id: 'bulk-go', type: 'button', className: 'danger', onclick: async () => {
-      try {
-        const r = await api('POST', '/api/bulk', { action: $('bulk-action').value, profile: $('bulk-profile').value, comment: $('bulk-comment').value, filter: state.filter });
-        message('Bulk ' + r.action + ': ' + r.done + ' of ' + r.matched + ' files' + (r.failed.length ? ', ' + r.failed.length + ' failed' : ''), 'ok');
-        queueView();
-      } catch (e) { message(e.message, 'error'); }
-    } }, 'Apply to ' + counts.total + ' files')) : null;
+  const pagePath = () => (state.grouped ? '/api/queue/groups?' : '/api/queue?');
+  more.addEventListener('click', async () => add(await api('GET', pagePath() + qs({ ...state.filter, after: state.next }))));
+  add(await api('GET', pagePath() + qs(f)));
   $('view').replaceChildren(h('h2', {}, 'Quarantine queue'), filters,
     h('p', { id: 'counts' }, h('strong', { id: 'total' }, String(counts.total)), ' held files match'),
     h('div', { className: 'panel' }, h('h3', {}, 'By reason'), chips(counts.byReason, 'reason'),
       h('h3', {}, 'By board'), chips(counts.byBoard, 'board'), h('h3', {}, 'By device'), chips(counts.byDevice, 'device')),
-    bulk, table, more);
+    isAdmin() ? bulkPanel(counts.total) : null, table, more);
+}
+
+// Bulk actions: no action is preselected, and nothing happens until the count is confirmed.
+function bulkPanel(total) {
+  const confirmBox = h('div', { id: 'bulk-confirm', className: 'confirm', hidden: true });
+  const ask = () => {
+    const action = $('bulk-action').value;
+    if (!action) return message('Choose a bulk action first', 'error');
+    if (!$('bulk-comment').value.trim()) return message('A comment is required', 'error');
+    if (total === 0) return message('No held file matches the filter', 'error');
+    confirmBox.replaceChildren(
+      h('p', { id: 'bulk-question' }, action.charAt(0).toUpperCase() + action.slice(1) + ' ' + total + ' held file' + (total === 1 ? '' : 's') + ' matching the filter?'),
+      h('button', { id: 'bulk-yes', type: 'button', className: 'danger', onclick: go }, 'Yes, ' + action + ' ' + total + ' files'),
+      h('button', { id: 'bulk-no', type: 'button', onclick: () => { confirmBox.hidden = true; } }, 'Cancel'));
+    confirmBox.hidden = false;
+  };
+  const go = async () => {
+    confirmBox.hidden = true;
+    try {
+      const r = await api('POST', '/api/bulk', { action: $('bulk-action').value, profile: $('bulk-profile').value, comment: $('bulk-comment').value,
+        filter: state.filter, expected: total });
+      await queueView();
+      message('Bulk ' + r.action + ': ' + r.done + ' of ' + r.matched + ' files' + (r.failed.length ? ', ' + r.failed.length + ' failed' : ''), 'ok');
+    } catch (e) { message(e.message, 'error'); }
+  };
+  return h('div', { className: 'panel' }, h('h3', {}, 'Bulk action on every held file matching the filter'),
+    h('select', { id: 'bulk-action' }, h('option', { value: '' }, '— choose an action —'), ['reject', 'release', 'reprocess'].map((a) => h('option', { value: a }, a))),
+    h('input', { id: 'bulk-profile', placeholder: 'profile (release/reprocess)' }),
+    h('textarea', { id: 'bulk-comment', placeholder: 'why (required)' }),
+    h('button', { id: 'bulk-go', type: 'button', onclick: ask }, 'Bulk action on ' + total + ' files…'), confirmBox);
 }
 
 // ---- one file ----------------------------------------------------------------------------------------------------
@@ -133,9 +178,11 @@ async function fileView(id, profile) {
   const d = await api('GET', '/api/files/' + id + (profile ? '?profile=' + encodeURIComponent(profile) : ''));
   const f = d.file;
   const held = f.outcome === 'quarantined';
-  const kv = (pairs) => h('table', {}, pairs.map(([k, v]) => h('tr', {}, h('th', {}, k), h('td', {}, v === null || v === undefined ? '' : String(v)))));
+  const kv = (pairs) => h('table', {}, pairs.map(([k, v]) => h('tr', {}, h('th', {}, k), h('td', {}, txt(v)))));
   const parts = [h('h2', {}, 'File ' + id.substring(0, 12)), h('p', { id: 'outcome' }, 'Outcome: ', h('strong', {}, f.outcome || 'in flight'),
-    f.reason ? ' (' + f.reason + ')' : '', f.detail ? ' — ' + f.detail : '')];
+    f.reason ? ' (' + f.reason + ')' : '', f.detail ? ' — ' + f.detail : ''),
+    h('p', {}, h('button', { id: 'next-held', type: 'button', onclick: () => nextHeld(f) }, 'Next held file →'), ' ',
+      held ? h('a', { id: 'open-pixels', href: '#/pixels/' + id }, 'Pixel workspace') : null)];
   const left = h('div', {});
   const right = h('div', {});
   left.appendChild(h('div', { className: 'panel' }, h('h3', {}, 'Device registry entry'), kv([
@@ -145,16 +192,30 @@ async function fileView(id, profile) {
   if (held) {
     left.appendChild(h('div', { className: 'panel' }, h('h3', {}, 'Image (first frame)'),
       h('img', { id: 'preview', alt: 'preview of the held image', src: '/api/files/' + id + '/preview.png' }),
-      h('p', { className: 'hint' }, 'Blue: blanked boxes. Red: suspicious boxes or findings.')));
+      h('p', { className: 'hint' }, 'Blue: blanked boxes. Red: suspicious boxes or findings. ', h('a', { href: '#/pixels/' + id }, 'Every frame, side by side, draw boxes…'))));
     left.appendChild(actionsPanel(id, d));
     if (isAdmin()) left.appendChild(adminPanel(id, d));
-    right.appendChild(findingsPanel(id, d.findings || []));
+    right.appendChild(findingsPanel(id, Array.isArray(d.findings) ? d.findings : []));
     right.appendChild(attributesPanel(id, d));
+  } else if (!f.outcome) {
+    // in flight after an action: refresh until the pipeline has decided
+    state.poll = setTimeout(() => { if (location.hash === '#/file/' + id) fileView(id).catch((e) => message(e.message, 'error')); }, 1500);
   }
   right.appendChild(h('div', { className: 'panel' }, h('h3', {}, 'Audit trail'), h('table', { id: 'events' },
     h('tr', {}, ['When', 'Event', 'Reason', 'Detail', 'By'].map((t) => h('th', {}, t))),
-    d.events.map((e) => h('tr', {}, h('td', {}, e.at), h('td', {}, e.event), h('td', {}, e.reason || ''), h('td', {}, e.detail || ''), h('td', {}, e.actor))))));
+    d.events.map((e) => h('tr', {}, h('td', {}, txt(e.at)), h('td', {}, txt(e.event)), h('td', {}, txt(e.reason)), h('td', {}, txt(e.detail)), h('td', {}, txt(e.actor)))))));
   $('view').replaceChildren(...parts, h('div', { className: 'cols' }, left, right));
+}
+
+// The next held file after this one in queue order (same filter), or the first one.
+async function nextHeld(f) {
+  try {
+    let page = await api('GET', '/api/queue?' + qs({ ...state.filter, limit: 1, after: f.decidedAt && f.outcome === 'quarantined' ? f.decidedAt + '|' + f.fileId : '' }));
+    if (!page.items.length || page.items[0].fileId === f.fileId) page = await api('GET', '/api/queue?' + qs({ ...state.filter, limit: 2 }));
+    const next = page.items.find((it) => it.fileId !== f.fileId);
+    if (!next) return message('No other held file matches the filter', 'ok');
+    location.hash = '#/file/' + next.fileId;
+  } catch (e) { message(e.message, 'error'); }
 }
 
 function profileSelect(id, d, selected) {
@@ -165,13 +226,15 @@ function actionsPanel(id, d) {
   const act = (op) => async () => {
     try {
       await api('POST', '/api/files/' + id + '/' + op, { comment: $('comment').value, profile: $('action-profile').value });
-      message(op + ' recorded for ' + id.substring(0, 12), 'ok');
       await fileView(id);
+      message(op + ' recorded for ' + id.substring(0, 12), 'ok');
     } catch (e) { message(e.message, 'error'); }
   };
+  const noProfile = !d.file.profile;
   return h('div', { className: 'panel' }, h('h3', {}, 'Decision'),
     h('textarea', { id: 'comment', placeholder: 'why (required, recorded in the audit)' }),
-    h('label', {}, 'Profile ', profileSelect('action-profile', d, null)),
+    h('label', {}, 'Profile ', profileSelect('action-profile', d, noProfile ? d.previewProfile : null)),
+    noProfile ? h('p', { className: 'hint' }, 'The device has no profile in the registry; ' + txt(d.previewProfile) + ' is preselected (the default).') : null,
     h('div', {}, h('button', { id: 'release', type: 'button', onclick: act('release') }, 'Release (fresh de-identification + verification)'),
       h('button', { id: 'reprocess', type: 'button', onclick: act('reprocess') }, 'Re-process with profile'),
       h('button', { id: 'reject', type: 'button', className: 'danger', onclick: act('reject') }, 'Reject (remove)')));
@@ -179,47 +242,47 @@ function actionsPanel(id, d) {
 
 function adminPanel(id, d) {
   const f = d.file;
-  const device = (state) => async () => {
+  const device = (st) => async () => {
     try {
-      const r = await api('POST', '/api/devices/decision', { fileId: id, signature: f.deviceSignature, deviceId: f.deviceId, state,
+      const r = await api('POST', '/api/devices/decision', { fileId: id, signature: f.deviceSignature, deviceId: f.deviceId, state: st,
         profile: $('device-profile').value, comment: $('admin-comment').value });
       message('Device marked ' + r.state + '; ' + r.heldForDevice + ' held files for it', 'ok');
     } catch (e) { message(e.message, 'error'); }
   };
-  const box = async () => {
-    try {
-      const n = (k) => parseInt($('box-' + k).value, 10);
-      const img = $('preview');
-      const r = await api('POST', '/api/pixels/boxes', { fileId: id, id: $('box-id').value, comment: $('admin-comment').value,
-        rows: img.naturalHeight, columns: img.naturalWidth, boxes: [{ x: n('x'), y: n('y'), width: n('w'), height: n('h') }] });
-      message('Pixel rule ' + r.id + ' written to ' + r.file, 'ok');
-    } catch (e) { message(e.message, 'error'); }
-  };
-  return h('div', { className: 'panel' }, h('h3', {}, 'Admin: device and pixel rules'),
-    h('textarea', { id: 'admin-comment', placeholder: 'why (required, recorded in the audit)' }),
+  return h('div', { className: 'panel' }, h('h3', {}, 'Admin: device'),
+    h('textarea', { id: 'admin-comment', placeholder: 'why (required, recorded in the audit and the registry)' }),
     h('label', {}, 'Profile when trusted ', profileSelect('device-profile', d, d.previewProfile)),
     h('div', {}, h('button', { id: 'trust', type: 'button', onclick: device('trusted') }, 'Mark device trusted'),
       h('button', { id: 'block', type: 'button', className: 'danger', onclick: device('blocked') }, 'Mark device blocked')),
-    h('div', {}, 'Blank box for this device and image size: ',
-      h('input', { id: 'box-id', placeholder: 'rule id', size: 14 }),
-      ['x', 'y', 'w', 'h'].map((k) => h('input', { id: 'box-' + k, placeholder: k, size: 4, type: 'number' })),
-      h('button', { id: 'add-box', type: 'button', onclick: box }, 'Add pixel box')));
+    h('p', { className: 'hint' }, 'Pixel boxes and allowed text regions: ', h('a', { href: '#/pixels/' + id }, 'pixel workspace'), '.'));
 }
 
+const IDENTIFIER_CLASSES = ['source-identifier', 'chi', 'nhs-number', 'hospital-number', 'name'];
+
 function findingsPanel(id, findings) {
+  const ruleBody = (i, extra) => ({ fileId: id, finding: i, id: $('rule-id').value, comment: $('rule-comment').value, ...extra });
+  const done = async (text) => { await fileView(id); message(text, 'ok'); };
   const rows = findings.map((fd, i) => {
-    const attr = (fd.attributePath || '').replace(/\[\d+\]/g, '[*]');
-    const keyword = attr.split('.').pop();
     const allow = async () => {
       try {
-        const r = await api('POST', '/api/rules/allowlist', { fileId: id, id: $('rule-id').value, ruleId: fd.ruleId, value: fd.matchedText,
-          applyTo: keyword, comment: $('rule-comment').value });
-        message('Allowlist entry ' + r.id + ' written', 'ok');
+        const r = await api('POST', '/api/rules/allowlist', ruleBody(i, { confirm: $('confirm-identifier').checked }));
+        await done('Allowlist entry ' + r.id + ' written (rules ' + r.rules.join(', ') + (r.identifierClasses.length ? '; identifier class ' + r.identifierClasses.join(', ') + ' flagged in the audit' : '') + '); ' + r.rechecked + ' held file(s) re-checked');
+      } catch (e) {
+        if (e.status === 409) $('confirm-row').classList.add('attention');
+        message(e.message, 'error');
+      }
+    };
+    const redact = async () => {
+      try {
+        const r = await api('POST', '/api/rules/redact', ruleBody(i, {}));
+        await done('Redaction ' + r.id + ' written to ' + r.file + '; ' + r.rechecked + ' held file(s) re-submitted');
       } catch (e) { message(e.message, 'error'); }
     };
-    return h('tr', {}, h('td', {}, fd.classification || ''), h('td', {}, fd.ruleId || ''), h('td', {}, fd.attributePath || ''),
-      h('td', { className: 'orig' }, fd.matchedText || ''),
-      h('td', {}, isAdmin() ? h('button', { type: 'button', className: 'allow-finding', 'data-index': i, onclick: allow }, 'Allowlist') : ''));
+    const identifier = IDENTIFIER_CLASSES.includes(fd.classification);
+    return h('tr', { className: identifier ? 'identifier' : '' }, h('td', {}, txt(fd.classification)), h('td', {}, txt(fd.ruleId)), h('td', {}, txt(fd.attributePath)),
+      h('td', { className: 'orig' }, txt(fd.matchedText)),
+      h('td', {}, isAdmin() ? [h('button', { type: 'button', className: 'allow-finding', 'data-index': i, onclick: allow }, 'Allowlist'),
+        h('button', { type: 'button', className: 'redact-finding', 'data-index': i, onclick: redact }, 'Redact this')] : ''));
   });
   const report = async () => {
     try {
@@ -228,47 +291,70 @@ function findingsPanel(id, findings) {
       message('Report rule ' + r.id + ' written', 'ok');
     } catch (e) { message(e.message, 'error'); }
   };
-  return h('div', { className: 'panel' }, h('h3', {}, 'Verification findings (' + findings.length + ')'),
-    h('table', { id: 'findings' }, h('tr', {}, ['Classification', 'Rule', 'Attribute', 'Matched', ''].map((t) => h('th', {}, t))), rows),
-    isAdmin() ? h('div', { id: 'rule-form' }, h('h3', {}, 'Rule from this file'),
-      h('input', { id: 'rule-id', placeholder: 'rule id (a-z0-9.-_)' }),
+  return h('div', { className: 'panel' }, h('h3', {}, 'Findings (' + findings.length + ')'),
+    findings.length ? null : h('p', { className: 'hint', id: 'no-findings' }, 'No findings: the file is held for the reason above.'),
+    h('table', { id: 'findings' }, h('tr', {}, ['Classification', 'Rule', 'Where', 'Matched', ''].map((t) => h('th', {}, t))), rows),
+    isAdmin() ? h('div', { id: 'rule-form' }, h('h3', {}, 'Rules from this file'),
+      h('p', { className: 'hint' }, 'Allowlist: the text is not an identifier (every gate rule that matches it is named). Redact this: the cleaner removes the text (config/clean/redact.yaml). Either way the held files concerned are re-checked at once.'),
+      h('label', { id: 'confirm-row' }, h('input', { id: 'confirm-identifier', type: 'checkbox' }),
+        ' I confirm this is not an identifier (needed to allowlist a name, CHI, NHS or hospital number, or the source\'s own identifier)'),
+      h('input', { id: 'rule-id', placeholder: 'rule id (optional, a-z0-9.-_)' }),
       h('input', { id: 'rule-regex', placeholder: 'regex (report rule)' }),
       h('input', { id: 'rule-class', placeholder: 'classification' }),
       h('input', { id: 'rule-apply', placeholder: 'apply-to (keyword, optional)' }),
-      h('textarea', { id: 'rule-comment', placeholder: 'why (required)' }),
+      h('textarea', { id: 'rule-comment', placeholder: 'why (required; the reason of a redaction)' }),
       h('button', { id: 'add-report-rule', type: 'button', onclick: report }, 'Add report rule')) : null);
 }
 
 function attributesPanel(id, d) {
   const a = d.attributes || {};
-  if (a.error) return h('div', { className: 'panel' }, h('h3', {}, 'Attributes'), h('p', {}, a.error));
+  if (a.error) return h('div', { className: 'panel' }, h('h3', {}, 'Attributes'), h('p', { id: 'attrs-error' }, a.error));
   const sel = profileSelect('view-profile', d, d.previewProfile);
   sel.addEventListener('change', () => fileView(id, sel.value).catch((e) => message(e.message, 'error')));
-  return h('div', { className: 'panel' }, h('h3', {}, 'Attributes: original beside de-identified (' + a.changed + ' changed, profile ' + a.profile + ')'),
-    h('label', {}, 'Preview with profile ', sel),
+  return h('div', { className: 'panel' }, h('h3', {}, 'Attributes: original beside de-identified (' + txt(a.changed) + ' changed, profile ' + txt(a.profile) + ')'),
+    h('label', {}, 'Preview with profile ', sel), h('p', { className: 'hint', id: 'profile-source' }, 'Profile: ' + txt(d.previewProfileSource)),
     h('table', { id: 'attrs' }, h('tr', {}, ['Tag', 'Attribute', 'Original', 'Action', 'De-identified', 'Rule'].map((t) => h('th', {}, t))),
       (a.rows || []).map((r) => h('tr', { className: r.changed ? 'changed' : '' },
-        h('td', {}, r.tag), h('td', { className: 'depth' + Math.min(r.depth, 3) }, r.keyword),
-        h('td', { className: 'orig' }, r.original === null ? '' : r.original), h('td', {}, r.action),
-        h('td', { className: 'after' }, r.deidentified === null ? '(removed)' : r.deidentified), h('td', {}, r.ruleSource)))));
+        h('td', {}, txt(r.tag)), h('td', { className: 'depth' + Math.min(r.depth || 0, 3) }, txt(r.keyword)),
+        h('td', { className: 'orig' }, txt(r.original)), h('td', {}, txt(r.action)),
+        h('td', { className: 'after' }, r.deidentified === null || r.deidentified === undefined ? '(removed)' : txt(r.deidentified)), h('td', {}, txt(r.ruleSource))))));
 }
 
 // ---- devices and audit -------------------------------------------------------------------------------------------
 async function devicesView() {
   const list = await api('GET', '/api/devices');
+  const profiles = await api('GET', '/api/profiles');
+  const actions = (d, i) => {
+    if (!isAdmin() || d.signature === '(unread)') return '';
+    const decide = (st) => async () => {
+      try {
+        const r = await api('POST', '/api/devices/decision', { signature: d.signature, deviceId: (d.deviceIds || [])[0], state: st,
+          profile: $('dev-profile-' + i).value, comment: $('dev-comment-' + i).value });
+        await devicesView();
+        message('Device ' + d.signature + ' marked ' + r.state + ' (written to the registry); ' + r.heldForDevice + ' held files for it', 'ok');
+      } catch (e) { message(e.message, 'error'); }
+    };
+    return [h('select', { id: 'dev-profile-' + i }, profiles.map((p) => h('option', { value: p, selected: p === 'research' }, p))),
+      h('input', { id: 'dev-comment-' + i, placeholder: 'why (required)' }),
+      h('button', { type: 'button', className: 'trust-device', onclick: decide('trusted') }, 'Trust'),
+      h('button', { type: 'button', className: 'block-device danger', onclick: decide('blocked') }, 'Block')];
+  };
   $('view').replaceChildren(h('h2', {}, 'Devices'), h('table', { id: 'devices' },
-    h('tr', {}, ['Signature', 'Registry ids', 'Files', 'Released', 'Held', 'Rejected', 'In flight', 'Held by reason', 'Trusting would release'].map((t) => h('th', {}, t))),
-    list.map((d) => h('tr', {}, h('td', {}, h('a', { href: '#/queue', onclick: (ev) => { ev.preventDefault(); state.filter = { device: d.signature }; location.hash = '#/queue'; queueView(); } }, d.signature)),
-      h('td', {}, d.deviceIds.join(', ')), h('td', {}, d.files), h('td', {}, d.released), h('td', {}, d.held), h('td', {}, d.rejected),
-      h('td', {}, d.inFlight), h('td', {}, Object.entries(d.heldByReason).map(([k, v]) => k + ': ' + v).join(', ')), h('td', {}, d.trustWouldRelease)))));
+    h('tr', {}, ['Signature', 'State', 'Registry entry', 'Files', 'Released', 'Held', 'Rejected', 'In flight', 'Held by reason', 'Trusting would release', 'Decide'].map((t) => h('th', {}, t))),
+    list.map((d, i) => h('tr', { 'data-signature': d.signature }, h('td', {}, h('a', { href: '#/queue', onclick: (ev) => { ev.preventDefault(); state.filter = { device: d.signature }; location.hash = '#/queue'; } }, d.signature)),
+      h('td', { className: 'state state-' + txt(d.state).replace(/[^a-z]/g, '') }, txt(d.state)), h('td', {}, txt(d.registryId), d.registryRule ? h('div', { className: 'hint' }, txt(d.registryRule)) : null),
+      h('td', {}, txt(d.files)), h('td', {}, txt(d.released)), h('td', {}, txt(d.held)), h('td', {}, txt(d.rejected)),
+      h('td', {}, txt(d.inFlight)), h('td', {}, Object.entries(d.heldByReason || {}).map(([k, v]) => k + ': ' + v).join(', ')), h('td', {}, txt(d.trustWouldRelease)),
+      h('td', {}, actions(d, i))))));
 }
 
 async function auditView() {
   const list = await api('GET', '/api/audit?limit=500');
   $('view').replaceChildren(h('h2', {}, 'Reviewer decisions'), h('table', { id: 'audit' },
     h('tr', {}, ['When', 'Who', 'Action', 'File', 'Target', 'Why'].map((t) => h('th', {}, t))),
-    list.map((e) => h('tr', {}, h('td', {}, e.at), h('td', {}, e.actor), h('td', {}, e.action),
-      h('td', {}, e.fileId ? h('a', { href: '#/file/' + e.fileId }, e.fileId.substring(0, 12)) : ''), h('td', {}, e.target || ''), h('td', {}, e.comment)))));
+    list.map((e) => h('tr', { className: e.action === 'allowlist-identifier-class' ? 'identifier' : '' }, h('td', {}, txt(e.at)), h('td', {}, txt(e.actor)), h('td', {}, txt(e.action)),
+      h('td', {}, e.fileId ? h('a', { href: '#/file/' + e.fileId }, e.fileId.substring(0, 12)) : ''), h('td', {}, txt(e.target)), h('td', {}, txt(e.comment))))));
 }
 
+window.haven = { h, api, message, txt, isAdmin, state, $ };
 document.addEventListener('DOMContentLoaded', start);

@@ -36,6 +36,8 @@ public final class HavenHeaders {
     public static final String FINDINGS = "HavenFindings";
     /** A reviewer released this one file from the quarantine: its device counts as trusted for it (with HavenProfile). */
     public static final String REVIEW_RELEASE = "HavenReviewRelease";
+    /** Boxes a reviewer drew for this one file (JSON list of {x, y, width, height}), blanked on top of the device's pixel rule. */
+    public static final String FILE_BOXES = "HavenFileBoxes";
     /** Set when the same content was already decided: the ingest route stops there. */
     public static final String ALREADY_DECIDED = "HavenAlreadyDecided";
 

@@ -14,6 +14,8 @@ import org.haven.classify.Classifier;
 import org.haven.classify.DeviceRegistries;
 import org.haven.classify.DeviceStore;
 import org.haven.classify.Replayer;
+import org.haven.config.ConfigWatch;
+import org.haven.config.LiveConfig;
 import org.haven.deidentify.DeidentifyStage;
 import org.haven.deidentify.ProfileRegistry;
 import org.haven.ingest.Stager;
@@ -62,8 +64,11 @@ public final class Haven implements AutoCloseable {
             settings.path("haven.config").resolve("manufacturers.yaml"), profiles.names());
         String forced = settings.get("haven.force-profile");
         if (!forced.isEmpty() && profiles.get(forced) == null) throw new IllegalArgumentException("unknown profile '" + forced + "'");
-        Verifier verifier = Verifier.load(settings.path("haven.verify"));
-        PixelPolicy pixelPolicy = new PixelPolicy(PixelRules.load(settings.path("haven.pixels")));
+        Path verifyDir = settings.path("haven.verify");
+        Path pixelsDir = settings.path("haven.pixels");
+        LiveConfig<Verifier> verifier = LiveConfig.load("verification rules (" + verifyDir + ")", List.of(verifyDir), () -> Verifier.load(verifyDir));
+        LiveConfig<PixelRules> pixelRules = LiveConfig.load("pixel rules (" + pixelsDir + ")", List.of(pixelsDir), () -> PixelRules.load(pixelsDir));
+        PixelPolicy pixelPolicy = new PixelPolicy(pixelRules);
         OcrChecker ocr = new OcrChecker(pixelPolicy.rules().ocr()); // fails here, naming the model file, if OCR cannot run
         byte[] key = SecretKey.load(settings);
         String node = settings.get("haven.node");
@@ -127,6 +132,7 @@ public final class Haven implements AutoCloseable {
                 settings.get("haven.ops.metrics.token"), meters, () -> operations.status());
             resources.add(0, metrics);
         }
+        main.bind("configWatch", new ConfigWatch(List.of(verifier, pixelRules)));
         main.start();
         operations = org.haven.ops.OperationsSetup.forNode(settings, store, workspace, main.getCamelContext());
         if (metrics != null) metrics.start();
@@ -135,7 +141,8 @@ public final class Haven implements AutoCloseable {
         }
         if (boards != null) receiver = org.haven.network.Receivers.start(settings, boards, workspace, main.getCamelContext());
         if (settings.getBoolean("haven.web.enabled")) {
-            web = org.haven.web.WebApp.start(settings, store, workspace, profiles, key, main.getCamelContext());
+            web = org.haven.web.WebApp.start(settings, store, workspace, profiles, key, main.getCamelContext(),
+                new org.haven.web.LiveRules(verifier, pixelRules, devices));
             web.operations(operations);
             resources.add(0, web);
         }

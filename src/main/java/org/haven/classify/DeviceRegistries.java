@@ -6,12 +6,11 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicReference;
 
 import org.haven.config.ConfigException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import org.haven.config.LiveConfig;
 
 /**
  * The registry in force: {@code devices.yaml} + {@code manufacturers.yaml}, loaded and validated together and
@@ -20,15 +19,13 @@ import org.slf4j.LoggerFactory;
  * rejected with file:line and the registry in force stays.
  */
 public final class DeviceRegistries {
-    private static final Logger LOG = LoggerFactory.getLogger(DeviceRegistries.class);
-
     /** One consistent version: the devices, the normalisation table and the hash of both files. */
     public record Snapshot(DeviceRegistry devices, Manufacturers manufacturers, String hash) {}
 
     private final Path devicesFile;
     private final Path manufacturersFile;
     private final Set<String> knownProfiles;
-    private final AtomicReference<Snapshot> current = new AtomicReference<>();
+    private LiveConfig<Snapshot> live;
 
     private DeviceRegistries(Path devicesFile, Path manufacturersFile, Set<String> knownProfiles) {
         this.devicesFile = devicesFile;
@@ -39,46 +36,29 @@ public final class DeviceRegistries {
     /** Loads both files; a problem in either is a {@link ConfigException} naming file and line. */
     public static DeviceRegistries load(Path devicesFile, Path manufacturersFile, Set<String> knownProfiles) {
         DeviceRegistries r = new DeviceRegistries(devicesFile, manufacturersFile, knownProfiles);
-        r.current.set(r.read());
+        r.live = LiveConfig.load("device registry", List.of(devicesFile, manufacturersFile), r::read);
         return r;
     }
 
     /** A fixed registry (tests, batch runs): never reloads. */
     public static DeviceRegistries of(DeviceRegistry devices, Manufacturers manufacturers) {
         DeviceRegistries r = new DeviceRegistries(null, null, null);
-        r.current.set(new Snapshot(devices, manufacturers, "fixed"));
+        r.live = LiveConfig.fixed("device registry", new Snapshot(devices, manufacturers, "fixed"));
         return r;
     }
 
-    public Snapshot current() { return current.get(); }
+    public Snapshot current() { return live.get(); }
 
-    public DeviceRegistry devices() { return current.get().devices(); }
+    public DeviceRegistry devices() { return live.get().devices(); }
 
-    public Manufacturers manufacturers() { return current.get().manufacturers(); }
+    public Manufacturers manufacturers() { return live.get().manufacturers(); }
 
     /**
      * Reloads when either file changed. Returns true when a new version is now in force; a file that does not
-     * validate is logged (file:line: problem) and ignored, the version in force stays.
+     * validate is logged (file:line: problem) and ignored, the version in force stays (see {@link LiveConfig}).
      */
-    public synchronized boolean checkForChanges() {
-        if (devicesFile == null) return false;
-        String hash;
-        try {
-            hash = hash();
-        } catch (IOException e) {
-            LOG.warn("device registry not readable, keeping the one in force: {}", e.toString());
-            return false;
-        }
-        if (hash.equals(current.get().hash())) return false;
-        try {
-            Snapshot next = read();
-            current.set(next);
-            LOG.info("device registry reloaded: {} patterns", next.devices().devices().size());
-            return true;
-        } catch (ConfigException e) {
-            LOG.error("device registry change rejected, the previous version stays in force: {}", e.getMessage());
-            return false;
-        }
+    public boolean checkForChanges() {
+        return live.checkForChanges();
     }
 
     private Snapshot read() {

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -36,10 +37,15 @@ public final class OcrStage {
     private final FileRecords records;
     private final PixelPolicy policy;
     private final OcrChecker ocr;
-    private final Verifier verifier;
+    private final Supplier<Verifier> verifier;
     private final String node;
 
     public OcrStage(Workspace workspace, FileRecords records, PixelPolicy policy, OcrChecker ocr, Verifier verifier, String node) {
+        this(workspace, records, policy, ocr, () -> verifier, node);
+    }
+
+    /** With verification rules that may be reloaded while running. */
+    public OcrStage(Workspace workspace, FileRecords records, PixelPolicy policy, OcrChecker ocr, Supplier<Verifier> verifier, String node) {
         this.workspace = workspace;
         this.records = records;
         this.policy = policy;
@@ -62,6 +68,12 @@ public final class OcrStage {
         }
         PixelRule rule = ruleId.isEmpty() ? null : policy.rules().byId(ruleId).orElse(null);
         OcrVerdict verdict = policy.verify(output, rule, hits);
+        Verifier gate = verifier.get();
+        if (!verdict.pass()) {
+            // words a reviewer allowlisted for OCR text (config/verify) do not hold the file; the detectors still read them below
+            List<OcrHit> offending = verdict.offending().stream().filter(h -> !gate.allowsOcrWord(h.text())).toList();
+            verdict = offending.isEmpty() ? OcrVerdict.passed() : OcrVerdict.quarantine(offending);
+        }
         if (!verdict.pass()) {
             in.setHeader(HavenHeaders.FINDINGS, findingsJson(verdict.offending()));
             throw new QuarantineException(OcrVerdict.PIXEL_TEXT, verdict.offending().size() + " word(s) outside the allowed regions of rule "
@@ -70,7 +82,7 @@ public final class OcrStage {
         List<OcrText> texts = new ArrayList<>();
         for (OcrHit h : hits) texts.add(new OcrText(h.frame(), h.text(), h.box().x(), h.box().y(), h.box().width(), h.box().height()));
         KnownIdentifiers source = KnownIdentifiers.from(read(workspace.staged(fileId)).attributes());
-        VerificationReport report = verifier.scan(new AttributeList(), source, texts);
+        VerificationReport report = gate.scan(new AttributeList(), source, texts);
         if (!report.passed()) {
             in.setHeader(HavenHeaders.FINDINGS, report.toJson());
             throw new QuarantineException("verification:" + report.primaryClassification(), "OCR text: " + report.countsByClassification());

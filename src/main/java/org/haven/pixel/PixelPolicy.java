@@ -3,6 +3,7 @@ package org.haven.pixel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 import com.pixelmed.dicom.AttributeList;
 
@@ -18,11 +19,14 @@ import com.pixelmed.dicom.AttributeList;
  */
 public final class PixelPolicy {
 
-    private final PixelRules rules;
+    private final Supplier<PixelRules> rules;
 
-    public PixelPolicy(PixelRules rules) { this.rules = rules; }
+    public PixelPolicy(PixelRules rules) { this(() -> rules); }
 
-    public PixelRules rules() { return rules; }
+    /** Rules that may be reloaded while running ({@code org.haven.config.LiveConfig}): each call sees the version in force. */
+    public PixelPolicy(Supplier<PixelRules> rules) { this.rules = rules; }
+
+    public PixelRules rules() { return rules.get(); }
 
     /**
      * Pixel stage in one call: decide from the header and, when a rule applies, blank in place. Unsupported pixel
@@ -49,8 +53,8 @@ public final class PixelPolicy {
      * @param ruleId rule applied by the pixel stage ({@link PixelOutcome#ruleId()}), or null
      */
     public OcrVerdict check(AttributeList full, String ruleId, OcrChecker ocr) throws UnsupportedPixelsException {
-        PixelRule rule = ruleId == null ? null : rules.byId(ruleId).orElse(null);
-        return verify(full, rule, ocr.read(full, rules.ocr().maxFrames()));
+        PixelRule rule = ruleId == null ? null : rules().byId(ruleId).orElse(null);
+        return verify(full, rule, ocr.read(full, rules().ocr().maxFrames()));
     }
 
     /**
@@ -59,7 +63,7 @@ public final class PixelPolicy {
      */
     public PixelDecision decideWith(AttributeList header, String ruleId) {
         Risk risk = BurnedInRisk.assess(header);
-        Optional<PixelRule> rule = rules.byId(ruleId);
+        Optional<PixelRule> rule = rules().byId(ruleId);
         if (rule.isEmpty()) {
             return new PixelDecision(PixelDecision.Action.QUARANTINE, rule,
                 Risk.atRisk("device names pixel rule '" + ruleId + "' which is not configured"), false, PixelDecision.PIXELS_UNVERIFIED);
@@ -70,7 +74,7 @@ public final class PixelPolicy {
 
     public PixelDecision decide(AttributeList header) {
         Risk risk = BurnedInRisk.assess(header);
-        Optional<PixelRule> rule = rules.match(header);
+        Optional<PixelRule> rule = rules().match(header);
         if (rule.isPresent() && rule.get().highRisk() && !risk.atRisk()) {
             risk = Risk.atRisk("rule " + rule.get().id() + " declares risk: high");
         }
@@ -91,7 +95,7 @@ public final class PixelPolicy {
      * @param rule   the rule applied, or null when none was (every hit then counts)
      */
     public OcrVerdict verify(AttributeList header, PixelRule rule, List<OcrHit> hits) {
-        OcrSettings s = rules.ocr();
+        OcrSettings s = rules().ocr();
         List<Box> allowed = new ArrayList<>();
         if (rule != null) {
             allowed.addAll(rule.allowText());

@@ -128,6 +128,58 @@ public final class Verifier {
         return new VerificationReport(findings);
     }
 
+    /** A rule by id and classification (what the review UI needs to know about the rules a text triggers). */
+    public record RuleRef(String id, String classification) {}
+
+    /**
+     * Every report rule that fires on {@code text} as (part of) the value of the attribute at {@code attributePath}
+     * (its last keyword and dictionary VR; "OCR…" for text read from pixels), allowlists ignored. The gate keeps only
+     * the most serious finding per span, so an allowlist entry for one finding must name all of these.
+     */
+    public List<RuleRef> rulesMatching(String attributePath, String text) {
+        List<RuleRef> out = new ArrayList<>();
+        if (text == null || text.isBlank()) return out;
+        Field f = fieldFor(attributePath, text);
+        List<Detector.Span> spans = new ArrayList<>();
+        for (Rule rule : rules) {
+            if (!rule.scope().matches(f)) continue;
+            spans.clear();
+            try {
+                rule.detector().detect(text, new Detector.Context(f, KnownIdentifiers.none(), w -> false), spans);
+            } catch (RuntimeException e) {
+                continue;
+            }
+            if (spans.stream().anyMatch(s -> s.end() - s.start() >= rule.minLength())) out.add(new RuleRef(rule.id(), rule.classification()));
+        }
+        return out;
+    }
+
+    /** The rule with this id, if it is a report rule of the gate (OCR pixel-text findings name no gate rule). */
+    public java.util.Optional<RuleRef> rule(String id) {
+        return rules.stream().filter(r -> r.id().equals(id)).findFirst().map(r -> new RuleRef(r.id(), r.classification()));
+    }
+
+    /** Whether an allowlist entry with explicit values or regex, scoped to OCR text, allows this word read from the pixels. */
+    public boolean allowsOcrWord(String text) {
+        if (text == null || text.isBlank()) return false;
+        Field f = fieldFor("OCR", text);
+        for (AllowRule a : allow) {
+            if (a.scope().matches(f) && a.allowsWord(text)) return true;
+        }
+        return false;
+    }
+
+    private static Field fieldFor(String attributePath, String text) {
+        String path = attributePath == null || attributePath.isBlank() ? "OCR" : attributePath;
+        if (path.startsWith("OCR")) return new Field(List.of(new Field.Element(-1, -1, "OCR", false)), path, "OCR", text);
+        String keyword = path.substring(path.lastIndexOf('.') + 1).replaceAll("\\[\\d+\\]$", "");
+        AttributeTag tag = DicomDictionary.StandardDictionary.getTagFromName(keyword);
+        if (tag == null) return new Field(List.of(new Field.Element(-1, -1, keyword, keyword.startsWith("("))), path, "UN", text);
+        byte[] vr = DicomDictionary.StandardDictionary.getValueRepresentationFromTag(tag);
+        String vrs = vr == null ? "UN" : new String(vr, StandardCharsets.US_ASCII);
+        return new Field(List.of(new Field.Element(tag.getGroup(), tag.getElement(), keyword, tag.isPrivate())), path, vrs, text);
+    }
+
     private record Candidate(Rule rule, int order, int start, int end) {}
 
     private void scanField(Field f, KnownIdentifiers known, List<Finding> findings) {

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Supplier;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -24,10 +25,15 @@ import org.haven.store.Workspace;
 public final class VerifyStage {
     private final Workspace workspace;
     private final FileRecords records;
-    private final Verifier verifier;
+    private final Supplier<Verifier> verifier;
     private final String node;
 
     public VerifyStage(Workspace workspace, FileRecords records, Verifier verifier, String node) {
+        this(workspace, records, () -> verifier, node);
+    }
+
+    /** With rules that may be reloaded while running: each file is scanned by the version in force. */
+    public VerifyStage(Workspace workspace, FileRecords records, Supplier<Verifier> verifier, String node) {
         this.workspace = workspace;
         this.records = records;
         this.verifier = verifier;
@@ -41,7 +47,7 @@ public final class VerifyStage {
         KnownIdentifiers source = KnownIdentifiers.from(header(workspace.staged(fileId), "source").attributes());
         DicomHeader output = header(workspace.outgoing(fileId), "de-identified output");
         String pseudonym = in.getHeader(HavenHeaders.PSEUDONYM, "", String.class);
-        VerificationReport report = verifier.scan(output.attributes(), source, List.of(),
+        VerificationReport report = verifier.get().scan(output.attributes(), source, List.of(),
             pseudonym.isEmpty() ? Set.of() : Set.of(pseudonym));
         if (!report.passed()) {
             in.setHeader(HavenHeaders.FINDINGS, report.toJson());

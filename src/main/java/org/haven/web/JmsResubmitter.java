@@ -35,8 +35,11 @@ public final class JmsResubmitter implements Resubmitter {
         if (r.manufacturer() != null) h.put(HavenHeaders.MANUFACTURER, r.manufacturer());
         if (r.model() != null) h.put(HavenHeaders.MODEL, r.model());
         if (r.deviceId() != null) h.put(HavenHeaders.DEVICE_ID, r.deviceId());
-        h.put(HavenHeaders.DEVICE_STATE, "trusted");
-        h.put(REVIEW_RELEASE, "true");
+        if (r.reviewRelease()) {
+            h.put(HavenHeaders.DEVICE_STATE, "trusted");
+            h.put(REVIEW_RELEASE, "true");
+        }
+        if (r.fileBoxes() != null && !r.fileBoxes().isBlank()) h.put(HavenHeaders.FILE_BOXES, r.fileBoxes());
         h.put("HavenReviewer", r.actor());
         producer.send(uri, ExchangePattern.InOnly, e -> {
             e.getIn().setHeaders(h);

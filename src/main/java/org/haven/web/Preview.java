@@ -27,8 +27,29 @@ public final class Preview {
     public static byte[] png(Path dicom, JsonNode sidecar) throws Exception {
         AttributeList list = new AttributeList();
         list.read(dicom.toString());
+        BufferedImage out = frame(list, 0);
+        Graphics2D g = out.createGraphics();
+        g.setStroke(new BasicStroke(Math.max(2f, out.getWidth() / 200f)));
+        draw(g, sidecar.path("blanked"), new Color(40, 120, 255));
+        draw(g, sidecar.path("suspicious"), Color.RED);
+        for (JsonNode f : Review.findings(sidecar)) {
+            if (f.has("box")) drawBox(g, f.get("box"), Color.RED);
+            else if (f.has("width")) drawBox(g, f, Color.RED);
+        }
+        g.dispose();
+        return png(out);
+    }
+
+    static byte[] png(BufferedImage image) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        ImageIO.write(image, "png", bytes);
+        return bytes.toByteArray();
+    }
+
+    /** Frame {@code index} (0-based) of a data set read with its pixel data, windowed to 8-bit RGB, no overlays. */
+    static BufferedImage frame(AttributeList list, int index) throws Exception {
         if (list.get(TagFromName.PixelData) == null) throw new WebException(404, "no pixel data");
-        BufferedImage src = new SourceImage(list).getBufferedImage(0);
+        BufferedImage src = new SourceImage(list).getBufferedImage(index);
         BufferedImage out = new BufferedImage(src.getWidth(), src.getHeight(), BufferedImage.TYPE_INT_RGB);
         Raster r = src.getRaster();
         if (r.getNumBands() == 1) {
@@ -66,18 +87,7 @@ public final class Preview {
             g.drawImage(src, 0, 0, null);
             g.dispose();
         }
-        Graphics2D g = out.createGraphics();
-        g.setStroke(new BasicStroke(Math.max(2f, out.getWidth() / 200f)));
-        draw(g, sidecar.path("blanked"), new Color(40, 120, 255));
-        draw(g, sidecar.path("suspicious"), Color.RED);
-        for (JsonNode f : sidecar.path("findings")) {
-            if (f.has("box")) drawBox(g, f.get("box"), Color.RED);
-            else if (f.has("width")) drawBox(g, f, Color.RED);
-        }
-        g.dispose();
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        ImageIO.write(out, "png", bytes);
-        return bytes.toByteArray();
+        return out;
     }
 
     private static void draw(Graphics2D g, JsonNode boxes, Color color) {

@@ -37,10 +37,18 @@ public final class RegistryDeviceDecisions implements DeviceDecisions {
             return;
         }
         if (state == State.TRUSTED && (profile == null || profile.isBlank())) throw new IllegalArgumentException("trusting a device needs a profile");
-        String id = "review-" + HexFormat.of().formatHex(KeyedHash.hmac(new byte[] {1}, deviceSignature), 0, 4) + "-" + state.name().toLowerCase();
+        String hash = HexFormat.of().formatHex(KeyedHash.hmac(new byte[] {1}, deviceSignature), 0, 4);
+        String base = "review-" + slug(parts[0] + "-" + parts[1] + "-" + parts[2]) + "-" + hash + "-" + state.name().toLowerCase();
+        String existing = Files.readString(devicesFile, StandardCharsets.UTF_8);
+        String id = base;
+        for (int n = 2; existing.contains("- id: " + id + "\n"); n++) id = base + "-" + n; // decided again: a new entry on top
+        String device = (parts[1].isBlank() ? "(no manufacturer)" : parts[1]) + " / " + (parts[2].isBlank() ? "(no model)" : parts[2])
+            + " (" + parts[0] + (parts[3].isBlank() ? "" : ", software " + parts[3]) + ")";
         StringBuilder entry = new StringBuilder()
-            .append("  # ").append(state.name().toLowerCase()).append(" by ").append(actor.replaceAll("[^A-Za-z0-9._@-]", "_"))
-            .append(" in the review UI on ").append(LocalDate.now()).append(" (reason in the audit)\n")
+            .append("  # ").append(oneLine(device, 200)).append(": ").append(state.name().toLowerCase())
+            .append(state == State.TRUSTED ? " with profile " + profile : "")
+            .append(" by ").append(oneLine(actor, 100)).append(" in the review UI on ").append(LocalDate.now()).append('\n')
+            .append("  # why: ").append(oneLine(comment, 300)).append('\n')
             .append("  - id: ").append(id).append('\n')
             .append("    modality: ").append(exact(parts[0])).append('\n')
             .append("    manufacturer: ").append(exact(parts[1])).append('\n')
@@ -70,5 +78,17 @@ public final class RegistryDeviceDecisions implements DeviceDecisions {
     static String exact(String value) {
         String regex = value.replaceAll("([\\\\^$.|?*+()\\[\\]{}])", "\\\\$1");
         return "'" + regex.replace("'", "''") + "'";
+    }
+
+    /** Lower-case letters, digits and dashes, at most 40 characters (a readable registry id). */
+    static String slug(String s) {
+        String t = s.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("^-+|-+$", "");
+        return t.length() > 40 ? t.substring(0, 40).replaceAll("-+$", "") : t;
+    }
+
+    /** A YAML comment's text: one line, printable, bounded. */
+    static String oneLine(String s, int max) {
+        String t = (s == null ? "" : s).replaceAll("[\\p{Cntrl}]+", " ").strip();
+        return t.length() > max ? t.substring(0, max) + "..." : t;
     }
 }

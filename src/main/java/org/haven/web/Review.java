@@ -121,36 +121,67 @@ public final class Review {
         }
     }
 
-    /** The detail view: record, sidecar, findings, attribute table (original beside de-identified), audit. */
+    /** The detail view: record, sidecar, findings (always a list), attribute table (original beside de-identified), audit. */
     public Map<String, Object> detail(String fileId, String profileOverride) throws Exception {
         FileRow f = file(fileId).orElseThrow(() -> new WebException(404, "no such file"));
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("file", f);
         out.put("profiles", profiles.names());
+        out.put("findings", List.of());
         if ("quarantined".equals(f.outcome())) {
             JsonNode sidecar = sidecar(f);
             out.put("sidecar", sidecar);
-            out.put("findings", sidecar.path("findings"));
-            String profileName = profileOverride != null && !profileOverride.isBlank() ? profileOverride
-                : f.profile() != null ? f.profile() : profiles.names().contains("research") ? "research" : profiles.names().iterator().next();
-            out.put("previewProfile", profileName);
-            out.put("attributes", attributes(f, profileName));
+            out.put("findings", findings(sidecar));
+            String[] preview = previewProfile(f, profileOverride);
+            out.put("previewProfile", preview[0]);
+            out.put("previewProfileSource", preview[1]);
+            out.put("attributes", attributes(f, preview[0]));
         }
         out.put("events", events(fileId));
         out.put("decisions", decisions(fileId, 200));
         return out;
     }
 
+    /**
+     * The findings of a sidecar as a list, whatever wrote it: the gate and OCR write a report object
+     * {@code {passed, findings: [...]}}, older sidecars may hold the list itself; anything else is no findings.
+     */
+    static List<JsonNode> findings(JsonNode sidecar) {
+        JsonNode f = sidecar.path("findings");
+        if (f.isObject()) f = f.path("findings");
+        List<JsonNode> out = new ArrayList<>();
+        if (f.isArray()) f.forEach(out::add);
+        return out;
+    }
+
+    /**
+     * The profile for the attribute preview and its source: the reviewer's choice, the device's registry profile, or,
+     * for files whose device has none (held for their device, unreadable...), the default profile the device would
+     * get when trusted ({@code research} when configured).
+     */
+    String[] previewProfile(FileRow f, String override) {
+        if (override != null && !override.isBlank()) {
+            if (profiles.get(override) == null) throw new WebException(400, "unknown profile");
+            return new String[] {override, "chosen"};
+        }
+        if (f.profile() != null && !f.profile().isBlank() && profiles.get(f.profile()) != null) return new String[] {f.profile(), "registry"};
+        return new String[] {defaultProfile(), "default: the device has no profile in the registry (" + (f.reason() == null ? "not classified" : f.reason()) + ")"};
+    }
+
+    String defaultProfile() {
+        return profiles.names().contains("research") ? "research" : profiles.names().iterator().next();
+    }
+
     /** Original beside de-identified, computed now with the profile, as the pipeline would (pseudonym from the store). */
     Object attributes(FileRow f, String profileName) {
         Profile profile = profiles.get(profileName);
-        if (profile == null) throw new WebException(400, "unknown profile");
+        if (profile == null) return Map.of("error", "no such profile: " + profileName);
         AttributeList list = new AttributeList();
         list.setDecompressPixelData(false);
         try {
             list.read(quarantined(f).toString(), TagFromName.PixelData);
         } catch (Exception e) {
-            return Map.of("error", "the file cannot be read as DICOM (" + f.reason() + ")");
+            return Map.of("error", "the file cannot be read as DICOM (held as " + f.reason() + "): no attribute table");
         }
         try {
             String project = f.project() != null ? f.project() : defaultProject;
@@ -178,6 +209,30 @@ public final class Review {
         } catch (Exception e) {
             return Map.of("error", "de-identification preview failed: " + e.getClass().getSimpleName());
         }
+    }
+
+    /**
+     * Patient and study of a held file as the release would name them (the project pseudonym, the remapped study UID),
+     * so the queue can group files without showing identifiers; "(unreadable)" when the header cannot be read.
+     */
+    Map<String, String> group(FileRow f) {
+        Map<String, String> g = new LinkedHashMap<>();
+        g.put("patient", "(unreadable)");
+        g.put("study", "(unreadable)");
+        if (f.location() == null) return g;
+        AttributeList list = new AttributeList();
+        try {
+            list.read(quarantined(f).toString(), TagFromName.PixelData);
+            String project = f.project() != null ? f.project() : defaultProject;
+            String patientKey = PseudonymProposal.patientKey(Attribute.getSingleStringValueOrEmptyString(list, TagFromName.IssuerOfPatientID),
+                Attribute.getSingleStringValueOrEmptyString(list, TagFromName.PatientID));
+            g.put("patient", pseudonyms.find(project, patientKey).orElseGet(() -> PseudonymProposal.propose(key, project, patientKey)));
+            String study = Attribute.getSingleStringValueOrEmptyString(list, TagFromName.StudyInstanceUID);
+            g.put("study", study.isEmpty() ? "(no study)" : new UidRemapper(key, project).remap(study));
+        } catch (Exception e) {
+            // not DICOM, or truncated: grouped as unreadable
+        }
+        return g;
     }
 
     public List<Map<String, Object>> events(String fileId) throws SQLException {
@@ -236,14 +291,30 @@ public final class Review {
         comment = requireComment(comment);
         FileRow f = held(fileId);
         String profile = profileName != null && !profileName.isBlank() ? profileName : f.profile();
-        if (profile == null) throw new WebException(400, "this file has no profile from the registry: choose one");
+        if (profile == null || profile.isBlank()) throw new WebException(400, "this file has no profile from the registry: choose one");
         if (profiles.get(profile) == null) throw new WebException(400, "unknown profile");
         if (reprocess && (profileName == null || profileName.isBlank())) throw new WebException(400, "choose the profile to re-process with");
+        send(f, reprocess ? "reprocess" : "release", profile, comment, actor, true, null);
+    }
+
+    /**
+     * Re-check after a rule change (allowlist, redaction, pixel rule) or with boxes drawn for this one file: the file
+     * goes through the pipeline again as it came, its device's registry entry deciding as before (a file a reviewer had
+     * released keeps that release), plus {@code fileBoxes} (JSON) blanked in its pixels.
+     */
+    public void recheck(String fileId, String why, String actor, String fileBoxes) throws Exception {
+        FileRow f = held(fileId);
+        boolean reviewReleased = "review-release".equals(f.deviceId());
+        String profile = f.profile() != null && !f.profile().isBlank() ? f.profile() : defaultProfile();
+        send(f, "recheck", profile, why, actor, reviewReleased, fileBoxes);
+    }
+
+    private void send(FileRow f, String action, String profile, String comment, String actor, boolean reviewRelease, String fileBoxes) throws Exception {
+        String fileId = f.fileId();
         Path source = quarantined(f);
         Path sidecar = sidecarPath(f);
         Path staged = workspace.staged(fileId);
         if (!Files.exists(source)) throw new WebException(409, "the quarantined original is missing");
-        String action = reprocess ? "reprocess" : "release";
         Workspace.moveInto(source, staged);
         try (Connection c = store.connection()) {
             c.setAutoCommit(false);
@@ -264,7 +335,8 @@ public final class Review {
         Files.deleteIfExists(sidecar);
         String project = f.project() != null ? f.project() : defaultProject;
         try {
-            resubmitter.resubmit(new Resubmitter.Request(fileId, f.board(), profile, project, actor, f.modality(), f.manufacturer(), f.model(), f.deviceId()));
+            resubmitter.resubmit(new Resubmitter.Request(fileId, f.board(), profile, project, actor, f.modality(), f.manufacturer(), f.model(),
+                f.deviceId(), reviewRelease, fileBoxes));
         } catch (Exception e) {
             // put it back as it was: held, with the failure in the audit
             Workspace.moveInto(staged, source);

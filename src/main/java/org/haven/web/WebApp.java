@@ -54,6 +54,7 @@ public final class WebApp implements AutoCloseable {
     private final RuleFiles rules;
     private final boolean secureCookie;
     private volatile OperationsApi operations;
+    private ReviewActions actions;
 
     public WebApp(String bind, int port, Users users, Sessions sessions, Review review, Queue queue, RuleFiles rules, boolean secureCookie)
             throws IOException {
@@ -142,6 +143,10 @@ public final class WebApp implements AutoCloseable {
         String m = c.method();
         Sessions.Session s = c.session();
         if (p.equals("/api/session") && m.equals("GET")) return json(c.ex(), 200, sessionJson(s));
+        if (actions != null && actions.handles(m, p)) {
+            ReviewActions.Reply r = actions.handle(m, p, c.query(), m.equals("POST") ? body(c.ex()) : null, s);
+            return r.png() != null ? png(c.ex(), r.png()) : json(c.ex(), 200, r.json());
+        }
         if (p.equals("/api/logout") && m.equals("POST")) {
             sessions.end(s.token());
             c.ex().getResponseHeaders().add("Set-Cookie", COOKIE + "=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0" + (secureCookie ? "; Secure" : ""));
@@ -191,17 +196,6 @@ public final class WebApp implements AutoCloseable {
             return json(c.ex(), 200, review.deviceDecision(b.path("signature").asText(null), blank(b.path("deviceId").asText(null)),
                 b.path("state").asText(""), blank(b.path("profile").asText(null)), b.path("comment").asText(null), s.user(), fileParam(b)));
         }
-        if (m.equals("POST") && p.equals("/api/rules/allowlist")) {
-            admin(s);
-            JsonNode b = body(c.ex());
-            String comment = Review.requireComment(b.path("comment").asText(null));
-            String id = b.path("id").asText("");
-            rules.addAllow(id, "from review by " + s.user() + ": " + comment, blank(b.path("ruleId").asText(null)), b.path("value").asText(null),
-                blank(b.path("applyTo").asText(null)));
-            review.recordDecision(fileParam(b), "allowlist", id, comment, s.user());
-            LOG.info("review: {} added allowlist entry {}", s.user(), id);
-            return json(c.ex(), 200, Map.of("id", id, "file", rules.allowlistFile().toString()));
-        }
         if (m.equals("POST") && p.equals("/api/rules/report")) {
             admin(s);
             JsonNode b = body(c.ex());
@@ -213,22 +207,6 @@ public final class WebApp implements AutoCloseable {
             LOG.info("review: {} added report rule {}", s.user(), id);
             return json(c.ex(), 200, Map.of("id", id, "file", rules.reportRulesFile().toString()));
         }
-        if (m.equals("POST") && p.equals("/api/pixels/boxes")) {
-            admin(s);
-            JsonNode b = body(c.ex());
-            String comment = Review.requireComment(b.path("comment").asText(null));
-            String fileId = fileParam(b);
-            if (fileId == null) throw new WebException(400, "fileId required");
-            Review.FileRow f = review.file(fileId).orElseThrow(() -> new WebException(404, "no such file"));
-            List<RuleFiles.Box> boxes = new ArrayList<>();
-            for (JsonNode n : b.path("boxes")) boxes.add(new RuleFiles.Box(n.path("x").asInt(-1), n.path("y").asInt(-1), n.path("width").asInt(0), n.path("height").asInt(0)));
-            String id = b.path("id").asText("");
-            rules.addPixelBoxes(id, "from review by " + s.user() + ": " + comment, f.modality(), f.manufacturer(), f.model(),
-                b.path("rows").asInt(0), b.path("columns").asInt(0), boxes);
-            review.recordDecision(fileId, "pixel-box", id, comment, s.user());
-            LOG.info("review: {} added pixel rule {}", s.user(), id);
-            return json(c.ex(), 200, Map.of("id", id, "file", rules.pixelFile().toString()));
-        }
         if (m.equals("POST") && p.equals("/api/bulk")) {
             admin(s);
             JsonNode b = body(c.ex());
@@ -239,6 +217,11 @@ public final class WebApp implements AutoCloseable {
             if (!List.of("release", "reprocess", "reject").contains(action)) throw new WebException(400, "action must be release, reprocess or reject");
             Queue.Filter filter = Queue.Filter.of(f);
             List<String> ids = queue.fileIds(filter, Math.max(1, Math.min(b.path("max").asInt(1000), 10_000)));
+            // the reviewer confirmed a count: act only if the filter still matches exactly that many files
+            if (!b.path("expected").canConvertToInt()) throw new WebException(400, "expected (the number of files you confirmed) is required");
+            if (b.path("expected").asInt() != ids.size()) {
+                throw new WebException(409, "the filter now matches " + ids.size() + " files, not " + b.path("expected").asInt() + ": confirm again");
+            }
             int done = 0;
             List<Map<String, String>> failed = new ArrayList<>();
             for (String id : ids) {
@@ -283,6 +266,15 @@ public final class WebApp implements AutoCloseable {
         m.put("role", s.role());
         m.put("csrf", s.csrf());
         return m;
+    }
+
+    private static int png(HttpExchange ex, byte[] png) throws IOException {
+        ex.getResponseHeaders().set("Content-Type", "image/png");
+        ex.sendResponseHeaders(200, png.length);
+        try (OutputStream o = ex.getResponseBody()) {
+            o.write(png);
+        }
+        return 200;
     }
 
     private int preview(HttpExchange ex, String fileId) throws Exception {
@@ -417,16 +409,26 @@ public final class WebApp implements AutoCloseable {
         }
     }
 
-    /** Starts the web app for a node (see {@code org.haven.app.Haven}). */
+    /** Adds the rule-changing review actions and the pixel workspace (see {@link ReviewActions}). */
+    WebApp withActions(ReviewActions actions) {
+        this.actions = actions;
+        return this;
+    }
+
+    /** Starts the web app for a node (see {@code org.haven.app.Haven}); {@code live} are the rules in force, reloaded by review actions. */
     public static WebApp start(org.haven.app.Settings settings, org.haven.store.Store store, org.haven.store.Workspace workspace,
-                               org.haven.deidentify.ProfileRegistry profiles, byte[] key, org.apache.camel.CamelContext camel) throws IOException {
+                               org.haven.deidentify.ProfileRegistry profiles, byte[] key, org.apache.camel.CamelContext camel, LiveRules live)
+            throws IOException {
         Resubmitter resubmitter = new JmsResubmitter(camel, settings.get("haven.web.resubmit-uri"));
         DeviceDecisions decisions = new RegistryDeviceDecisions(settings.path("haven.devices"), profiles.names(), new RecordedDeviceDecisions(store));
         Review review = new Review(store, workspace, profiles, key, settings.get("haven.project"), resubmitter, decisions);
         Path config = settings.path("haven.config");
-        RuleFiles rules = new RuleFiles(config.resolve("verify"), config.resolve("pixels"));
+        RuleFiles rules = new RuleFiles(settings.path("haven.verify"), settings.path("haven.pixels"));
         Sessions sessions = new Sessions(store, Duration.ofMinutes(settings.getInt("haven.web.session-minutes")));
+        Queue queue = new Queue(store);
+        RedactFile redact = new RedactFile(config.resolve("clean").resolve("redact.yaml"));
         return new WebApp(settings.get("haven.web.bind"), settings.getInt("haven.web.port"), new Users(store), sessions, review,
-            new Queue(store), rules, settings.getBoolean("haven.web.secure-cookie")).start();
+            queue, rules, settings.getBoolean("haven.web.secure-cookie"))
+            .withActions(new ReviewActions(store, review, queue, rules, redact, live)).start();
     }
 }

@@ -63,6 +63,8 @@ final class Chrome implements AutoCloseable {
         ws = http.newWebSocketBuilder().buildAsync(URI.create(pageWs), new Listener()).get(10, TimeUnit.SECONDS);
         send("Page.enable", Map.of());
         send("Runtime.enable", Map.of());
+        send("Log.enable", Map.of());
+        send("Network.enable", Map.of());
     }
 
     private final class Listener implements WebSocket.Listener {
@@ -77,6 +79,8 @@ final class Chrome implements AutoCloseable {
                     if (msg.has("id")) {
                         CompletableFuture<JsonNode> f = pending.remove(msg.get("id").asInt());
                         if (f != null) f.complete(msg);
+                    } else {
+                        event(msg.path("method").asText(), msg.path("params"));
                     }
                 } catch (IOException ignored) {
                     // not JSON: ignore
@@ -87,6 +91,33 @@ final class Chrome implements AutoCloseable {
             return null;
         }
     }
+
+    /** Page exceptions, console errors and non-2xx responses since the last {@link #clearProblems()}. */
+    private final java.util.Queue<String> problems = new java.util.concurrent.ConcurrentLinkedQueue<>();
+
+    private void event(String method, JsonNode p) {
+        switch (method) {
+            case "Runtime.exceptionThrown" -> problems.add("page exception: " + p.path("exceptionDetails").path("exception").path("description")
+                .asText(p.path("exceptionDetails").path("text").asText()));
+            case "Runtime.consoleAPICalled" -> {
+                if (p.path("type").asText().equals("error") || p.path("type").asText().equals("assert")) problems.add("console error: " + p.path("args"));
+            }
+            case "Log.entryAdded" -> {
+                if (p.path("entry").path("level").asText().equals("error")) problems.add("browser error: " + p.path("entry").path("text").asText()
+                    + " " + p.path("entry").path("url").asText());
+            }
+            case "Network.responseReceived" -> {
+                int status = p.path("response").path("status").asInt();
+                String url = p.path("response").path("url").asText();
+                if ((status < 200 || status >= 300) && url.startsWith("http")) problems.add("HTTP " + status + " " + url);
+            }
+            default -> { }
+        }
+    }
+
+    List<String> problems() { return List.copyOf(problems); }
+
+    void clearProblems() { problems.clear(); }
 
     JsonNode send(String method, Map<String, Object> params) throws Exception {
         int id = ids.incrementAndGet();
@@ -111,6 +142,15 @@ final class Chrome implements AutoCloseable {
     }
 
     String text(String expression) throws Exception { return eval(expression).asText(); }
+
+    /** A JavaScript string literal. */
+    static String js(String s) {
+        try {
+            return JSON.writeValueAsString(s);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
 
     void waitFor(String condition, Duration timeout) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();

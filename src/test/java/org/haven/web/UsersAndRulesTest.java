@@ -78,9 +78,10 @@ class UsersAndRulesTest {
         String text = Files.readString(rules.pixelFile(), StandardCharsets.UTF_8);
         Map<String, Object> doc = new org.yaml.snakeyaml.Yaml().load(text);
         @SuppressWarnings("unchecked") List<Map<String, Object>> list = (List<Map<String, Object>>) doc.get("rules");
-        assertThat(list).extracting(m -> m.get("id")).containsExactly("us-acme-top", "us-acme-bottom");
-        assertThat(list.get(0).get("when")).isEqualTo(Map.of("Modality", "US", "Manufacturer", "ACME", "ManufacturerModelName", "Sono 1", "Rows", 480, "Columns", 640));
-        assertThat(list.get(1).get("description")).isEqualTo("quote \" and: colon");
+        // newest first: a rule from review extends the one the device had, so it must win (first match)
+        assertThat(list).extracting(m -> m.get("id")).containsExactly("us-acme-bottom", "us-acme-top");
+        assertThat(list.get(1).get("when")).isEqualTo(Map.of("Modality", "US", "Manufacturer", "ACME", "ManufacturerModelName", "Sono 1", "Rows", 480, "Columns", 640));
+        assertThat(list.get(0).get("description")).isEqualTo("quote \" and: colon");
     }
 
     static PrintStream ps(ByteArrayOutputStream o) { return new PrintStream(o, true, StandardCharsets.UTF_8); }

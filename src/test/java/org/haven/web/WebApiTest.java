@@ -80,8 +80,14 @@ class WebApiTest {
             assertThat(held.resolveSibling(mr + ".json")).doesNotExist();
 
             // admin: allowlist entry validated and appended; an invalid report rule is refused and nothing is written
+            // "name" is an identifier class: refused without explicit confirmation, flagged in the audit with it
+            HttpResponse<String> unconfirmed = adam.post("/api/rules/allowlist", allow);
+            assertThat(unconfirmed.statusCode()).as(unconfirmed.body()).isEqualTo(409);
+            assertThat(unconfirmed.body()).contains("confirmation");
+            allow = allow.replace("}", ",\"confirm\":true}");
             HttpResponse<String> a = adam.post("/api/rules/allowlist", allow);
             assertThat(a.statusCode()).as(a.body()).isEqualTo(200);
+            assertThat(adam.json(a).get("identifierClasses").toString()).contains("name");
             assertThat(Files.readString(w.config.resolve("verify/allowlist.yaml"))).contains("id: review-test", "\"Quux\"");
             HttpResponse<String> bad = adam.post("/api/rules/report", "{\"id\":\"bad-regex\",\"regex\":\"([unclosed\",\"classification\":\"other\",\"comment\":\"c\"}");
             assertThat(bad.statusCode()).isEqualTo(400);
@@ -94,7 +100,7 @@ class WebApiTest {
 
             // audit: who, what, why
             JsonNode audit = adam.json(adam.get("/api/audit"));
-            assertThat(audit.findValuesAsText("action")).contains("release", "reject", "allowlist", "report-rule");
+            assertThat(audit.findValuesAsText("action")).contains("release", "reject", "allowlist-identifier-class", "report-rule");
             assertThat(audit.findValuesAsText("actor")).contains("rita", "adam");
             assertThat(audit.findValuesAsText("comment")).contains("checked: phantom", "dose file, not needed");
             assertThat(events(w, ct)).contains("review-release|rita");
@@ -112,7 +118,7 @@ class WebApiTest {
             HttpResponse<String> block = adam.post("/api/devices/decision", "{\"signature\":" + WebFixture.JSON.writeValueAsString(sig)
                 + ",\"state\":\"blocked\",\"fileId\":\"" + sc + "\",\"comment\":\"screenshots never\"}");
             assertThat(block.statusCode()).as(block.body()).isEqualTo(200);
-            HttpResponse<String> bulk = adam.post("/api/bulk", "{\"action\":\"reject\",\"comment\":\"bulk: screenshots\",\"filter\":{\"board\":\"fife\"}}");
+            HttpResponse<String> bulk = adam.post("/api/bulk", "{\"action\":\"reject\",\"comment\":\"bulk: screenshots\",\"expected\":1,\"filter\":{\"board\":\"fife\"}}");
             assertThat(bulk.statusCode()).as(bulk.body()).isEqualTo(200);
             assertThat(adam.json(bulk).get("done").asInt()).isEqualTo(1);
             assertThat(w.node.records.outcome(sc).get().outcome()).isEqualTo("rejected");

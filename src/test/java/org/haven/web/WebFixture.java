@@ -34,11 +34,25 @@ final class WebFixture implements AutoCloseable {
     }
 
     WebFixture(Path tmp) throws Exception {
+        this(tmp, "devices:\n  - id: mr\n    modality: MR\n    state: trusted\n    profile: basic\n", null);
+    }
+
+    /** With this registry and, when {@code extraRoute} is not null, a copy of routes/ with that route file added. */
+    WebFixture(Path tmp, String devices, String extraRoute) throws Exception {
         config = tmp.resolve("config");
         copy(Path.of("config"), config);
-        String onlyMr = "devices:\n  - id: mr\n    modality: MR\n    state: trusted\n    profile: basic\n";
-        node = TestNode.builder(tmp.resolve("node")).devices(onlyMr)
+        TestNode.Builder builder = TestNode.builder(tmp.resolve("node")).devices(devices);
+        if (extraRoute != null) {
+            Path routes = tmp.resolve("routes");
+            copy(Path.of("routes"), routes);
+            Files.writeString(routes.resolve("zz-test.yaml"), extraRoute);
+            builder.setting("haven.routes", routes.toString());
+        }
+        node = builder
             .setting("haven.config", config.toString())
+            .setting("haven.verify", config.resolve("verify").toString())
+            .setting("haven.pixels", config.resolve("pixels").toString())
+            .setting("haven.profiles", config.resolve("profiles").toString())
             .setting("haven.web.enabled", "true")
             .setting("haven.web.port", "0")
             .start();
@@ -46,6 +60,11 @@ final class WebFixture implements AutoCloseable {
         Users users = new Users(node.haven.store());
         users.put("rita", "reviewer", REVIEWER_PASSWORD.toCharArray());
         users.put("adam", "admin", ADMIN_PASSWORD.toCharArray());
+    }
+
+    /** Submits a file and waits for its outcome. */
+    FileRecords.Outcome submit(Path file, String board) throws Exception {
+        return node.awaitOutcome(node.submit(file, board), Duration.ofSeconds(60));
     }
 
     /** Submits a corpus file and waits for its outcome. */
