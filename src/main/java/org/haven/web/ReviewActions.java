@@ -265,8 +265,9 @@ final class ReviewActions {
             m.putAll(g);
             items.add(m);
         }
-        items.sort((a, c) -> {
-            int p = String.valueOf(a.get("patient")).compareTo(String.valueOf(c.get("patient")));
+        items.sort((a, c) -> { // by patient then study; unreadable files last
+            String pa = String.valueOf(a.get("patient")), pc = String.valueOf(c.get("patient"));
+            int p = pa.startsWith("(") != pc.startsWith("(") ? (pa.startsWith("(") ? 1 : -1) : pa.compareTo(pc);
             return p != 0 ? p : String.valueOf(a.get("study")).compareTo(String.valueOf(c.get("study")));
         });
         Map<String, Object> out = new LinkedHashMap<>();

@@ -98,7 +98,153 @@ class HeldFilesBrowserTest {
             signIn(w, b);
             assertThat(b.eval("getComputedStyle(document.getElementById('login')).display").asText()).as("sign-in form hidden").isEqualTo("none");
             for (Map.Entry<String, String> e : held.entrySet()) open(w, b, e.getKey(), e.getValue());
+
+            // allowlist a postcode finding from the page scrolled to its end: the message is in view, the file re-checked and released
+            String pc = held.get("verification:postcode");
+            openFile(w, b, pc);
+            b.type("rule-comment", "kernel name of this scanner, not an address");
+            b.eval("window.scrollTo(0, document.body.scrollHeight)");
+            b.click("#findings .allow-finding[data-index='0']");
+            b.waitFor("document.getElementById('msg').textContent.includes('Allowlist entry')", WAIT);
+            assertThat(b.eval("(() => { const r = document.getElementById('msg').getBoundingClientRect(); return r.top >= 0 && r.bottom <= innerHeight; })()")
+                .asBoolean()).as("success message in view").isTrue();
+            w.awaitOutcome(pc, "released");
+            b.waitFor("document.getElementById('outcome').textContent.includes('released')", WAIT); // the page refreshed itself
+            assertThat(Files.readString(w.config.resolve("verify/allowlist.yaml"))).contains("\"EH4 2XU\"", "apply-to: [\"ConvolutionKernel\"]");
+
+            // the patient's own surname: allowlisting an identifier class needs the confirmation box, and the audit flags it
+            String sn = held.get("verification:source-identifier");
+            openFile(w, b, sn);
+            b.type("rule-comment", "vendor kernel code that happens to match");
+            b.click("#findings .allow-finding[data-index='0']");
+            b.waitFor("document.getElementById('msg').textContent.includes('needs explicit confirmation')", WAIT);
+            assertThat(w.node.records.outcome(sn).get().outcome()).isEqualTo("quarantined");
+            b.eval("document.getElementById('confirm-identifier').checked = true");
+            b.click("#findings .allow-finding[data-index='0']");
+            b.waitFor("document.getElementById('msg').textContent.includes('flagged in the audit')", WAIT);
+            w.awaitOutcome(sn, "released");
+
+            // redact this: an entry in config/clean/redact.yaml in the cleaner's format, and the file re-submitted
+            AttributeList other = HeldInputs.image("MR", HeldInputs.MR, "11.1", 32, 32);
+            HeldInputs.put(other, TagFromName.ConvolutionKernel, "EH9 1AB");
+            String rd = hold(w, in.write(other), "verification:postcode");
+            openFile(w, b, rd);
+            b.type("rule-comment", "postcode typed into the kernel field");
+            b.click("#findings .redact-finding[data-index='0']");
+            b.waitFor("document.getElementById('msg').textContent.includes('Redaction review-')", WAIT);
+            Map<String, Object> redact = new org.yaml.snakeyaml.Yaml().load(Files.readString(w.config.resolve("clean/redact.yaml")));
+            @SuppressWarnings("unchecked") Map<String, Object> entry = ((List<Map<String, Object>>) redact.get("redact")).get(0);
+            assertThat(entry).containsEntry("text", "EH9 1AB").containsEntry("reason", "postcode typed into the kernel field").containsEntry("added-by", "adam");
+            assertThat((String) entry.get("id")).matches("review-\\d{8}-1");
+            awaitEvent(w, rd, "review-recheck");
+            w.node.awaitOutcome(rd, WAIT);
+
+            // pixel text: the OCR words are drawn in red; a box dragged over them for this file only lets it leave
+            String px = held.get("pixel-text");
+            b.navigate(w.base + "/#/pixels/" + px);
+            b.waitFor("document.querySelectorAll('#overlay-original rect.ocr').length > 0 && document.querySelectorAll('#overlay-original rect.blanked').length > 0", WAIT);
+            drag(b, "overlay-original", b.eval("(() => { const rs = [...document.querySelectorAll('#overlay-original rect.ocr')].map(r => ["
+                + "+r.getAttribute('x'), +r.getAttribute('y'), +r.getAttribute('x') + +r.getAttribute('width'), +r.getAttribute('y') + +r.getAttribute('height')]);"
+                + " return [Math.min(...rs.map(r => r[0])) - 6, Math.min(...rs.map(r => r[1])) - 6, Math.max(...rs.map(r => r[2])) + 6, Math.max(...rs.map(r => r[3])) + 6]; })()"));
+            b.waitFor("document.querySelectorAll('#drawn-boxes li').length === 1", WAIT);
+            b.click("#choice-file-box");
+            b.type("pixel-comment", "name burned in by the workstation");
+            b.click("#pixel-apply");
+            b.waitFor("document.getElementById('msg').textContent.includes('Boxes recorded for this file')", WAIT);
+            w.awaitOutcome(px, "released");
+            assertThat(events(w, px)).anyMatch(e -> e.startsWith("pixels-blanked") && e.contains("file-boxes"));
+
+            // pixels unverified: a box for the device becomes a rule in config/pixels/ and the file leaves at once
+            String pu = held.get("pixels-unverified");
+            b.navigate(w.base + "/#/pixels/" + pu);
+            b.waitFor("document.getElementById('frame-original') && document.getElementById('frame-original').complete", WAIT);
+            drag(b, "overlay-original", WebFixture.JSON.readTree("[0, 0, 20, 10]"));
+            b.click("#choice-device-box");
+            b.type("pixel-comment", "annotation corner of this scanner");
+            b.click("#pixel-apply");
+            b.waitFor("document.getElementById('msg').textContent.includes('Pixel rule review-mr-')", WAIT);
+            w.awaitOutcome(pu, "released");
+            assertThat(Files.readString(w.config.resolve("pixels/05-from-review.yaml"))).contains("Modality: \"MR\"", "Rows: 64", "risk: high");
+
+            // next held file, then a bulk action: no default action, a confirmation with the count
+            openFile(w, b, held.get("device-blocked"));
+            b.click("#next-held");
+            b.waitFor("location.hash.startsWith('#/file/') && !location.hash.endsWith('" + held.get("device-blocked") + "')", WAIT);
+            b.navigate(w.base + "/#/queue");
+            b.waitFor("document.getElementById('f-reason')", WAIT);
+            assertThat(b.text("document.querySelector('#queue tr.group th').textContent")).as("grouped by patient pseudonym and study").startsWith("Patient H");
+            b.eval("document.getElementById('f-reason').value = 'device-blocked'");
+            b.click("#apply");
+            b.waitFor("document.getElementById('total').textContent === '1'", WAIT);
+            assertThat(b.text("document.getElementById('bulk-action').value")).isEmpty();
+            b.type("bulk-comment", "blocked fluoroscopy, not wanted");
+            b.click("#bulk-go");
+            b.waitFor("document.getElementById('msg').textContent.includes('Choose a bulk action first')", WAIT);
+            b.eval("document.getElementById('bulk-action').value = 'reject'");
+            b.click("#bulk-go");
+            b.waitFor("document.getElementById('bulk-question') && document.getElementById('bulk-question').textContent.includes('Reject 1 held file')", WAIT);
+            assertThat(w.node.records.outcome(held.get("device-blocked")).get().outcome()).isEqualTo("quarantined");
+            b.click("#bulk-yes");
+            b.waitFor("document.getElementById('msg').textContent.includes('Bulk reject: 1 of 1')", WAIT);
+            b.waitFor("document.getElementById('total').textContent === '0'", WAIT);
+
+            // devices page: state column, trust from the row; the registry entry says which device, who and why
+            b.navigate(w.base + "/#/devices");
+            b.waitFor("document.querySelector('#devices tr[data-signature^=\"US|\"] td.state')", WAIT);
+            assertThat(b.text("document.querySelector('#devices tr[data-signature^=\"US|\"] td.state').textContent")).isEqualTo("review");
+            assertThat(b.text("document.querySelector('#devices tr[data-signature^=\"CT|\"] td.state').textContent")).isEqualTo("unknown");
+            b.eval("(() => { const row = document.querySelector('#devices tr[data-signature^=\"US|\"]');"
+                + " row.querySelector('input').value = 'phantom scanner of the research unit'; row.querySelector('button.trust-device').click(); })()");
+            b.waitFor("document.getElementById('msg').textContent.includes('marked trusted')", WAIT);
+            String registry = Files.readString(w.node.root.resolve("devices.yaml"));
+            assertThat(registry).contains("# ACME / Model US (US): trusted with profile research by adam", "# why: phantom scanner of the research unit",
+                "- id: review-us-acme-model-us-");
+            String us = held.get("device-review");
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            while (w.node.records.outcome(us).map(o -> "device-review".equals(o.reason())).orElse(true) && System.nanoTime() < deadline) Thread.sleep(100);
+            assertThat(w.node.records.outcome(us).map(FileRecords.Outcome::reason)).as("replayed after the trust decision").isNotEqualTo(java.util.Optional.of("device-review"));
+
+            // the audit flags the identifier-class allowlisting
+            b.navigate(w.base + "/#/audit");
+            b.waitFor("document.querySelectorAll('#audit tr.identifier').length === 1", WAIT);
         }
+    }
+
+    static void openFile(WebFixture w, Chrome b, String id) throws Exception {
+        b.navigate(w.base + "/#/file/" + id);
+        b.waitFor("document.querySelector('#view h2') && document.querySelector('#view h2').textContent === 'File " + id.substring(0, 12) + "'"
+            + " && document.getElementById('findings')", WAIT);
+    }
+
+    /** Drags from (x0, y0) to (x1, y1) in image pixels over the overlay, as a mouse would. */
+    static void drag(Chrome b, String svgId, com.fasterxml.jackson.databind.JsonNode box) throws Exception {
+        b.eval("(() => { const svg = document.getElementById('" + svgId + "'); const r = svg.getBoundingClientRect();"
+            + " const vb = svg.viewBox.baseVal; const at = (x, y) => ({ clientX: r.left + x / vb.width * r.width, clientY: r.top + y / vb.height * r.height, bubbles: true });"
+            + " const [x0, y0, x1, y1] = " + box + ";"
+            + " svg.dispatchEvent(new MouseEvent('mousedown', at(Math.max(0, x0), Math.max(0, y0))));"
+            + " svg.dispatchEvent(new MouseEvent('mousemove', at((x0 + x1) / 2, (y0 + y1) / 2)));"
+            + " svg.dispatchEvent(new MouseEvent('mouseup', at(Math.min(vb.width, x1), Math.min(vb.height, y1)))); })()");
+    }
+
+    static List<String> events(WebFixture w, String id) throws Exception {
+        List<String> out = new java.util.ArrayList<>();
+        try (var c = w.node.haven.store().connection();
+             var ps = c.prepareStatement("select event, detail from file_event where file_id = ? order by id")) {
+            ps.setString(1, id);
+            try (var rs = ps.executeQuery()) {
+                while (rs.next()) out.add(rs.getString(1) + " " + rs.getString(2));
+            }
+        }
+        return out;
+    }
+
+    static void awaitEvent(WebFixture w, String id, String event) throws Exception {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (events(w, id).stream().anyMatch(e -> e.startsWith(event + " "))) return;
+            Thread.sleep(100);
+        }
+        throw new AssertionError("no " + event + " event for " + id.substring(0, 12) + ": " + events(w, id));
     }
 
     /** Opens the file page (and the pixel workspace for files with pixels); fails on any page problem. */
@@ -154,5 +300,4 @@ class HeldFilesBrowserTest {
         return id;
     }
 
-    static List<String> lines(Path p) throws Exception { return Files.readAllLines(p); }
 }
