@@ -79,7 +79,7 @@ final class ReviewActions {
             return path.equals("/api/queue/groups") || path.equals("/api/devices")
                 || path.matches("/api/files/[0-9a-f]{64}/(pixels|frame\\.png)");
         }
-        return path.equals("/api/rules/allowlist") || path.equals("/api/rules/redact") || path.equals("/api/pixels/boxes")
+        return path.equals("/api/rules/allowlist") || path.equals("/api/rules/redact") || path.equals("/api/rules/report") || path.equals("/api/pixels/boxes")
             || path.matches("/api/files/[0-9a-f]{64}/pixels");
     }
 
@@ -88,6 +88,7 @@ final class ReviewActions {
         if (path.equals("/api/devices")) return Reply.json(devices());
         if (path.equals("/api/rules/allowlist")) return Reply.json(allowlist(body, s));
         if (path.equals("/api/rules/redact")) return Reply.json(redact(body, s));
+        if (path.equals("/api/rules/report")) return Reply.json(report(body, s));
         if (path.equals("/api/pixels/boxes")) {
             String fileId = body.path("fileId").asText("");
             Review.checkId(fileId);
@@ -166,6 +167,19 @@ final class ReviewActions {
         out.put("identifierClasses", List.copyOf(classes));
         out.put("rechecked", n);
         return out;
+    }
+
+    /** A report rule (regex + classification): written, validated with the whole folder, in force at once. */
+    private Map<String, Object> report(JsonNode b, Sessions.Session s) throws Exception {
+        admin(s);
+        String comment = Review.requireComment(b.path("comment").asText(null));
+        String id = b.path("id").asText("");
+        rules.addReportRule(id, "from review by " + s.user() + ": " + comment, b.path("regex").asText(null), b.path("classification").asText(null),
+            blank(b.path("applyTo").asText(null)));
+        live.verifier().reloadNow();
+        review.recordDecision(fileParam(b), "report-rule", id, comment, s.user());
+        LOG.info("review: {} added report rule {}", s.user(), id);
+        return Map.of("id", id, "file", rules.reportRulesFile().toString());
     }
 
     private Map<String, Object> redact(JsonNode b, Sessions.Session s) throws Exception {

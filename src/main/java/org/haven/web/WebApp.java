@@ -196,17 +196,6 @@ public final class WebApp implements AutoCloseable {
             return json(c.ex(), 200, review.deviceDecision(b.path("signature").asText(null), blank(b.path("deviceId").asText(null)),
                 b.path("state").asText(""), blank(b.path("profile").asText(null)), b.path("comment").asText(null), s.user(), fileParam(b)));
         }
-        if (m.equals("POST") && p.equals("/api/rules/report")) {
-            admin(s);
-            JsonNode b = body(c.ex());
-            String comment = Review.requireComment(b.path("comment").asText(null));
-            String id = b.path("id").asText("");
-            rules.addReportRule(id, "from review by " + s.user() + ": " + comment, b.path("regex").asText(null), b.path("classification").asText(null),
-                blank(b.path("applyTo").asText(null)));
-            review.recordDecision(fileParam(b), "report-rule", id, comment, s.user());
-            LOG.info("review: {} added report rule {}", s.user(), id);
-            return json(c.ex(), 200, Map.of("id", id, "file", rules.reportRulesFile().toString()));
-        }
         if (m.equals("POST") && p.equals("/api/bulk")) {
             admin(s);
             JsonNode b = body(c.ex());
