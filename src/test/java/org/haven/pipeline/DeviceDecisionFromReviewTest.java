@@ -44,7 +44,7 @@ class DeviceDecisionFromReviewTest {
             decisions.decide(signature, null, DeviceDecisions.State.TRUSTED, "basic", "rita", "reviewed 20 studies");
             DeviceRegistry reloaded = DeviceRegistry.load(devices, Set.of("basic"));
             assertThat(reloaded.devices().get(0).state()).isEqualTo(DeviceRegistry.State.TRUSTED);
-            assertThat(Files.readString(devices)).contains("trusted by rita in the review UI");
+            assertThat(Files.readString(devices)).contains(": trusted with profile basic by rita in the review UI", "# why: reviewed 20 studies");
 
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
             while (System.nanoTime() < deadline && !node.records.outcome(ct).map(o -> o.outcome().equals("released")).orElse(false)) {
