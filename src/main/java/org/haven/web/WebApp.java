@@ -158,7 +158,6 @@ public final class WebApp implements AutoCloseable {
             return json(c.ex(), 200, page);
         }
         if (p.equals("/api/queue/counts") && m.equals("GET")) return json(c.ex(), 200, queue.counts(Queue.Filter.of(c.query())));
-        if (p.equals("/api/devices") && m.equals("GET")) return json(c.ex(), 200, review.devices());
         if (p.startsWith("/api/ops/") && operations != null) {
             if (m.equals("GET") && p.equals("/api/ops/status")) return json(c.ex(), 200, operations.status());
             if (m.equals("POST") && p.equals("/api/ops/resubmit")) {

@@ -278,6 +278,10 @@ class HeldFilesBrowserTest {
         b.type("password", WebFixture.ADMIN_PASSWORD);
         b.click("#signin");
         b.waitFor("document.getElementById('who').textContent.includes('adam (admin)') && document.getElementById('queue')", WAIT);
+        Thread.sleep(200);
+        // the only non-2xx before sign-in is the page asking whether a session exists (401, shown as a browser error)
+        assertThat(b.problems()).as("problems while signing in").allMatch(p -> p.contains("/api/session") && p.contains("401"));
+        b.clearProblems();
     }
 
     static String hold(WebFixture w, Path file, String reasonPrefix) throws Exception {

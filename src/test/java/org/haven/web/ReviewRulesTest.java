@@ -1,0 +1,64 @@
+package org.haven.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import org.haven.verify.NameLists;
+import org.haven.verify.Verifier;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Rule files written from review: the redaction list's format and checks, allowlist entries for OCR words and for every matching rule. */
+class ReviewRulesTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void redactionsAreAppendedInTheCleanersFormat() throws Exception {
+        RedactFile f = new RedactFile(tmp.resolve("clean/redact.yaml"));
+        String first = f.add("Kirkton Crescent", null, "street name in history", "alice");
+        String second = f.add(null, "Ward\\s+[0-9]+", "ward numbers", "bob");
+        assertThat(first).matches("review-\\d{8}-1");
+        assertThat(second).matches("review-\\d{8}-2");
+        String text = Files.readString(f.file());
+        assertThat(text).contains("redact:\n  - id: " + first + "\n    text: \"Kirkton Crescent\"\n    reason: \"street name in history\"\n    added-by: \"alice\"\n");
+        Map<String, Object> doc = new org.yaml.snakeyaml.Yaml().load(text);
+        @SuppressWarnings("unchecked") List<Map<String, Object>> list = (List<Map<String, Object>>) doc.get("redact");
+        assertThat(list).hasSize(2);
+        assertThat(list.get(1)).containsEntry("regex", "Ward\\s+[0-9]+").containsEntry("added-by", "bob");
+
+        assertThatThrownBy(() -> f.add("  ", null, "r", "alice")).hasMessageContaining("text");
+        assertThatThrownBy(() -> f.add(null, "([unclosed", "r", "alice")).hasMessageContaining("regular expression");
+        assertThatThrownBy(() -> f.add("x", "y", "r", "alice")).hasMessageContaining("one of them");
+        assertThat(Files.readString(f.file())).as("refused entries leave the file as it was").isEqualTo(text);
+
+        Files.writeString(f.file(), "redact:\n  - id: a\n    text: \"x\"\n  - id: a\n    text: \"y\"\n");
+        assertThatThrownBy(() -> f.add("z", null, "r", "alice")).hasMessageContaining("duplicate id a");
+    }
+
+    @Test
+    void allowlistEntriesForOcrWordsAndForEveryMatchingRule() throws Exception {
+        Path verify = tmp.resolve("verify");
+        WebFixture.copy(Path.of("config/verify"), verify);
+        RuleFiles rules = new RuleFiles(verify, tmp.resolve("pixels"));
+        Verifier before = Verifier.load(verify, NameLists.EMPTY);
+        assertThat(before.allowsOcrWord("CRESCENT")).isFalse();
+        List<String> matching = before.rulesMatching("ConvolutionKernel", "EH4 2XU").stream().map(Verifier.RuleRef::id).toList();
+        assertThat(matching).as("rules that fire on a postcode").isNotEmpty();
+
+        // an OCR word: no gate rule is named "ocr", the entry is for OCR text (vr OCR)
+        rules.addAllow("ocr-word", "from review", List.of(), "CRESCENT", null, "OCR");
+        rules.addAllow("kernel-code", "from review", matching, "EH4 2XU", "ConvolutionKernel", null);
+        Verifier after = Verifier.load(verify, NameLists.EMPTY);
+        assertThat(after.allowsOcrWord("crescent")).isTrue();
+        assertThat(after.allowsOcrWord("KIRKTON")).isFalse();
+        assertThat(after.scanText("ConvolutionKernel", "SH", "EH4 2XU", null).passed()).isTrue();
+        assertThat(after.scanText("ConvolutionKernel", "SH", "EH9 1AB", null).passed()).as("only that text").isFalse();
+        assertThatThrownBy(() -> rules.addAllow("bad-rule", "x", List.of("ocr"), "A", null, null)).hasMessageContaining("unknown rule");
+    }
+}
