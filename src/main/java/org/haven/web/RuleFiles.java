@@ -13,7 +13,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.haven.config.ConfigException;
 import org.haven.store.Workspace;
-import org.haven.verify.NameLists;
+import org.haven.text.NameLists;
 import org.haven.verify.Verifier;
 
 /**

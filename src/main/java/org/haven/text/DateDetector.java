@@ -1,4 +1,4 @@
-package org.haven.verify;
+package org.haven.text;
 
 import java.time.DateTimeException;
 import java.time.LocalDate;

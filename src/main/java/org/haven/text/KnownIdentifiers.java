@@ -1,4 +1,4 @@
-package org.haven.verify;
+package org.haven.text;
 
 import java.time.LocalDate;
 import java.time.format.DateTimeFormatter;
@@ -172,7 +172,28 @@ public final class KnownIdentifiers {
                 }
             }
         }
+        if (list != null) nestedNames(list, "", 0, b, paths);
         return new KnownIdentifiers(b.out(), Set.of(), self ? paths : Set.of());
+    }
+
+    /** Person names inside sequences (performing physicians of a step, observers, SR PersonName items…): staff names. */
+    private static void nestedNames(AttributeList list, String prefix, int depth, Builder b, Set<String> paths) {
+        if (depth > 16) return;
+        for (Attribute a : list.values()) {
+            AttributeTag t = a.getTag();
+            String kw = com.pixelmed.dicom.DicomDictionary.StandardDictionary.getNameFromTag(t);
+            if (kw == null || t.isPrivate()) kw = String.format("(%04X,%04X)", t.getGroup(), t.getElement());
+            String path = prefix.isEmpty() ? kw : prefix + "." + kw;
+            if (a instanceof SequenceAttribute seq) {
+                for (int i = 0; i < seq.getNumberOfItems(); i++) {
+                    AttributeList item = seq.getItem(i).getAttributeList();
+                    if (item != null) nestedNames(item, path + "[" + (i + 1) + "]", depth + 1, b, paths);
+                }
+            } else if (depth > 0 && "PN".equals(a.getVRAsString())) {
+                for (String v : strings(a)) b.add(OTHER_NAME, v, path);
+                paths.add(path);
+            }
+        }
     }
 
     private static String[] strings(Attribute a) {
@@ -241,8 +262,18 @@ public final class KnownIdentifiers {
             for (String part : v.split("[\\^,\\n\\r]+")) {
                 String p = part.trim();
                 if (p.chars().anyMatch(Character::isDigit) && p.chars().anyMatch(Character::isLetter)) put(ADDRESS, p, path, 5);
+                // the town, locality and street name on their own, and the postcode ("Forfar", "Kirkton Crescent", "DD8 3AB")
+                java.util.regex.Matcher pc = POSTCODE_TAIL.matcher(p);
+                if (pc.find()) {
+                    put(ADDRESS, pc.group().trim(), path, 5);
+                    p = p.substring(0, pc.start()).trim();
+                }
+                String words = p.replaceAll("^\\d+[A-Za-z]?(?:/\\d+)?\\s+", "").trim();
+                if (words.length() >= 4 && words.chars().noneMatch(Character::isDigit)) put(ADDRESS, words, path, 4);
             }
         }
+
+        private static final Pattern POSTCODE_TAIL = Pattern.compile("[A-Za-z]{1,2}\\d[A-Za-z\\d]?\\s*\\d[A-Za-z]{2}$");
 
         private static final String[] DATE_FORMATS = {
             "yyyyMMdd", "yyyy-MM-dd", "yyyy/MM/dd", "yyyy.MM.dd", "dd/MM/yyyy", "d/M/yyyy", "dd-MM-yyyy", "d-M-yyyy", "dd.MM.yyyy",
