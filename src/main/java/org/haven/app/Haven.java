@@ -63,6 +63,9 @@ public final class Haven implements AutoCloseable {
         String forced = settings.get("haven.force-profile");
         if (!forced.isEmpty() && profiles.get(forced) == null) throw new IllegalArgumentException("unknown profile '" + forced + "'");
         Verifier verifier = Verifier.load(settings.path("haven.verify"));
+        // one set of text detectors for the cleaner and the gate; reviewers' redact list picked up while running
+        org.haven.deidentify.TextCleaner.install(new org.haven.deidentify.TextCleaner(verifier.rules(),
+            org.haven.deidentify.RedactList.load(settings.path("haven.config").resolve("clean").resolve("redact.yaml"))));
         PixelPolicy pixelPolicy = new PixelPolicy(PixelRules.load(settings.path("haven.pixels")));
         OcrChecker ocr = new OcrChecker(pixelPolicy.rules().ocr()); // fails here, naming the model file, if OCR cannot run
         byte[] key = SecretKey.load(settings);

@@ -26,8 +26,9 @@ import com.pixelmed.dicom.TagFromName;
  * cross-match, plus values the profile legitimately produced (the pseudonym, …) that the scan must not report.
  * <p>Matching is case-insensitive and word-bounded (no letter or digit either side). Name parts count from two
  * characters, identifiers from three (five when all digits, so that short numbers do not match measurements);
- * address parts only when they contain a digit (house number and street, postcode), since a town alone also
- * appears in institution names. Birth dates are matched in many renderings (19750412, 12/04/1975, 1975-04-12,
+ * address parts with a digit (house number and street, postcode) as {@code address}; the town, locality and street
+ * name alone as {@code address-part} (a town also appears in institution names: the shipped rule looks for those in
+ * free text only). Birth dates are matched in many renderings (19750412, 12/04/1975, 1975-04-12,
  * 12 Apr 1975, 12th April 1975, April 12, 1975, …).
  * <p>Holds identifying data: {@link #toString()} shows counts only.
  */
@@ -35,9 +36,10 @@ public final class KnownIdentifiers {
     /** Kinds of known value, for the {@code known:} key of a source-identifier rule. */
     public static final String PATIENT_NAME = "patient-name", PATIENT_ID = "patient-id", OTHER_PATIENT_ID = "other-patient-id",
             BIRTH_DATE = "birth-date", ACCESSION_NUMBER = "accession-number", ADDRESS = "address", TELEPHONE = "telephone",
-            OTHER_NAME = "other-name", PHYSICIAN_NAME = "physician-name", INSTITUTION = "institution";
+            OTHER_NAME = "other-name", PHYSICIAN_NAME = "physician-name", INSTITUTION = "institution",
+            ADDRESS_PART = "address-part";
     public static final Set<String> KINDS = Set.of(PATIENT_NAME, PATIENT_ID, OTHER_PATIENT_ID, BIRTH_DATE, ACCESSION_NUMBER,
-            ADDRESS, TELEPHONE, OTHER_NAME, PHYSICIAN_NAME, INSTITUTION);
+            ADDRESS, TELEPHONE, OTHER_NAME, PHYSICIAN_NAME, INSTITUTION, ADDRESS_PART);
 
     /** A value to look for; {@code sourcePath} is set when the value came from the scanned file itself. */
     public record KnownValue(String kind, String value, String sourcePath, Pattern pattern, String needle) {
@@ -269,7 +271,7 @@ public final class KnownIdentifiers {
                     p = p.substring(0, pc.start()).trim();
                 }
                 String words = p.replaceAll("^\\d+[A-Za-z]?(?:/\\d+)?\\s+", "").trim();
-                if (words.length() >= 4 && words.chars().noneMatch(Character::isDigit)) put(ADDRESS, words, path, 4);
+                if (words.length() >= 4 && words.chars().noneMatch(Character::isDigit)) put(ADDRESS_PART, words, path, 4);
             }
         }
 
