@@ -95,7 +95,8 @@ final class NameDetector implements Detector {
         Matcher words = WORD.matcher(run);
         while (words.find()) {
             String word = words.group();
-            if (word.length() >= 2 && capitalised(word) && nameWord(word, ctx) && !TITLES.contains(word)) any = true;
+            // after a title or "seen by", a listed name counts even when it is also a clinical word (Dr Young, Rose Bell)
+            if (word.length() >= 2 && capitalised(word) && (nameWord(word, ctx) || listed(word)) && !TITLES.contains(word)) any = true;
         }
         if (any) out.add(new Span(start, end));
     }
@@ -112,7 +113,7 @@ final class NameDetector implements Detector {
             if (!(afterTitle ? gap.matches("\\.?[ \\t]{1,3}|\\.") : gap.matches("\\.?[ \\t]{1,3}"))) break;
             if (t.text().length() == 1 && Character.isUpperCase(t.text().charAt(0)) && initials < 2 && end < 0) {
                 initials++;
-            } else if (capitalised(t.text()) && !TITLES.contains(t.text()) && nameWord(t.text(), ctx)) {
+            } else if (capitalised(t.text()) && !TITLES.contains(t.text()) && (nameWord(t.text(), ctx) || listed(t.text()))) {
                 end = t.end();
                 if (j > i + 1 + initials) break; // given + family: enough
             } else {
@@ -180,6 +181,8 @@ final class NameDetector implements Detector {
             }
         }
     }
+
+    private boolean listed(String w) { return lists.peopleNames().contains(w.toLowerCase(Locale.ROOT)); }
 
     private static boolean nameWord(String w, Context ctx) {
         for (String part : w.split(" ")) if (ctx.wordAllowed() != null && ctx.wordAllowed().test(part)) return false;
