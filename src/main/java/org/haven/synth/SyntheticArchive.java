@@ -503,7 +503,7 @@ public final class SyntheticArchive {
             }
             boolean clean = fb.freeText.stream().noneMatch(FreeText::identifying);
             return new FileEntry(rel, "SR", st.manufacturer(), st.device().model(), EXPLICIT_LE, BASIC_TEXT_SR, sopUid,
-                    st.studyUid(), seriesUid, st.date().toString(), 0, 0, 0, null, p.board().folder(), f,
+                    st.studyUid(), seriesUid, st.date().toString(), 0, -1, -1, null, p.board().folder(), f,
                     new ArrayList<>(fb.planted), fb.freeText, List.of(), null, clean, null);
         }
 

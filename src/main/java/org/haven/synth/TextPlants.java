@@ -70,7 +70,7 @@ final class TextPlants {
             case 5 -> {
                 String hn = otherBoardHospitalNumber(r);
                 return new Plant(Fakes.pick(r, List.of("prev imaging under ", "old hosp no ", "transferred, unit no ")) + hn,
-                        List.<String[]>of(new String[] {"hospital-number", hn}));
+                        List.<String[]>of(new String[] {"other-board-hospital-number", hn}));
             }
             default -> {
                 String name = f.givenName() + " " + f.familyName();
