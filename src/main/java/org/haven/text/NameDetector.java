@@ -77,7 +77,7 @@ final class NameDetector implements Detector {
         while (k.find()) contextual(text, k.end(), ctx, out);
         Matcher c = CARET.matcher(text);
         while (c.find()) {
-            if (nameWord(c.group(1), ctx) && nameWord(c.group(2), ctx)) out.add(new Span(c.start(), c.end()));
+            if (nameWord(c.group(1), ctx) && nameWord(c.group(2), ctx) && !code(c.group(1)) && !code(c.group(2))) out.add(new Span(c.start(), c.end()));
         }
     }
 
@@ -167,9 +167,7 @@ final class NameDetector implements Detector {
                 while (w.find()) {
                     String word = w.group();
                     if (word.length() < 2 || !nameWord(word, ctx)) continue;
-                    boolean listed1 = lists.peopleNames().contains(word.toLowerCase(Locale.ROOT));
-                    // "XYZ^CT", "RAD^MR": all-capitals words of two or three letters are codes unless they are listed names
-                    if (!listed1 && allCaps(word) && word.length() <= 3) continue;
+                    if (code(word)) continue; // "XYZ^CT", "RAD^MR"
                     compIsName = true;
                     if (lists.peopleNames().contains(word.toLowerCase(Locale.ROOT))) listed = true;
                 }
@@ -181,6 +179,9 @@ final class NameDetector implements Detector {
             }
         }
     }
+
+    /** "CT", "XYZ", "RAD": all-capitals words of two or three letters that are not listed names are codes, not names. */
+    private boolean code(String w) { return allCaps(w) && w.length() <= 3 && !listed(w); }
 
     private boolean listed(String w) { return lists.peopleNames().contains(w.toLowerCase(Locale.ROOT)); }
 
