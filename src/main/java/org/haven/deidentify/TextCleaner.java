@@ -193,8 +193,14 @@ public final class TextCleaner {
             prev = s;
             s = REPEATED.matcher(s).replaceAll("$1");
         } while (!s.equals(prev));
+        // initials next to a removed name are part of it ("J [name]", "[name], J.")
+        s = INITIALS_BEFORE.matcher(s).replaceAll("[name]");
+        s = INITIALS_AFTER.matcher(s).replaceAll("[name]");
         return s.replaceAll("[ \\t]{2,}", " ");
     }
+
+    private static final Pattern INITIALS_BEFORE = Pattern.compile("(?<![\\p{L}\\p{N}.])(?:\\p{Lu}(?:\\.\\s*|\\s+)){1,2}\\[name\\]");
+    private static final Pattern INITIALS_AFTER = Pattern.compile("\\[name\\],?\\s(?:\\p{Lu}(?:\\.\\s?|\\s))?\\p{Lu}\\.?(?![\\p{L}\\p{N}])");
 
     // ---- fields from de-identifier paths ----
 

@@ -44,8 +44,24 @@ public final class KnownIdentifiers {
     /** A value to look for; {@code sourcePath} is set when the value came from the scanned file itself. */
     public record KnownValue(String kind, String value, String sourcePath, Pattern pattern, String needle) {
         KnownValue(String kind, String value, String sourcePath) {
-            this(kind, value, sourcePath, Pattern.compile("(?<![\\p{L}\\p{N}])" + spaced(value) + "(?![\\p{L}\\p{N}])",
-                    Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE), needle(value));
+            this(kind, value, sourcePath, Pattern.compile("(?<![\\p{L}\\p{N}])" + (idLike(kind, value) ? separated(value) : spaced(value))
+                    + "(?![\\p{L}\\p{N}])", Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE), idLike(kind, value) ? null : needle(value));
+        }
+
+        /** An identifier written with or without separators ("LH1234567", "LH 123 4567", "210593-7020"). */
+        private static boolean idLike(String kind, String value) {
+            return (kind.equals(PATIENT_ID) || kind.equals(OTHER_PATIENT_ID) || kind.equals(ACCESSION_NUMBER))
+                    && value.replaceAll("[\\s\\-/.]", "").length() >= 5 && value.replaceAll("[\\s\\-/.]", "").chars().allMatch(c -> c < 0x80 && Character.isLetterOrDigit(c));
+        }
+
+        /** The value's letters and digits, any one separator (space, hyphen, slash, dot) allowed between them. */
+        private static String separated(String v) {
+            StringBuilder sb = new StringBuilder();
+            for (char c : v.replaceAll("[\\s\\-/.]", "").toCharArray()) {
+                if (sb.length() > 0) sb.append("[\\s\\-/.]?");
+                sb.append(Pattern.quote(String.valueOf(c)));
+            }
+            return sb.toString();
         }
 
         /** Quotes the value, letting any run of spaces match any run of whitespace. */

@@ -79,6 +79,11 @@ class TextCleanerTest {
             "tel 0131 496 0123 ward 5                                 | tel [phone] ward 5",
             "hosp no LH1234567 cough                                  | hosp no [id] cough",
             "email morag.h@example.org re scan                        | email [email] re scan",
+            "pid PID 445 566 knee                                     | pid [id] knee",
+            "ref pid-445566 knee                                      | ref [id] knee",
+            "CT for J. R. Smith                                       | CT for [name]",
+            "CT for Smith J.                                          | CT for [name]",
+            "CT for JOHN                                              | CT for [name]",
     })
     void identifiersAreReplaced(String in, String out) {
         assertThat(clean(in.trim())).isEqualTo(out.trim());
