@@ -144,6 +144,17 @@ class TextCleanerTest {
         Files.setLastModifiedTime(file, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() + 10000));
         assertThat(list.reloadIfChanged()).isFalse();
         assertThat(list.current()).extracting(RedactList.Entry::id).containsExactly("review-1", "review-2");
+
+        // without an explicit reload: the cleaner's own lookups notice the edit within about two seconds
+        Files.writeString(file, "redact:\n  - id: review-4\n    text: \"Forfar\"\n    reason: town\n");
+        Files.setLastModifiedTime(file, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() + 20000));
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (!c.clean(TextCleaner.field("ImageComments", tag, "LT", "moved to Forfar"), TextCleaner.FileIds.NONE).text().equals("moved to [redacted]")
+                && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        assertThat(c.clean(TextCleaner.field("ImageComments", tag, "LT", "moved to Forfar"), TextCleaner.FileIds.NONE).text()).isEqualTo("moved to [redacted]");
+        assertThat(list.current()).extracting(RedactList.Entry::id).containsExactly("review-4");
     }
 
     @Test
