@@ -67,6 +67,9 @@ public final class Haven implements AutoCloseable {
         Path verifyDir = settings.path("haven.verify");
         Path pixelsDir = settings.path("haven.pixels");
         LiveConfig<Verifier> verifier = LiveConfig.load("verification rules (" + verifyDir + ")", List.of(verifyDir), () -> Verifier.load(verifyDir));
+        // one set of text detectors for the cleaner and the gate (the live ones); reviewers' redact list picked up while running
+        org.haven.deidentify.TextCleaner.install(new org.haven.deidentify.TextCleaner(() -> verifier.get().rules(),
+            org.haven.deidentify.RedactList.load(settings.path("haven.config").resolve("clean").resolve("redact.yaml"))));
         LiveConfig<PixelRules> pixelRules = LiveConfig.load("pixel rules (" + pixelsDir + ")", List.of(pixelsDir), () -> PixelRules.load(pixelsDir));
         PixelPolicy pixelPolicy = new PixelPolicy(pixelRules);
         OcrChecker ocr = new OcrChecker(pixelPolicy.rules().ocr()); // fails here, naming the model file, if OCR cannot run

@@ -74,10 +74,15 @@ public final class Deidentifier {
     private static final int BIRTH_DATE = 0x00100030;
 
     private final Profile profile;
+    private final TextCleaner cleaner;
 
-    public Deidentifier(Profile profile) {
+    /** With the standard text cleaner ({@link TextCleaner#standard()}). */
+    public Deidentifier(Profile profile) { this(profile, TextCleaner.standard()); }
+
+    public Deidentifier(Profile profile, TextCleaner cleaner) {
         if (profile == null) throw new IllegalArgumentException("profile is required");
         this.profile = profile;
+        this.cleaner = cleaner == null ? TextCleaner.standard() : cleaner;
     }
 
     public Profile profile() { return profile; }
@@ -89,7 +94,7 @@ public final class Deidentifier {
      * @throws DeidentificationException when the dataset cannot be modified (names the attribute, never its value)
      */
     public DeidResult apply(AttributeList list, DeidContext ctx) {
-        TextCleaner.Identifiers ids = gatherIdentifiers(list);
+        TextCleaner.FileIds ids = gatherIdentifiers(list);
         List<AppliedAction> out = new ArrayList<>();
         Set<Integer> overlays = overlayGroupsWithData(list);
         walk(list, "", ctx, ids, out, false);
@@ -126,7 +131,7 @@ public final class Deidentifier {
 
     // ------------------------------------------------------------------------------------------------------------
 
-    private void walk(AttributeList list, String prefix, DeidContext ctx, TextCleaner.Identifiers ids,
+    private void walk(AttributeList list, String prefix, DeidContext ctx, TextCleaner.FileIds ids,
                       List<AppliedAction> out, boolean cleanInside) {
         Set<AttributeTag> keptPrivate = profile.privateRule().action() == Action.CLEAN ? safePrivateTags(list) : Set.of();
         for (AttributeTag tag : new ArrayList<>(list.keySet())) {
@@ -142,8 +147,12 @@ public final class Deidentifier {
                     Rule pr = profile.privateRule();
                     if (keptPrivate.contains(tag)) {
                         Rule keep = new Rule("private", pr.code(), Action.KEEP, null, sourceOf(pr, profile.safePrivate()));
-                        record(out, ctx, path, tag, keyword, keep, "keep", a, a, false);
-                        recurse(a, path, ctx, ids, out, cleanInside);
+                        if (a instanceof SequenceAttribute) {
+                            record(out, ctx, path, tag, keyword, keep, "keep", a, a, false);
+                            recurse(a, path, ctx, ids, out, cleanInside);
+                        } else {
+                            applyRule(list, a, tag, vr, keyword, path, keep, ctx, ids, out, cleanInside);
+                        }
                     } else {
                         String before = ctx.explain() ? show(a) : null;
                         list.remove(tag);
@@ -181,7 +190,7 @@ public final class Deidentifier {
     }
 
     private void applyRule(AttributeList list, Attribute a, AttributeTag tag, String vr, String keyword, String path, Rule rule,
-                           DeidContext ctx, TextCleaner.Identifiers ids, List<AppliedAction> out, boolean cleanInside) throws DicomException {
+                           DeidContext ctx, TextCleaner.FileIds ids, List<AppliedAction> out, boolean cleanInside) throws DicomException {
         String before = ctx.explain() ? show(a) : null;
         String original = a instanceof SequenceAttribute ? null : a.getDelimitedStringValuesOrEmptyString();
         boolean sq = a instanceof SequenceAttribute;
@@ -189,6 +198,15 @@ public final class Deidentifier {
         String word = action.word();
         switch (action) {
             case KEEP -> {
+                if (!sq && textLike(vr)) {
+                    // every kept free-text value is cleaned: what the gate would find there, the cleaner removes first
+                    String fired = cleanText(a, tag, vr, path, ids);
+                    if (fired != null) {
+                        out.add(new AppliedAction(path, tagText(tag), keyword, "keep, clean-text", rule.code(), rule.source() + fired,
+                                before, show(a), true));
+                        return;
+                    }
+                }
                 out.add(new AppliedAction(path, tagText(tag), keyword, word, rule.code(), rule.source(), before, before, false));
                 recurse(a, path, ctx, ids, out, cleanInside);
                 return;
@@ -241,9 +259,10 @@ public final class Deidentifier {
                     out.add(new AppliedAction(path, tagText(tag), keyword, "clean items", rule.code(), rule.source(), before, before, false));
                     recurse(a, path, ctx, ids, out, true);
                     return;
-                } else if (Values.isFreeText(vr) || vr.equals("PN")) {
+                } else if (textLike(vr)) {
                     word = "clean-text";
-                    cleanText(a, ids);
+                    String fired = cleanText(a, tag, vr, path, ids);
+                    if (fired != null) rule = new Rule(rule.selector(), rule.code(), rule.action(), rule.value(), rule.source() + fired);
                 } else if (vr.equals("AE")) {
                     word = "hash";
                     if (!original.isEmpty()) set(a, ctx.uids().hash(original));
@@ -268,7 +287,10 @@ public final class Deidentifier {
                 if (!original.isEmpty()) set(a, Values.fit(ctx.uids().hash(original), vr));
             }
             case REPLACE -> set(a, Values.fit(rule.value(), vr));
-            case CLEAN_TEXT -> cleanText(a, ids);
+            case CLEAN_TEXT -> {
+                String fired = cleanText(a, tag, vr, path, ids);
+                if (fired != null) rule = new Rule(rule.selector(), rule.code(), rule.action(), rule.value(), rule.source() + fired);
+            }
         }
         Attribute now = list.get(tag);
         String after = now == null ? null : (now instanceof SequenceAttribute s ? "<" + s.getNumberOfItems() + " items>" : now.getDelimitedStringValuesOrEmptyString());
@@ -312,7 +334,7 @@ public final class Deidentifier {
         return groups;
     }
 
-    private void recurse(Attribute a, String path, DeidContext ctx, TextCleaner.Identifiers ids, List<AppliedAction> out, boolean cleanInside) {
+    private void recurse(Attribute a, String path, DeidContext ctx, TextCleaner.FileIds ids, List<AppliedAction> out, boolean cleanInside) {
         if (!(a instanceof SequenceAttribute s)) return;
         for (int i = 0; i < s.getNumberOfItems(); i++) {
             walk(s.getItem(i).getAttributeList(), path + "[" + i + "]/", ctx, ids, out, cleanInside);
@@ -368,11 +390,29 @@ public final class Deidentifier {
         for (String s : shifted.split("\\\\", -1)) a.addValue(s);
     }
 
-    private static void cleanText(Attribute a, TextCleaner.Identifiers ids) throws DicomException {
+    /** Free-text VRs and PN (names in text form): values the text cleaner looks at. */
+    private static boolean textLike(String vr) { return Values.isFreeText(vr) || vr.equals("PN"); }
+
+    /**
+     * Cleans every value of a text attribute in place; returns " | text: rule (file:line), …" naming the rules that
+     * removed something, or null when nothing was removed (the attribute is then untouched).
+     */
+    private String cleanText(Attribute a, AttributeTag tag, String vr, String path, TextCleaner.FileIds ids) throws DicomException {
         String[] v = a.getStringValues();
-        if (v == null || v.length == 0) return;
+        if (v == null || v.length == 0) return null;
+        List<String> cleaned = new ArrayList<>();
+        Set<TextCleaner.Removal> fired = new LinkedHashSet<>();
+        for (String s : v) {
+            TextCleaner.Cleaned c = cleaner.clean(TextCleaner.field(path, tag, vr, s), ids);
+            cleaned.add(c.text() == null ? "" : c.text());
+            fired.addAll(c.removals());
+        }
+        if (fired.isEmpty()) return null;
         a.removeValues();
-        for (String s : v) a.addValue(TextCleaner.clean(s, ids));
+        for (String s : cleaned) a.addValue(Values.fit(s, vr));
+        StringBuilder sb = new StringBuilder(" | text:");
+        for (TextCleaner.Removal r : fired) sb.append(' ').append(r).append(';');
+        return sb.substring(0, sb.length() - 1);
     }
 
     private static String show(Attribute a) {
@@ -391,10 +431,10 @@ public final class Deidentifier {
     static String tagText(AttributeTag tag) { return TagPattern.format(tag.getGroup(), tag.getElement()); }
 
     /** Identifiers of this dataset (recursively), gathered before anything is modified, for clean-text. */
-    static TextCleaner.Identifiers gatherIdentifiers(AttributeList list) {
+    static TextCleaner.FileIds gatherIdentifiers(AttributeList list) {
         Set<String> names = new LinkedHashSet<>(), idValues = new LinkedHashSet<>(), births = new LinkedHashSet<>();
         gather(list, names, idValues, births, 0);
-        return TextCleaner.Identifiers.of(names, idValues, births);
+        return new TextCleaner.FileIds(org.haven.text.KnownIdentifiers.from(list), TextCleaner.otherIds(idValues));
     }
 
     private static void gather(AttributeList list, Set<String> names, Set<String> ids, Set<String> births, int depth) {

@@ -89,8 +89,15 @@ public final class ExplainCommand implements Command {
         String before = a.before() == null ? "" : (a.changed() && !show ? mask(a.before()) : quote(a.before()));
         String after = a.after() == null ? "(removed)" : quote(a.after());
         String result = a.changed() ? "-> " + after : "(unchanged)";
-        return String.format("%s%s %-40s %-28s %-18s %-14s %s  [%s]", indent, a.tag(), name, before, a.action(),
+        String line = String.format("%s%s %-40s %-28s %-18s %-14s %s  [%s]", indent, a.tag(), name, before, a.action(),
                 a.rule().equals(a.action()) ? "" : "rule " + a.rule(), result, a.ruleSource());
+        if (!a.action().contains("clean-text") || !a.changed() || a.after() == null) return line;
+        // text values in full: before (masked unless --show-identifiers), after, and the rules that fired
+        int cut = a.ruleSource().indexOf(" | text: ");
+        String fired = cut < 0 ? "" : a.ruleSource().substring(cut + " | text: ".length());
+        return line + "\n" + indent + "    text before: " + (show ? "\"" + a.before() + "\"" : mask(a.before()))
+                + "\n" + indent + "    text after:  \"" + a.after() + "\""
+                + "\n" + indent + "    rules fired: " + fired;
     }
 
     static String mask(String v) {

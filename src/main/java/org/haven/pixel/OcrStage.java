@@ -20,7 +20,7 @@ import org.haven.quarantine.QuarantineException;
 import org.haven.store.FileRecords;
 import org.haven.store.StageGuard;
 import org.haven.store.Workspace;
-import org.haven.verify.KnownIdentifiers;
+import org.haven.text.KnownIdentifiers;
 import org.haven.verify.OcrText;
 import org.haven.verify.VerificationReport;
 import org.haven.verify.Verifier;

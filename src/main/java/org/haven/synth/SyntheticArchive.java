@@ -67,6 +67,7 @@ public final class SyntheticArchive {
     static final String US_IMAGE = "1.2.840.10008.5.1.4.1.1.6.1";
     static final String US_MULTIFRAME = "1.2.840.10008.5.1.4.1.1.3.1";
     static final String SC_IMAGE = "1.2.840.10008.5.1.4.1.1.7";
+    static final String BASIC_TEXT_SR = "1.2.840.10008.5.1.4.1.1.88.11";
 
     /** Private creator of Haven's own private block, group 0009, block 0x10. */
     public static final String HAVEN_PRIVATE_CREATOR = "HAVEN SYNTH 1.0";
@@ -374,7 +375,12 @@ public final class SyntheticArchive {
         Snippet identifierSnippet(Study st) {
             PatientFacts f = p.facts();
             String chiText = Fakes.chance(r, 0.3) ? f.chi().substring(0, 6) + " " + f.chi().substring(6) : f.chi();
-            switch (r.nextInt(9)) {
+            int pick = r.nextInt(16);
+            if (pick >= 9) {   // addresses, untitled names, Surname, Forename, initials, other boards' numbers
+                TextPlants.Plant t = TextPlants.plant(r, f, Fakes.pick(r, Fakes.FEMALE), Fakes.pick(r, Fakes.SURNAMES));
+                return new Snippet(t.text(), t.values());
+            }
+            switch (pick) {
                 case 0 -> {
                     String name = Fakes.chance(r, 0.5) ? f.givenName() + " " + f.familyName()
                             : f.familyName().toUpperCase(Locale.ROOT) + " " + f.givenName();
@@ -435,7 +441,78 @@ public final class SyntheticArchive {
             for (int se = 1; se <= nSeries; se++) {
                 out.addAll(writeSeries(st, se, studyDescSnippet, requestedSnippet, historySnippet));
             }
+            if (st.odd() == null && Fakes.chance(r, 0.3)) out.add(writeReport(st, nSeries + 1));
             return out;
+        }
+
+        /**
+         * A Basic Text SR for the study whose narrative carries the patient's name, CHI, birth date, address, phone
+         * and an untitled referrer; concept names are coded; a PNAME item names the reporter, a DATE item the report.
+         */
+        FileEntry writeReport(Study st, int seriesNumber) throws IOException {
+            PatientFacts f = p.facts();
+            FileBuilder fb = new FileBuilder();
+            String sopUid = uid("report", f.index(), st.index(), seriesNumber);
+            String seriesUid = uid("series", f.index(), st.index(), seriesNumber);
+            header(fb, st, BASIC_TEXT_SR, sopUid, seriesUid, seriesNumber, 1, "Radiology report", null, st.time(),
+                    null, null, null, null, null);
+            fb.put("Modality", "SR");
+            fb.list.remove(TagFromName.ImageType);
+            fb.put("ValueType", "CONTAINER");
+            fb.put("ContinuityOfContent", "SEPARATE");
+            fb.put("CompletionFlag", "COMPLETE");
+            fb.put("VerificationFlag", "UNVERIFIED");
+            fb.sequence("ConceptNameCodeSequence", code(fb, "18748-4", "LN", "Diagnostic Imaging Report"));
+            SequenceAttribute content = new SequenceAttribute(TagFromName.ContentSequence);
+            String staffGiven = Fakes.pick(r, Fakes.MALE), staffFamily = Fakes.pick(r, Fakes.SURNAMES);
+            int n = 0;
+            for (TextPlants.Plant t : TextPlants.reportNarrative(r, f, p.birth(), p.landline(), staffGiven, staffFamily)) {
+                AttributeList item = new AttributeList();
+                fb.put(item, "RelationshipType", "CONTAINS");
+                fb.put(item, "ValueType", "TEXT");
+                fb.sequence(item, "ConceptNameCodeSequence", code(fb, "121071", "DCM", "Finding"));
+                fb.put(item, "TextValue", t.text());
+                content.addItem(item);
+                String path = "ContentSequence[" + n++ + "].TextValue";
+                fb.freeText.add(new FreeText(path, t.text(), !t.values().isEmpty()));
+                for (String[] v : t.values()) fb.planted.add(new Planted(path, v[0], v[1]));
+            }
+            AttributeList observer = new AttributeList();
+            fb.put(observer, "RelationshipType", "HAS OBS CONTEXT");
+            fb.put(observer, "ValueType", "PNAME");
+            fb.sequence(observer, "ConceptNameCodeSequence", code(fb, "121008", "DCM", "Person Observer Name"));
+            String reporter = staffFamily + "^" + staffGiven;
+            fb.put(observer, "PersonName", reporter);
+            content.addItem(observer);
+            fb.planted.add(new Planted("ContentSequence[" + n++ + "].PersonName", "staff-name", reporter));
+            AttributeList date = new AttributeList();
+            fb.put(date, "RelationshipType", "HAS OBS CONTEXT");
+            fb.put(date, "ValueType", "DATE");
+            fb.sequence(date, "ConceptNameCodeSequence", code(fb, "111060", "DCM", "Study Date"));
+            fb.put(date, "Date", st.date().format(DA));
+            content.addItem(date);
+            fb.list.put(content);
+            String rel = p.board().folder() + "/" + patientFolder + "/" + String.format("SR%02d_%d", st.index() + 1, seriesNumber) + "/REPORT.dcm";
+            Path file = outDir.resolve(rel);
+            Files.createDirectories(file.getParent());
+            try {
+                FileMetaInformation.addFileMetaInformation(fb.list, EXPLICIT_LE, "HAVENSYNTH");
+                fb.list.write(file.toFile(), EXPLICIT_LE, true, true);
+            } catch (DicomException e) {
+                throw new IOException("writing " + rel + ": " + e.getMessage(), e);
+            }
+            boolean clean = fb.freeText.stream().noneMatch(FreeText::identifying);
+            return new FileEntry(rel, "SR", st.manufacturer(), st.device().model(), EXPLICIT_LE, BASIC_TEXT_SR, sopUid,
+                    st.studyUid(), seriesUid, st.date().toString(), 0, -1, -1, null, p.board().folder(), f,
+                    new ArrayList<>(fb.planted), fb.freeText, List.of(), null, clean, null);
+        }
+
+        private AttributeList code(FileBuilder fb, String value, String scheme, String meaning) {
+            AttributeList c = new AttributeList();
+            fb.put(c, "CodeValue", value);
+            fb.put(c, "CodingSchemeDesignator", scheme);
+            fb.put(c, "CodeMeaning", meaning);
+            return c;
         }
 
         List<FileEntry> writeSeries(Study st, int seriesNumber, Snippet studyDescSnippet, Snippet requestedSnippet,

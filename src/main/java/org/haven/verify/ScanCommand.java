@@ -1,5 +1,6 @@
 package org.haven.verify;
 
+import org.haven.text.KnownIdentifiers;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,5 +1,6 @@
 package org.haven.verify;
 
+import org.haven.text.Classifications;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;

@@ -20,9 +20,10 @@ import com.pixelmed.dicom.SequenceAttribute;
 import com.pixelmed.dicom.SequenceItem;
 import com.pixelmed.dicom.TagFromName;
 
-import org.haven.config.ConfigException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import org.haven.text.Field;
+import org.haven.text.KnownIdentifiers;
+import org.haven.text.NameLists;
+import org.haven.text.TextRules;
 
 /**
  * The verification gate: scans a de-identified dataset, and any OCR text of its pixels, for residual identifiers.
@@ -33,68 +34,29 @@ import org.slf4j.LoggerFactory;
  * (the shipped rules skip UI for CHI, DA/DT/TM for dates, code values, …).
  */
 public final class Verifier {
-    private static final Logger LOG = LoggerFactory.getLogger(Verifier.class);
     private static final Set<String> TEXT_VRS = Set.of("AE", "AS", "CS", "DA", "DT", "LO", "LT", "PN", "SH", "ST", "TM", "UC", "UR", "UT", "UI");
 
-    private final List<Rule> rules;
-    private final List<AllowRule> allow;
-    private final NameLists nameLists;
+    private final TextRules rules;
 
-    private Verifier(RuleSet set, NameLists nameLists) {
-        this.rules = List.copyOf(set.rules);
-        this.allow = List.copyOf(set.allow);
-        this.nameLists = nameLists;
-    }
+    private Verifier(TextRules rules) { this.rules = rules; }
 
     /** Loads {@code dir/*.yaml}; the name lists from the configured directory (absent lists: context rules only). */
-    public static Verifier load(Path verifyConfigDir) {
-        NameLists[] loaded = {NameLists.EMPTY};
-        RuleSet set = RuleSet.load(verifyConfigDir, rs -> {
-            loaded[0] = loadNameLists(rs);
-            return new NameDetector(loaded[0]);
-        });
-        return new Verifier(set, loaded[0]);
-    }
+    public static Verifier load(Path verifyConfigDir) { return new Verifier(TextRules.load(verifyConfigDir)); }
 
     /** Loads the rules with the given name lists (tests; callers that manage lists themselves). */
-    public static Verifier load(Path verifyConfigDir, NameLists lists) {
-        RuleSet set = RuleSet.load(verifyConfigDir, rs -> new NameDetector(lists));
-        return new Verifier(set, lists);
-    }
+    public static Verifier load(Path verifyConfigDir, NameLists lists) { return new Verifier(TextRules.load(verifyConfigDir, lists)); }
 
-    static Path nameListDir(RuleSet rs) {
-        String env = System.getenv("HAVEN_NAME_LISTS");
-        String dir = env != null && !env.isBlank() ? env : rs.nameListDir != null && !rs.nameListDir.isBlank() ? rs.nameListDir : RuleSet.DEFAULT_NAME_LIST_DIR;
-        if (dir.equals("~") || dir.startsWith("~/")) dir = System.getProperty("user.home") + dir.substring(1);
-        return Path.of(dir);
-    }
+    /** The gate over rules already loaded (the same instance the text cleaner uses). */
+    public static Verifier of(TextRules rules) { return new Verifier(rules); }
 
-    private static NameLists loadNameLists(RuleSet rs) {
-        Path dir = nameListDir(rs);
-        NameLists lists;
-        try {
-            lists = NameLists.load(dir);
-        } catch (IOException e) {
-            lists = NameLists.EMPTY;
-        }
-        if (!lists.present()) {
-            if (rs.nameListsRequired) {
-                throw new ConfigException(rs.nameListNode.file(), rs.nameListNode.line(),
-                        "name lists required but not found in " + dir + " (run scripts/fetch-name-lists.sh)");
-            }
-            LOG.warn("verify: name lists not found in {}: the name detector uses context rules only (titles, SURNAME^GIVEN, PN values); "
-                    + "run scripts/fetch-name-lists.sh to fetch them", dir);
-        } else {
-            LOG.info("verify: name lists from {}: {} first names, {} names", dir, lists.firstNames().size(), lists.peopleNames().size());
-        }
-        return lists;
-    }
+    /** The detectors this gate runs (shared with the text cleaner). */
+    public TextRules rules() { return rules; }
 
     /** Whether the name detector has its word lists (false: context rules only). */
-    public boolean hasNameLists() { return nameLists.present(); }
+    public boolean hasNameLists() { return rules.hasNameLists(); }
 
     /** Ids of the active report rules, in order. */
-    public List<String> ruleIds() { return rules.stream().map(Rule::id).toList(); }
+    public List<String> ruleIds() { return rules.ruleIds(); }
 
     /** Scans against the source's identifiers; values in {@link KnownIdentifiers#allowedValues()} are skipped. */
     public VerificationReport scan(AttributeList deidentified, KnownIdentifiers source, List<OcrText> ocr) {
@@ -137,36 +99,19 @@ public final class Verifier {
      * the most serious finding per span, so an allowlist entry for one finding must name all of these.
      */
     public List<RuleRef> rulesMatching(String attributePath, String text) {
-        List<RuleRef> out = new ArrayList<>();
-        if (text == null || text.isBlank()) return out;
-        Field f = fieldFor(attributePath, text);
-        List<Detector.Span> spans = new ArrayList<>();
-        for (Rule rule : rules) {
-            if (!rule.scope().matches(f)) continue;
-            spans.clear();
-            try {
-                rule.detector().detect(text, new Detector.Context(f, KnownIdentifiers.none(), w -> false), spans);
-            } catch (RuntimeException e) {
-                continue;
-            }
-            if (spans.stream().anyMatch(s -> s.end() - s.start() >= rule.minLength())) out.add(new RuleRef(rule.id(), rule.classification()));
-        }
-        return out;
+        if (text == null || text.isBlank()) return List.of();
+        return rules.rulesMatching(fieldFor(attributePath, text)).stream().map(r -> new RuleRef(r.id(), r.classification())).toList();
     }
 
     /** The rule with this id, if it is a report rule of the gate (OCR pixel-text findings name no gate rule). */
     public java.util.Optional<RuleRef> rule(String id) {
-        return rules.stream().filter(r -> r.id().equals(id)).findFirst().map(r -> new RuleRef(r.id(), r.classification()));
+        return rules.rule(id).map(r -> new RuleRef(r.id(), r.classification()));
     }
 
     /** Whether an allowlist entry with explicit values or regex, scoped to OCR text, allows this word read from the pixels. */
     public boolean allowsOcrWord(String text) {
         if (text == null || text.isBlank()) return false;
-        Field f = fieldFor("OCR", text);
-        for (AllowRule a : allow) {
-            if (a.scope().matches(f) && a.allowsWord(text)) return true;
-        }
-        return false;
+        return rules.allowsWord(fieldFor("OCR", text), text);
     }
 
     private static Field fieldFor(String attributePath, String text) {
@@ -180,52 +125,11 @@ public final class Verifier {
         return new Field(List.of(new Field.Element(tag.getGroup(), tag.getElement(), keyword, tag.isPrivate())), path, vrs, text);
     }
 
-    private record Candidate(Rule rule, int order, int start, int end) {}
-
     private void scanField(Field f, KnownIdentifiers known, List<Finding> findings) {
-        String text = f.text();
-        if (text == null || text.isBlank()) return;
-        String masked = known.maskAllowed(text);
-        List<Candidate> candidates = new ArrayList<>();
-        List<Detector.Span> spans = new ArrayList<>();
-        for (int r = 0; r < rules.size(); r++) {
-            Rule rule = rules.get(r);
-            if (!rule.scope().matches(f)) continue;
-            List<AllowRule> applicable = new ArrayList<>();
-            for (AllowRule a : allow) if (a.appliesTo(rule, f)) applicable.add(a);
-            spans.clear();
-            Detector.Context ctx = new Detector.Context(f, known, word -> {
-                for (AllowRule a : applicable) if (a.allowsWord(word)) return true;
-                return false;
-            });
-            try {
-                rule.detector().detect(masked, ctx, spans);
-            } catch (RuntimeException e) {
-                // A detector bug must not let a file through unscanned: report it as a finding of its own.
-                findings.add(new Finding("verifier-error", rule.id(), f.path(), 0, e.getClass().getSimpleName()));
-                continue;
-            }
-            for (Detector.Span s : spans) {
-                if (s.end() - s.start() < rule.minLength()) continue;
-                String matched = text.substring(s.start(), s.end());
-                boolean allowed = false;
-                for (AllowRule a : applicable) if (a.allowsText(matched)) { allowed = true; break; }
-                if (!allowed) candidates.add(new Candidate(rule, r, s.start(), s.end()));
-            }
-        }
-        if (candidates.isEmpty()) return;
-        // Most serious first; a finding inside (or equal to) an already kept span of the same field is the same text.
-        candidates.sort(Comparator.comparingInt((Candidate c) -> Classifications.rank(c.rule().classification()))
-                .thenComparingInt(Candidate::order).thenComparingInt(Candidate::start).thenComparingInt(c -> -(c.end() - c.start())));
-        List<Candidate> kept = new ArrayList<>();
-        for (Candidate c : candidates) {
-            boolean inside = false;
-            for (Candidate k : kept) if (c.start() >= k.start() && c.end() <= k.end()) { inside = true; break; }
-            if (!inside) kept.add(c);
-        }
-        kept.sort(Comparator.comparingInt(Candidate::start).thenComparingInt(Candidate::order));
-        for (Candidate c : kept) {
-            findings.add(new Finding(c.rule().classification(), c.rule().id(), f.path(), c.start(), text.substring(c.start(), c.end())));
+        for (TextRules.Hit h : rules.find(f, known)) {
+            if (!h.reported()) continue;
+            String matched = h.classification().equals("verifier-error") ? h.label() : f.text().substring(h.start(), h.end());
+            findings.add(new Finding(h.classification(), h.ruleId(), f.path(), h.classification().equals("verifier-error") ? 0 : h.start(), matched));
         }
     }
 

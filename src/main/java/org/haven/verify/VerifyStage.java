@@ -1,5 +1,6 @@
 package org.haven.verify;
 
+import org.haven.text.KnownIdentifiers;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.util.List;

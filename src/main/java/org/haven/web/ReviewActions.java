@@ -23,7 +23,7 @@ import org.haven.classify.DeviceStore;
 import org.haven.pixel.Box;
 import org.haven.pixel.PixelRule;
 import org.haven.store.Store;
-import org.haven.verify.Classifications;
+import org.haven.text.Classifications;
 import org.haven.verify.Verifier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

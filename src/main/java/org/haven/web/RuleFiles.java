@@ -18,7 +18,7 @@ import org.haven.config.ConfigException;
 import org.haven.pixel.PixelRule;
 import org.haven.pixel.PixelRules;
 import org.haven.store.Workspace;
-import org.haven.verify.NameLists;
+import org.haven.text.NameLists;
 import org.haven.verify.Verifier;
 
 /**

@@ -141,7 +141,7 @@ class DeidentifierTest {
         List<String> codes = new java.util.ArrayList<>();
         SequenceAttribute seq = (SequenceAttribute) l.get(TagFromName.DeidentificationMethodCodeSequence);
         for (int i = 0; i < seq.getNumberOfItems(); i++) codes.add(s(seq.getItem(i).getAttributeList(), TagFromName.CodeValue));
-        assertThat(codes).containsExactly("113100", "113105", "113107");
+        assertThat(codes).containsExactly("113100", "113105", "113104", "113107");
     }
 
     @Test
@@ -178,5 +178,53 @@ class DeidentifierTest {
         d.apply(l2, Keys.context("HVN0002"));
         assertThat(s(l2, TagFromName.PatientName)).isEqualTo("HVN0002");
         assertThat(s(l2, TagFromName.PatientID)).isEqualTo("HVN0002");
+    }
+
+    @Test
+    void researchCleansStructuredReportContent() throws Exception {
+        AttributeList l = sample();
+        put(l, TagFromName.PatientAddress, "27 Kirkton Crescent^Forfar^DD8 3AB");
+        SequenceAttribute content = new SequenceAttribute(TagFromName.ContentSequence);
+        AttributeList text = new AttributeList();
+        put(text, TagFromName.ValueType, "TEXT");
+        SequenceAttribute concept = new SequenceAttribute(TagFromName.ConceptNameCodeSequence);
+        AttributeList code = new AttributeList();
+        put(code, TagFromName.CodeValue, "121071");
+        put(code, TagFromName.CodingSchemeDesignator, "DCM");
+        put(code, TagFromName.CodeMeaning, "Finding");
+        concept.addItem(code);
+        text.put(concept);
+        put(text, TagFromName.TextValue, "Patient John Smith, DOB 15/03/1962, lives 27 Kirkton Crescent, Forfar. Referred by Eilidh MACRAE. Mild cardiomegaly.");
+        content.addItem(text);
+        AttributeList person = new AttributeList();
+        put(person, TagFromName.ValueType, "PNAME");
+        put(person, TagFromName.PersonName, "MACRAE^EILIDH");
+        content.addItem(person);
+        AttributeList date = new AttributeList();
+        put(date, TagFromName.ValueType, "DATE");
+        put(date, TagFromName.Date, "20190412");
+        content.addItem(date);
+        AttributeList uid = new AttributeList();
+        put(uid, TagFromName.ValueType, "UIDREF");
+        put(uid, TagFromName.UID, STUDY);
+        content.addItem(uid);
+        l.put(content);
+
+        DeidResult r = new Deidentifier(Keys.REGISTRY.get("research")).apply(l, new DeidContext("P001", "HVN0001", -10, new UidRemapper(Keys.KEY, "P001"), true));
+        SequenceAttribute out = (SequenceAttribute) l.get(TagFromName.ContentSequence);
+        assertThat(out.getNumberOfItems()).isEqualTo(4);
+        AttributeList t = out.getItem(0).getAttributeList();
+        assertThat(s(t, TagFromName.TextValue)).isEqualTo("Patient [name], DOB [date], lives [address]. Referred by [name]. Mild cardiomegaly.");
+        AttributeList c = ((SequenceAttribute) t.get(TagFromName.ConceptNameCodeSequence)).getItem(0).getAttributeList();
+        assertThat(s(c, TagFromName.CodeMeaning)).isEqualTo("Finding");
+        assertThat(s(c, TagFromName.CodeValue)).isEqualTo("121071");
+        assertThat(s(out.getItem(1).getAttributeList(), TagFromName.PersonName)).isNotEmpty().doesNotContainIgnoringCase("macrae");
+        assertThat(s(out.getItem(2).getAttributeList(), TagFromName.Date)).isEqualTo("20190402");
+        assertThat(s(out.getItem(3).getAttributeList(), TagFromName.UID)).startsWith("2.25.").isEqualTo(s(l, TagFromName.StudyInstanceUID));
+        // the rules that fired are named with file:line for explain
+        assertThat(r.actions()).anySatisfy(a -> {
+            assertThat(a.path()).isEqualTo("ContentSequence[0]/TextValue");
+            assertThat(a.ruleSource()).contains("text:").containsPattern("address \\(config/verify/detectors\\.yaml:\\d+\\)");
+        });
     }
 }

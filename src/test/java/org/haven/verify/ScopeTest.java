@@ -1,5 +1,7 @@
 package org.haven.verify;
 
+import org.haven.text.KnownIdentifiers;
+import org.haven.text.NameLists;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;

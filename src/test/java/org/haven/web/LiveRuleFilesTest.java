@@ -34,14 +34,15 @@ class LiveRuleFilesTest {
         try (WebFixture w = new WebFixture(tmp)) {
             HeldInputs in = new HeldInputs(tmp.resolve("inputs"));
             AttributeList a = HeldInputs.image("MR", HeldInputs.MR, "1.1", 32, 32);
-            HeldInputs.put(a, TagFromName.ConvolutionKernel, "STUDY-1234");
+            // a kept coded value (CS): the cleaner leaves it, the gate scans it with every pattern rule
+            HeldInputs.put(a, TagFromName.BodyPartExamined, "STUDY 1234");
             assertThat(w.submit(in.write(a), "lothian").outcome()).as("no rule for local study codes yet").isEqualTo("released");
 
             Files.writeString(w.config.resolve("verify/zz-local.yaml"),
-                "rules:\n  - id: local-study-code\n    regex: 'STUDY-[0-9]{4}'\n    classification: study-code\n");
+                "rules:\n  - id: local-study-code\n    regex: 'STUDY [0-9]{4}'\n    classification: study-code\n");
             await(log, "reloaded", "verification rules");
             AttributeList b = HeldInputs.image("MR", HeldInputs.MR, "2.1", 32, 32);
-            HeldInputs.put(b, TagFromName.ConvolutionKernel, "STUDY-5678");
+            HeldInputs.put(b, TagFromName.BodyPartExamined, "STUDY 5678");
             var held = w.submit(in.write(b), "lothian");
             assertThat(held.outcome()).isEqualTo("quarantined");
             assertThat(held.reason()).isEqualTo("verification:study-code");

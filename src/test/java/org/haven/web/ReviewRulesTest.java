@@ -8,7 +8,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
-import org.haven.verify.NameLists;
+import org.haven.text.NameLists;
 import org.haven.verify.Verifier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -48,17 +48,17 @@ class ReviewRulesTest {
         RuleFiles rules = new RuleFiles(verify, tmp.resolve("pixels"));
         Verifier before = Verifier.load(verify, NameLists.EMPTY);
         assertThat(before.allowsOcrWord("CRESCENT")).isFalse();
-        List<String> matching = before.rulesMatching("ConvolutionKernel", "EH4 2XU").stream().map(Verifier.RuleRef::id).toList();
+        List<String> matching = before.rulesMatching("ImageComments", "EH4 2XU").stream().map(Verifier.RuleRef::id).toList();
         assertThat(matching).as("rules that fire on a postcode").isNotEmpty();
 
         // an OCR word: no gate rule is named "ocr", the entry is for OCR text (vr OCR)
         rules.addAllow("ocr-word", "from review", List.of(), "CRESCENT", null, "OCR");
-        rules.addAllow("kernel-code", "from review", matching, "EH4 2XU", "ConvolutionKernel", null);
+        rules.addAllow("comment-code", "from review", matching, "EH4 2XU", "ImageComments", null);
         Verifier after = Verifier.load(verify, NameLists.EMPTY);
         assertThat(after.allowsOcrWord("crescent")).isTrue();
         assertThat(after.allowsOcrWord("KIRKTON")).isFalse();
-        assertThat(after.scanText("ConvolutionKernel", "SH", "EH4 2XU", null).passed()).isTrue();
-        assertThat(after.scanText("ConvolutionKernel", "SH", "EH9 1AB", null).passed()).as("only that text").isFalse();
+        assertThat(after.scanText("ImageComments", "LT", "EH4 2XU", null).passed()).isTrue();
+        assertThat(after.scanText("ImageComments", "LT", "EH9 1AB", null).passed()).as("only that text").isFalse();
         assertThatThrownBy(() -> rules.addAllow("bad-rule", "x", List.of("ocr"), "A", null, null)).hasMessageContaining("unknown rule");
     }
 }

@@ -96,7 +96,7 @@ class WebApiTest {
             assertThat(dup.statusCode()).as("duplicate id refused").isEqualTo(400);
             HttpResponse<String> good = adam.post("/api/rules/report", "{\"id\":\"study-code\",\"regex\":\"STUDY-[0-9]{4}\",\"classification\":\"study-code\",\"comment\":\"local codes\"}");
             assertThat(good.statusCode()).as(good.body()).isEqualTo(200);
-            assertThat(org.haven.verify.Verifier.load(w.config.resolve("verify"), org.haven.verify.NameLists.EMPTY).ruleIds()).contains("study-code");
+            assertThat(org.haven.verify.Verifier.load(w.config.resolve("verify"), org.haven.text.NameLists.EMPTY).ruleIds()).contains("study-code");
 
             // audit: who, what, why
             JsonNode audit = adam.json(adam.get("/api/audit"));

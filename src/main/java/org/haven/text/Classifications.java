@@ -1,4 +1,4 @@
-package org.haven.verify;
+package org.haven.text;
 
 import java.util.List;
 
@@ -14,12 +14,15 @@ public final class Classifications {
     public static final String POSTCODE = "postcode";
     public static final String DATE = "date";
 
-    static final List<String> BY_SEVERITY = List.of(SOURCE_IDENTIFIER, CHI, NHS_NUMBER, HOSPITAL_NUMBER, NAME, EMAIL, PHONE, POSTCODE, DATE);
+    public static final String ADDRESS = "address";
+    public static final String REDACT = "redact";
+
+    static final List<String> BY_SEVERITY = List.of(SOURCE_IDENTIFIER, CHI, NHS_NUMBER, HOSPITAL_NUMBER, NAME, ADDRESS, EMAIL, PHONE, POSTCODE, DATE, REDACT);
 
     private Classifications() {}
 
     /** 0 = most serious; classifications from custom rules rank after the built-in ones. */
-    static int rank(String classification) {
+    public static int rank(String classification) {
         int i = BY_SEVERITY.indexOf(classification);
         return i < 0 ? BY_SEVERITY.size() : i;
     }

@@ -1,13 +1,15 @@
-package org.haven.verify;
+package org.haven.text;
 
 import java.util.List;
 import java.util.function.Predicate;
 
 /** Finds suspicious spans in one field's text. Built-in detectors are named in rule files by {@link #name()}. */
-interface Detector {
+public interface Detector {
 
     /** A suspicious span [start, end) of the text. */
-    record Span(int start, int end) {}
+    record Span(int start, int end, String label) {
+        public Span(int start, int end) { this(start, end, null); }
+    }
 
     /**
      * What a detector may consult besides the text: the source's identifiers, and whether a word is allowlisted

@@ -1,4 +1,4 @@
-package org.haven.verify;
+package org.haven.text;
 
 import java.util.List;
 
@@ -6,10 +6,10 @@ import java.util.List;
  * One scanned text value: its path (elements from the top-level attribute down), VR and text.
  * OCR text is a field with the single element {@code OCR} and the pseudo-VR {@code OCR}.
  */
-record Field(List<Element> elements, String path, String vr, String text) {
+public record Field(List<Element> elements, String path, String vr, String text) {
 
     /** One step of a path: tag group/element (-1 for OCR), keyword (or "(gggg,eeee)" when unknown/private), private flag. */
-    record Element(int group, int element, String name, boolean isPrivate) {}
+    public record Element(int group, int element, String name, boolean isPrivate) {}
 
-    String keyword() { return elements.get(elements.size() - 1).name(); }
+    public String keyword() { return elements.get(elements.size() - 1).name(); }
 }

@@ -1,4 +1,4 @@
-package org.haven.verify;
+package org.haven.text;
 
 import java.util.List;
 import java.util.regex.Matcher;

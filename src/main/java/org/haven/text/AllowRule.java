@@ -1,4 +1,4 @@
-package org.haven.verify;
+package org.haven.text;
 
 import java.util.Locale;
 import java.util.Set;

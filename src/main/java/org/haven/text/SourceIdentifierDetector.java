@@ -1,4 +1,4 @@
-package org.haven.verify;
+package org.haven.text;
 
 import java.util.List;
 import java.util.Set;
@@ -27,7 +27,7 @@ final class SourceIdentifierDetector implements Detector {
             if (lower != null && v.needle() != null && !lower.contains(v.needle())) continue;
             if (v.sourcePath() != null && v.sourcePath().equals(ctx.field().path())) continue;
             Matcher m = v.pattern().matcher(text);
-            while (m.find()) out.add(new Span(m.start(), m.end()));
+            while (m.find()) out.add(new Span(m.start(), m.end(), v.kind()));
         }
     }
 

@@ -1,4 +1,4 @@
-package org.haven.verify;
+package org.haven.text;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -29,6 +29,14 @@ final class NameDetector implements Detector {
     private static final Pattern WORD = Pattern.compile("\\p{L}[\\p{L}'’\\-]*");
     /** A word of a PN component, not glued to digits or underscores ("ce8f4ba0", "Landman_234480" are not names). */
     private static final Pattern PN_WORD = Pattern.compile("(?<![\\p{L}\\p{N}_])\\p{L}[\\p{L}'’\\-]*(?![\\p{L}\\p{N}_])");
+    /** Words that introduce a person (case-insensitive), then the name run is looked for. */
+    private static final Pattern CONTEXT = Pattern.compile("(?<![\\p{L}])(?i:seen by|referred by|reported by|dictated by|verified by|authori[sz]ed by"
+            + "|requested by|discussed with|d/w|c/o|care of|GP|consultant|cons\\.|registrar|radiographer|sonographer|next of kin|NOK"
+            + "|son|daughter|wife|husband|mother|father|partner|carer)(?![\\p{L}])[:\\s]*(?:(?:Dr|Mr|Mrs|Ms|Miss|Prof)\\.?\\s+)?");
+    /** Up to three capitalised words or initials (the name after a context word). */
+    private static final Pattern NAME_RUN = Pattern.compile("((?:\\p{Lu}\\.?\\s{0,2}){0,2}\\p{Lu}[\\p{L}'’\\-]+(?:[ \\t]{1,2}\\p{Lu}[\\p{L}'’\\-]+){0,2})");
+    /** Initials then a surname: "J. Smith", "J.R. SMITH", "J SMITH". */
+    private static final Pattern INITIALS = Pattern.compile("(?<![\\p{L}\\p{N}.])((?:\\p{Lu}\\.\\s?){1,2}|\\p{Lu}\\s(?=\\p{Lu}{4}))(\\p{Lu}[\\p{L}'’\\-]+)");
     private static final Pattern CARET = Pattern.compile("(?<![\\p{L}\\p{N}^])(\\p{L}[\\p{L}'’\\-]*(?: \\p{L}[\\p{L}'’\\-]*)?)\\^(\\p{L}[\\p{L}'’\\-]*)");
 
     private final NameLists lists;
@@ -57,10 +65,40 @@ final class NameDetector implements Detector {
             if (TITLES.contains(t.text())) titled(text, toks, i, ctx, out);
             else if (lists.present()) dictionary(text, toks, i, ctx, out);
         }
+        if (lists.present()) {
+            Matcher in = INITIALS.matcher(text);
+            while (in.find()) {
+                String sur = in.group(2);
+                if (sur.length() >= 3 && lists.peopleNames().contains(sur.toLowerCase(Locale.ROOT)) && nameWord(sur, ctx)
+                        && (titleCase(sur) || allCaps(sur))) out.add(new Span(in.start(), in.end()));
+            }
+        }
+        Matcher k = CONTEXT.matcher(text);
+        while (k.find()) contextual(text, k.end(), ctx, out);
         Matcher c = CARET.matcher(text);
         while (c.find()) {
-            if (nameWord(c.group(1), ctx) && nameWord(c.group(2), ctx)) out.add(new Span(c.start(), c.end()));
+            if (nameWord(c.group(1), ctx) && nameWord(c.group(2), ctx) && !code(c.group(1)) && !code(c.group(2))) out.add(new Span(c.start(), c.end()));
         }
+    }
+
+    /**
+     * After "seen by", "referred by", "c/o", "reported by", "GP", "consultant"…: up to three capitalised words or
+     * initials, at least one a word that is not allowlisted ("seen by Eilidh MACRAE", "referred by J. Smith").
+     */
+    private void contextual(String text, int from, Context ctx, List<Span> out) {
+        Matcher w = NAME_RUN.matcher(text);
+        w.region(from, text.length());
+        if (!w.lookingAt()) return;
+        String run = w.group(1);
+        int start = w.start(1), end = w.end(1);
+        boolean any = false;
+        Matcher words = WORD.matcher(run);
+        while (words.find()) {
+            String word = words.group();
+            // after a title or "seen by", a listed name counts even when it is also a clinical word (Dr Young, Rose Bell)
+            if (word.length() >= 2 && capitalised(word) && (nameWord(word, ctx) || listed(word)) && !TITLES.contains(word)) any = true;
+        }
+        if (any) out.add(new Span(start, end));
     }
 
     /** Title, optional '.', up to two initials, a capitalised word, and a second one if there is. */
@@ -75,7 +113,7 @@ final class NameDetector implements Detector {
             if (!(afterTitle ? gap.matches("\\.?[ \\t]{1,3}|\\.") : gap.matches("\\.?[ \\t]{1,3}"))) break;
             if (t.text().length() == 1 && Character.isUpperCase(t.text().charAt(0)) && initials < 2 && end < 0) {
                 initials++;
-            } else if (capitalised(t.text()) && !TITLES.contains(t.text()) && nameWord(t.text(), ctx)) {
+            } else if (capitalised(t.text()) && !TITLES.contains(t.text()) && (nameWord(t.text(), ctx) || listed(t.text()))) {
                 end = t.end();
                 if (j > i + 1 + initials) break; // given + family: enough
             } else {
@@ -101,6 +139,10 @@ final class NameDetector implements Detector {
             else if (allCaps(b.text())) ok = b.text().length() >= 4 || lists.peopleNames().contains(bl); // John SMITH (not "Jan MRI")
             else ok = titleCase(b.text()) && lists.peopleNames().contains(bl);                           // John Smith
             if (ok && nameWord(a.text(), ctx) && nameWord(b.text(), ctx)) out.add(new Span(a.start(), b.end()));
+        } else if (gap.matches("[ \\t]{1,2}") && allCaps(a.text()) && a.text().length() >= 3 && lists.peopleNames().contains(al)
+                && !lists.firstNames().contains(al) && titleCase(b.text()) && lists.firstNames().contains(bl)
+                && nameWord(a.text(), ctx) && nameWord(b.text(), ctx)) {
+            out.add(new Span(a.start(), b.end()));                                                   // MACRAE Eilidh
         } else if (gap.matches(",[ \\t]{0,2}") && capitalised(a.text()) && lists.peopleNames().contains(al)
                 && capitalised(b.text()) && lists.firstNames().contains(bl)
                 && (allCaps(a.text()) || titleCase(a.text())) && (titleCase(b.text()) || allCaps(a.text()) && allCaps(b.text()))
@@ -125,6 +167,7 @@ final class NameDetector implements Detector {
                 while (w.find()) {
                     String word = w.group();
                     if (word.length() < 2 || !nameWord(word, ctx)) continue;
+                    if (code(word)) continue; // "XYZ^CT", "RAD^MR"
                     compIsName = true;
                     if (lists.peopleNames().contains(word.toLowerCase(Locale.ROOT))) listed = true;
                 }
@@ -136,6 +179,11 @@ final class NameDetector implements Detector {
             }
         }
     }
+
+    /** "CT", "XYZ", "RAD": all-capitals words of two or three letters that are not listed names are codes, not names. */
+    private boolean code(String w) { return allCaps(w) && w.length() <= 3 && !listed(w); }
+
+    private boolean listed(String w) { return lists.peopleNames().contains(w.toLowerCase(Locale.ROOT)); }
 
     private static boolean nameWord(String w, Context ctx) {
         for (String part : w.split(" ")) if (ctx.wordAllowed() != null && ctx.wordAllowed().test(part)) return false;

@@ -1,4 +1,4 @@
-package org.haven.verify;
+package org.haven.text;
 
 import java.time.DateTimeException;
 import java.time.LocalDate;
@@ -8,8 +8,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Calendar dates in free text: 12/04/2019, 12-04-19, 12.04.2019 (dots only with a four-digit year, so version
- * numbers such as 10.2.19 do not match), 2019-04-12, 2019/04/12, 20190412 (19xx/20xx), 12-Apr-2019, 12 Apr 2019,
+ * Calendar dates in free text: 12/04/2019, 12-04-19, 12.04.2019, 12.04.19 (dots with a two-digit year only as
+ * dd.mm.yy, so version numbers such as 10.2.19 do not match), 2019-04-12, 2019/04/12, 20190412 (19xx/20xx), 12-Apr-2019, 12 Apr 2019,
  * 12th April 2019, 12th of April 2019, April 12 2019, April 12th, 2019. Each must be a real date (day/month or
  * month/day). Values of DA, DT and TM attributes are dates by design: the shipped rule excludes those VRs.
  */
@@ -33,7 +33,8 @@ final class DateDetector implements Detector {
         Matcher m = DMY.matcher(text);
         while (m.find()) {
             String year = m.group(4);
-            if (m.group(2).equals(".") && year.length() != 4) continue;
+            // dots with a two-digit year only as dd.mm.yy (12.04.19), so version numbers such as 10.2.19 do not match
+            if (m.group(2).equals(".") && year.length() != 4 && (m.group(1).length() != 2 || m.group(3).length() != 2)) continue;
             int a = Integer.parseInt(m.group(1)), b = Integer.parseInt(m.group(3)), y = fullYear(year);
             if (real(y, b, a) || real(y, a, b)) out.add(new Span(m.start(), m.end()));
         }

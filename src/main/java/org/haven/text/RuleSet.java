@@ -1,4 +1,4 @@
-package org.haven.verify;
+package org.haven.text;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -24,13 +24,14 @@ import org.haven.config.YamlNode;
  * {@link ConfigException} naming file and line: unknown key, bad regex, duplicate id, unknown detector, …
  */
 final class RuleSet {
-    static final List<String> TOP_KEYS = List.of("rules", "allow", "name-lists");
+    static final List<String> TOP_KEYS = List.of("rules", "allow", "attributes", "name-lists");
+    static final List<String> KIND_KEYS = List.of("kind", "reason", "apply-to", "exclude", "vr", "exclude-vr");
     static final List<String> RULE_KEYS = List.of("id", "description", "detector", "regex", "classification", "case-sensitive",
             "apply-to", "exclude", "vr", "exclude-vr", "known", "min-length", "enabled");
     static final List<String> ALLOW_KEYS = List.of("id", "description", "rules", "values", "regex", "case-sensitive",
             "apply-to", "exclude", "vr", "exclude-vr");
     static final List<String> NAME_LIST_KEYS = List.of("dir", "required");
-    static final List<String> DETECTORS = List.of("source-identifier", "chi", "nhs-number", "postcode", "phone", "email", "date", "name");
+    static final List<String> DETECTORS = List.of("source-identifier", "chi", "nhs-number", "postcode", "phone", "email", "date", "name", "address");
     static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9._\\-]*");
 
     /** Default place of the word lists; {@code HAVEN_NAME_LISTS} overrides, then the {@code name-lists.dir} key. */
@@ -38,6 +39,7 @@ final class RuleSet {
 
     final List<Rule> rules = new ArrayList<>();
     final List<AllowRule> allow = new ArrayList<>();
+    final List<AttributeKind> kinds = new ArrayList<>();
     String nameListDir;
     boolean nameListsRequired;
     YamlNode nameListNode;
@@ -72,6 +74,7 @@ final class RuleSet {
                 }
             });
             root.get("allow").ifPresent(n -> { for (YamlNode a : n.list()) set.allowRule(a); });
+            root.get("attributes").ifPresent(n -> { for (YamlNode a : n.list()) set.attributeKind(a); });
         }
         NameDetector nameDetector = null;
         for (YamlNode[] r : ruleNodes) {
@@ -122,6 +125,7 @@ final class RuleSet {
                 case "phone" -> new PhoneDetector();
                 case "email" -> new EmailDetector();
                 case "date" -> new DateDetector();
+                case "address" -> new AddressDetector();
                 case "name" -> nameDetector;
                 default -> throw new IllegalStateException(name);
             };
@@ -146,6 +150,18 @@ final class RuleSet {
             out.add(k.trim());
         }
         return out;
+    }
+
+    private void attributeKind(YamlNode n) {
+        if (!n.isMap()) throw n.fail("an attributes entry must be a mapping with kind, reason and apply-to");
+        n.allowOnly(KIND_KEYS);
+        String kind = n.requireString("kind").trim();
+        if (!kind.equals(AttributeKind.CODE) && !kind.equals(AttributeKind.FREE_TEXT)) {
+            throw n.require("kind").fail("kind must be 'code' or 'free-text', not '" + kind + "'");
+        }
+        if (n.string("reason", "").isBlank()) throw n.fail("attributes entry needs a 'reason'");
+        if (n.get("apply-to").isEmpty() && n.get("vr").isEmpty()) throw n.fail("attributes entry needs 'apply-to' or 'vr'");
+        kinds.add(new AttributeKind(kind, Scope.parse(n), n.string("reason", "").trim(), n.file() + ":" + n.line()));
     }
 
     private void allowRule(YamlNode n) {

@@ -1,4 +1,4 @@
-package org.haven.verify;
+package org.haven.text;
 
 import java.time.LocalDate;
 import java.time.format.DateTimeFormatter;
@@ -26,8 +26,9 @@ import com.pixelmed.dicom.TagFromName;
  * cross-match, plus values the profile legitimately produced (the pseudonym, …) that the scan must not report.
  * <p>Matching is case-insensitive and word-bounded (no letter or digit either side). Name parts count from two
  * characters, identifiers from three (five when all digits, so that short numbers do not match measurements);
- * address parts only when they contain a digit (house number and street, postcode), since a town alone also
- * appears in institution names. Birth dates are matched in many renderings (19750412, 12/04/1975, 1975-04-12,
+ * address parts with a digit (house number and street, postcode) as {@code address}; the town, locality and street
+ * name alone as {@code address-part} (a town also appears in institution names: the shipped rule looks for those in
+ * free text only). Birth dates are matched in many renderings (19750412, 12/04/1975, 1975-04-12,
  * 12 Apr 1975, 12th April 1975, April 12, 1975, …).
  * <p>Holds identifying data: {@link #toString()} shows counts only.
  */
@@ -35,15 +36,32 @@ public final class KnownIdentifiers {
     /** Kinds of known value, for the {@code known:} key of a source-identifier rule. */
     public static final String PATIENT_NAME = "patient-name", PATIENT_ID = "patient-id", OTHER_PATIENT_ID = "other-patient-id",
             BIRTH_DATE = "birth-date", ACCESSION_NUMBER = "accession-number", ADDRESS = "address", TELEPHONE = "telephone",
-            OTHER_NAME = "other-name", PHYSICIAN_NAME = "physician-name", INSTITUTION = "institution";
+            OTHER_NAME = "other-name", PHYSICIAN_NAME = "physician-name", INSTITUTION = "institution",
+            ADDRESS_PART = "address-part";
     public static final Set<String> KINDS = Set.of(PATIENT_NAME, PATIENT_ID, OTHER_PATIENT_ID, BIRTH_DATE, ACCESSION_NUMBER,
-            ADDRESS, TELEPHONE, OTHER_NAME, PHYSICIAN_NAME, INSTITUTION);
+            ADDRESS, TELEPHONE, OTHER_NAME, PHYSICIAN_NAME, INSTITUTION, ADDRESS_PART);
 
     /** A value to look for; {@code sourcePath} is set when the value came from the scanned file itself. */
     public record KnownValue(String kind, String value, String sourcePath, Pattern pattern, String needle) {
         KnownValue(String kind, String value, String sourcePath) {
-            this(kind, value, sourcePath, Pattern.compile("(?<![\\p{L}\\p{N}])" + spaced(value) + "(?![\\p{L}\\p{N}])",
-                    Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE), needle(value));
+            this(kind, value, sourcePath, Pattern.compile("(?<![\\p{L}\\p{N}])" + (idLike(kind, value) ? separated(value) : spaced(value))
+                    + "(?![\\p{L}\\p{N}])", Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE), idLike(kind, value) ? null : needle(value));
+        }
+
+        /** An identifier written with or without separators ("LH1234567", "LH 123 4567", "210593-7020"). */
+        private static boolean idLike(String kind, String value) {
+            return (kind.equals(PATIENT_ID) || kind.equals(OTHER_PATIENT_ID) || kind.equals(ACCESSION_NUMBER))
+                    && value.replaceAll("[\\s\\-/.]", "").length() >= 5 && value.replaceAll("[\\s\\-/.]", "").chars().allMatch(c -> c < 0x80 && Character.isLetterOrDigit(c));
+        }
+
+        /** The value's letters and digits, any one separator (space, hyphen, slash, dot) allowed between them. */
+        private static String separated(String v) {
+            StringBuilder sb = new StringBuilder();
+            for (char c : v.replaceAll("[\\s\\-/.]", "").toCharArray()) {
+                if (sb.length() > 0) sb.append("[\\s\\-/.]?");
+                sb.append(Pattern.quote(String.valueOf(c)));
+            }
+            return sb.toString();
         }
 
         /** Quotes the value, letting any run of spaces match any run of whitespace. */
@@ -172,7 +190,28 @@ public final class KnownIdentifiers {
                 }
             }
         }
+        if (list != null) nestedNames(list, "", 0, b, paths);
         return new KnownIdentifiers(b.out(), Set.of(), self ? paths : Set.of());
+    }
+
+    /** Person names inside sequences (performing physicians of a step, observers, SR PersonName items…): staff names. */
+    private static void nestedNames(AttributeList list, String prefix, int depth, Builder b, Set<String> paths) {
+        if (depth > 16) return;
+        for (Attribute a : list.values()) {
+            AttributeTag t = a.getTag();
+            String kw = com.pixelmed.dicom.DicomDictionary.StandardDictionary.getNameFromTag(t);
+            if (kw == null || t.isPrivate()) kw = String.format("(%04X,%04X)", t.getGroup(), t.getElement());
+            String path = prefix.isEmpty() ? kw : prefix + "." + kw;
+            if (a instanceof SequenceAttribute seq) {
+                for (int i = 0; i < seq.getNumberOfItems(); i++) {
+                    AttributeList item = seq.getItem(i).getAttributeList();
+                    if (item != null) nestedNames(item, path + "[" + (i + 1) + "]", depth + 1, b, paths);
+                }
+            } else if (depth > 0 && "PN".equals(a.getVRAsString())) {
+                for (String v : strings(a)) b.add(OTHER_NAME, v, path);
+                paths.add(path);
+            }
+        }
     }
 
     private static String[] strings(Attribute a) {
@@ -241,8 +280,18 @@ public final class KnownIdentifiers {
             for (String part : v.split("[\\^,\\n\\r]+")) {
                 String p = part.trim();
                 if (p.chars().anyMatch(Character::isDigit) && p.chars().anyMatch(Character::isLetter)) put(ADDRESS, p, path, 5);
+                // the town, locality and street name on their own, and the postcode ("Forfar", "Kirkton Crescent", "DD8 3AB")
+                java.util.regex.Matcher pc = POSTCODE_TAIL.matcher(p);
+                if (pc.find()) {
+                    put(ADDRESS, pc.group().trim(), path, 5);
+                    p = p.substring(0, pc.start()).trim();
+                }
+                String words = p.replaceAll("^\\d+[A-Za-z]?(?:/\\d+)?\\s+", "").trim();
+                if (words.length() >= 4 && words.chars().noneMatch(Character::isDigit)) put(ADDRESS_PART, words, path, 4);
             }
         }
+
+        private static final Pattern POSTCODE_TAIL = Pattern.compile("[A-Za-z]{1,2}\\d[A-Za-z\\d]?\\s*\\d[A-Za-z]{2}$");
 
         private static final String[] DATE_FORMATS = {
             "yyyyMMdd", "yyyy-MM-dd", "yyyy/MM/dd", "yyyy.MM.dd", "dd/MM/yyyy", "d/M/yyyy", "dd-MM-yyyy", "d-M-yyyy", "dd.MM.yyyy",
