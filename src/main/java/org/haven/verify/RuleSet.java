@@ -39,8 +39,9 @@ final class RuleSet {
     final List<Rule> rules = new ArrayList<>();
     final List<AllowRule> allow = new ArrayList<>();
     String nameListDir;
-    boolean nameListsRequired;
+    boolean nameListsRequired = true; // fail closed: only an explicit 'required: false' lets the gate run without them
     YamlNode nameListNode;
+    Path configDir;
 
     private final Map<String, String> ids = new LinkedHashMap<>();
     private final List<Object[]> pendingAllowRefs = new ArrayList<>();
@@ -57,6 +58,7 @@ final class RuleSet {
         }
         if (files.isEmpty()) throw new ConfigException(dir, 0, "no *.yaml rule files");
         RuleSet set = new RuleSet();
+        set.configDir = dir;
         List<YamlNode[]> ruleNodes = new ArrayList<>();
         for (Path f : files) {
             YamlNode root = YamlNode.load(f);
@@ -88,7 +90,7 @@ final class RuleSet {
         if (nameListNode != null) throw n.fail("'name-lists' is already set in " + nameListNode.file() + ":" + nameListNode.line());
         nameListNode = n;
         nameListDir = n.string("dir", "").trim();
-        nameListsRequired = n.bool("required", false);
+        nameListsRequired = n.bool("required", true);
     }
 
     private String id(YamlNode n) {
