@@ -116,6 +116,7 @@ public final class Quarantine {
         doc.put("device", device);
         Object findings = in.getHeader(HavenHeaders.FINDINGS);
         if (findings != null) doc.put("findings", JSON.readTree(findings.toString()));
+        Files.createDirectories(path.getParent()); // no original was moved there when the bytes are missing
         Path tmp = Workspace.temporaryFor(path);
         JSON.writeValue(tmp.toFile(), doc);
         Workspace.moveInto(tmp, path);
