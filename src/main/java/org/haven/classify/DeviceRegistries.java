@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -29,6 +30,7 @@ public final class DeviceRegistries {
     private final Path manufacturersFile;
     private final Set<String> knownProfiles;
     private final AtomicReference<Snapshot> current = new AtomicReference<>();
+    private final AtomicReference<Rejection> rejected = new AtomicReference<>();
 
     private DeviceRegistries(Path devicesFile, Path manufacturersFile, Set<String> knownProfiles) {
         this.devicesFile = devicesFile;
@@ -70,16 +72,24 @@ public final class DeviceRegistries {
             return false;
         }
         if (hash.equals(current.get().hash())) return false;
+        Rejection seen = rejected.get();
+        if (seen != null && seen.hash().equals(hash)) return false; // already rejected: say it once
         try {
             Snapshot next = read();
             current.set(next);
             LOG.info("device registry reloaded: {} patterns", next.devices().devices().size());
             return true;
         } catch (ConfigException e) {
+            rejected.set(new Rejection(hash, e.getMessage()));
             LOG.error("device registry change rejected, the previous version stays in force: {}", e.getMessage());
             return false;
         }
     }
+
+    /** The last edit that did not validate (file:line: problem), if any: the edit was read and refused. */
+    public Optional<String> lastRejection() { return Optional.ofNullable(rejected.get()).map(Rejection::problem); }
+
+    private record Rejection(String hash, String problem) {}
 
     private Snapshot read() {
         try {
