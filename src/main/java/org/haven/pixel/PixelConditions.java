@@ -116,7 +116,8 @@ final class PixelConditions {
 
     /**
      * The backslash-joined value at the top level, or, when the attribute is not there, the values of every
-     * occurrence in sequence items (depth first). Undecodable values are left out (the test then does not match).
+     * occurrence in sequence items (depth first). An undecodable value is not "no match": it throws
+     * {@link UnreadableAttributeException} and the file is held (fail closed; a negated test would otherwise pass).
      */
     static List<String> deepValues(AttributeList h, AttributeTag tag) {
         Attribute top = h.get(tag);
@@ -140,7 +141,7 @@ final class PixelConditions {
                         String[] v = a.getStringValues();
                         if (v != null) out.add(String.join("\\", trimmed(v)));
                     } catch (DicomException e) {
-                        // left out: see above
+                        throw new UnreadableAttributeException(tag, e);
                     }
                 }
                 collect(il, tag, out, depth + 1);
