@@ -30,7 +30,8 @@ import org.haven.config.YamlNode;
  * like the CTP and deid libraries, substring tests on the backslash-joined value, case-insensitive:
  * {@code includes}, {@code starts-with}, {@code ends-with}, {@code search} (a regular expression found anywhere).
  * Those four also look into sequence items when the attribute is not at the top level (CTP matches CodeMeaning that
- * way). A condition whose value cannot be decoded fails (the rule does not match), so an at-risk image stays held.
+ * way). A value that cannot be decoded is not "no match" (under {@code not} that would become a match): it throws
+ * {@link UnreadableAttributeException} and {@link PixelPolicy} holds the file as pixels-unverified.
  */
 final class PixelConditions {
 

@@ -37,4 +37,29 @@ class UnreadableRuleAttributeTest {
         assertThat(d.quarantineReason()).isEqualTo(PixelDecision.PIXELS_UNVERIFIED);
         assertThat(d.risk().reason()).contains("(0028,0301)").contains("cannot be read");
     }
+
+    @Test
+    void anUnreadableValueInsideASequenceUnderNotHoldsTheFile(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("a.yaml"), """
+            rules:
+              - id: not-a-dose-report
+                when:
+                  Modality: CT
+                  not: {CodeMeaning: {includes: dose}}
+                blank: []
+            """);
+        PixelPolicy policy = new PixelPolicy(PixelRules.load(dir));
+        AttributeList h = new AttributeList();
+        Synthetic.put(h, new CodeStringAttribute(TagFromName.Modality), "CT");
+        com.pixelmed.dicom.SequenceAttribute seq = new com.pixelmed.dicom.SequenceAttribute(TagFromName.ConceptNameCodeSequence);
+        AttributeList item = new AttributeList();
+        item.put(new com.pixelmed.dicom.LongStringAttribute(TagFromName.CodeMeaning) {
+            @Override public String[] getStringValues() throws DicomException { throw new DicomException("cannot decode"); }
+        });
+        seq.addItem(item);
+        h.put(seq);
+        PixelDecision d = policy.decide(h);
+        assertThat(d.action()).isEqualTo(PixelDecision.Action.QUARANTINE);
+        assertThat(d.quarantineReason()).isEqualTo(PixelDecision.PIXELS_UNVERIFIED);
+    }
 }
