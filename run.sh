@@ -56,12 +56,19 @@ install_pixelmed() {
   install_jar /usr/share/java/pixelmed_imageio-$PIXELMED_CODEC_VERSION.jar com.pixelmed pixelmed-imageio $PIXELMED_CODEC_VERSION
 }
 
-# Open-licence name lists for the verification gate's name detector (npm; never copied into the repository).
+# Open-licence name lists for the verification gate's name detector: exact npm versions, checked against pinned
+# sha512 checksums, cached by npm (never copied into the repository). The gate refuses to start without them
+# (config/verify/detectors.yaml: name-lists required), and so do the tests that need them.
 fetch_name_lists() {
-  if command -v npm >/dev/null; then
-    scripts/fetch-name-lists.sh >/dev/null 2>&1 || log "name lists not fetched: the name detector uses context rules only"
-  else
-    log "npm not found: the name detector uses context rules only"
+  if ! command -v npm >/dev/null; then
+    if [ "$(id -u)" = 0 ]; then
+      log "installing npm (for the name lists)"
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null || true
+    fi
+  fi
+  if ! scripts/fetch-name-lists.sh; then
+    log "name lists not fetched: the verification gate will not start (scripts/fetch-name-lists.sh)"
+    [ "${CI:-}" = true ] && exit 2
   fi
 }
 

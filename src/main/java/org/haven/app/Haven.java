@@ -115,6 +115,7 @@ public final class Haven implements AutoCloseable {
         DeviceStore deviceStore = new DeviceStore(store);
         main.bind("classifier", new Classifier(workspace, records, devices, deviceStore, settings.get("haven.project"), node,
             settings.get("haven.force-profile")));
+        main.bind("deviceRegistries", devices); // the registry in force (tests and tools read its reload state)
         main.bind("replayer", new Replayer(workspace, deviceStore, devices, node, this::camel, forced.isEmpty()));
         main.bind("deidentifyStage", new DeidentifyStage(workspace, records, new Pseudonyms(store), profiles, key, node));
         main.bind("pixelStage", new PixelStage(pixelPolicy, records, node));

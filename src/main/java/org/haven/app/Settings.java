@@ -38,7 +38,12 @@ public final class Settings {
             if (env.containsKey(envName)) p.setProperty(key, env.get(envName));
         }
         overrides.forEach(p::setProperty);
-        return new Settings(p);
+        // The workspace as an absolute path, so the default H2 store lives under the workspace wherever Haven is
+        // started from (H2 refuses paths implicitly relative to the working directory, and a store outside the
+        // workspace would be missed by a workspace backup). Derived: always recomputed.
+        Settings s = new Settings(p);
+        p.setProperty("haven.workspace.dir", Path.of(s.get("haven.workspace")).toAbsolutePath().normalize().toString());
+        return s;
     }
 
     static Properties defaults() {
@@ -66,7 +71,7 @@ public final class Settings {
         p.setProperty("haven.workers.classify", "2");
         p.setProperty("haven.workers.deidentify", "2");
         p.setProperty("haven.workers.release", "1");
-        p.setProperty("haven.db.url", "jdbc:h2:file:./${haven.workspace}/db/haven;AUTO_SERVER=TRUE");
+        p.setProperty("haven.db.url", "jdbc:h2:file:${haven.workspace.dir}/db/haven;AUTO_SERVER=TRUE");
         p.setProperty("haven.db.user", "sa");
         p.setProperty("haven.db.password", "");
         p.setProperty("haven.db.pool-size", "10");

@@ -7,6 +7,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 import org.haven.config.ConfigException;
@@ -60,6 +61,9 @@ public final class DeviceRegistries {
     public boolean checkForChanges() {
         return live.checkForChanges();
     }
+
+    /** The last edit that did not validate (file:line: problem), if any: the edit was read and refused. */
+    public Optional<String> lastRejection() { return live.lastRejection(); }
 
     private Snapshot read() {
         try {

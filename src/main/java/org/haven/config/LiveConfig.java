@@ -32,6 +32,7 @@ public final class LiveConfig<T> implements Supplier<T> {
     private final List<Path> watched;
     private final Supplier<T> loader;
     private final AtomicReference<Version<T>> current = new AtomicReference<>();
+    private final AtomicReference<String> rejection = new AtomicReference<>();
 
     private LiveConfig(String name, List<Path> watched, Supplier<T> loader) {
         this.name = name;
@@ -65,6 +66,9 @@ public final class LiveConfig<T> implements Supplier<T> {
 
     public String name() { return name; }
 
+    /** The last edit that did not validate (file:line: problem), if any: proof that the edit was read and refused. */
+    public java.util.Optional<String> lastRejection() { return java.util.Optional.ofNullable(rejection.get()); }
+
     /** Reloads when a watched file changed; true when a new version is now in force. Never throws for a bad file. */
     public synchronized boolean checkForChanges() {
         if (watched.isEmpty()) return false;
@@ -81,6 +85,7 @@ public final class LiveConfig<T> implements Supplier<T> {
             return true;
         } catch (ConfigException e) {
             LOG.error("{}: change rejected, the previous version stays in force: {}", name, e.getMessage());
+            rejection.set(e.getMessage());
             // remember the rejected hash so the same broken edit is reported once, not every tick
             current.set(new Version<>(current.get().value(), hash));
             return false;

@@ -456,8 +456,10 @@ public final class Deidentifier {
                 } else if (key == BIRTH_DATE) {
                     births.add(a.getSingleStringValueOrEmptyString());
                 }
-            } catch (DicomException e) {
-                // unreadable value: nothing to gather (the attribute itself is still handled by its rule)
+            } catch (DicomException | RuntimeException e) {
+                // fail closed: the cleaner cannot look for an identifier it cannot decode, so the file is held
+                throw new DeidentificationException(String.format("source identifier (%04X,%04X) cannot be decoded: the text cleaner"
+                    + " cannot look for it", t.getGroup(), t.getElement()), e);
             }
         }
     }

@@ -16,6 +16,7 @@ import java.util.HexFormat;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.file.GenericFile;
 import org.haven.HavenHeaders;
+import org.haven.quarantine.FileFault;
 import org.haven.store.FileRecords;
 import org.haven.store.Workspace;
 import org.slf4j.Logger;
@@ -59,7 +60,7 @@ public final class Stager {
     /** From a batch run or a test: the body is a file, the board a header. */
     public void stageLocalFile(Exchange exchange) throws IOException, SQLException {
         java.io.File file = exchange.getIn().getBody(java.io.File.class);
-        if (file == null) throw new IOException("no file to stage");
+        if (file == null) throw new FileFault("no file to stage");
         String board = exchange.getIn().getHeader(HavenHeaders.BOARD, defaultBoard, String.class);
         try (InputStream in = Files.newInputStream(file.toPath())) {
             stage(exchange, in, board, file.getPath());
@@ -72,7 +73,7 @@ public final class Stager {
         try (InputStream in = exchange.getIn().getMandatoryBody(InputStream.class)) {
             stage(exchange, in, board, "jms:" + exchange.getIn().getMessageId());
         } catch (org.apache.camel.InvalidPayloadException e) {
-            throw new IOException("haven.ingest message without a body", e);
+            throw new FileFault("haven.ingest message without a body", e);
         }
     }
 

@@ -30,7 +30,8 @@ import org.haven.config.YamlNode;
  * like the CTP and deid libraries, substring tests on the backslash-joined value, case-insensitive:
  * {@code includes}, {@code starts-with}, {@code ends-with}, {@code search} (a regular expression found anywhere).
  * Those four also look into sequence items when the attribute is not at the top level (CTP matches CodeMeaning that
- * way). A condition whose value cannot be decoded fails (the rule does not match), so an at-risk image stays held.
+ * way). A value that cannot be decoded is not "no match" (under {@code not} that would become a match): it throws
+ * {@link UnreadableAttributeException} and {@link PixelPolicy} holds the file as pixels-unverified.
  */
 final class PixelConditions {
 
@@ -116,7 +117,8 @@ final class PixelConditions {
 
     /**
      * The backslash-joined value at the top level, or, when the attribute is not there, the values of every
-     * occurrence in sequence items (depth first). Undecodable values are left out (the test then does not match).
+     * occurrence in sequence items (depth first). An undecodable value is not "no match": it throws
+     * {@link UnreadableAttributeException} and the file is held (fail closed; a negated test would otherwise pass).
      */
     static List<String> deepValues(AttributeList h, AttributeTag tag) {
         Attribute top = h.get(tag);
@@ -140,7 +142,7 @@ final class PixelConditions {
                         String[] v = a.getStringValues();
                         if (v != null) out.add(String.join("\\", trimmed(v)));
                     } catch (DicomException e) {
-                        // left out: see above
+                        throw new UnreadableAttributeException(tag, e);
                     }
                 }
                 collect(il, tag, out, depth + 1);

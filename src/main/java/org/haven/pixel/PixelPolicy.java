@@ -74,7 +74,14 @@ public final class PixelPolicy {
 
     public PixelDecision decide(AttributeList header) {
         Risk risk = BurnedInRisk.assess(header);
-        Optional<PixelRule> rule = rules().match(header);
+        Optional<PixelRule> rule;
+        try {
+            rule = rules().match(header);
+        } catch (UnreadableAttributeException e) {
+            // a condition could not be evaluated: which rule applies is unknown, so the pixels are unverified
+            return new PixelDecision(PixelDecision.Action.QUARANTINE, Optional.empty(),
+                Risk.atRisk("pixel rules cannot be evaluated: " + e.getMessage()), false, PixelDecision.PIXELS_UNVERIFIED);
+        }
         if (rule.isPresent() && rule.get().highRisk() && !risk.atRisk()) {
             risk = Risk.atRisk("rule " + rule.get().id() + " declares risk: high");
         }

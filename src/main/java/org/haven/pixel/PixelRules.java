@@ -329,7 +329,8 @@ public final class PixelRules {
             for (String s : v) out.add(s == null ? "" : s.trim());
             return out;
         } catch (DicomException e) {
-            return List.of();
+            // fail closed: an unreadable value is not "no match" (a rule condition such as "absent" would then pass)
+            throw new UnreadableAttributeException(tag, e);
         }
     }
 

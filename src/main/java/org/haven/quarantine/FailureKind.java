@@ -7,18 +7,29 @@ import org.apache.camel.Exchange;
 
 /**
  * Tells the routes' error handler whether a failure is the machine's (database or broker unreachable or restarting,
- * disk trouble: wait and retry for as long as it takes) or the file's (a data error the database refuses, a bug:
- * retrying cannot help, so after a few deliveries the file is held as internal-error).
+ * disk trouble: wait and retry for as long as it takes) or the file's (a data error the database refuses, a
+ * {@link FileFault} such as a message without a body, a truncated stream, a bug: retrying cannot help, so after
+ * {@code haven.max-deliveries} deliveries the file is held as internal-error).
  */
 public final class FailureKind {
     public boolean isInfrastructure(Exchange exchange) {
         Throwable t = exchange.getException() != null ? exchange.getException() : exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         for (int depth = 0; t != null && depth < 20; t = t.getCause(), depth++) {
             if (t instanceof SQLException sql) return isTransient(sql);
+            if (t instanceof FileFault || isFilesOwn(t)) return false;
             if (t instanceof IOException) return true;
             if (t instanceof jakarta.jms.JMSException || t instanceof org.springframework.jms.JmsException) return true;
         }
         return false;
+    }
+
+    /**
+     * I/O exceptions that describe the bytes being read, not the disk: a truncated stream, an undecodable charset, a
+     * corrupt compressed stream. Retrying the same bytes gives the same answer.
+     */
+    static boolean isFilesOwn(Throwable t) {
+        return t instanceof java.io.EOFException || t instanceof java.nio.charset.CharacterCodingException
+            || t instanceof java.util.zip.ZipException || t instanceof java.io.UTFDataFormatException;
     }
 
     /**

@@ -47,7 +47,9 @@ public final class Quarantine {
             in.setHeader(HavenHeaders.DETAIL, q.getMessage());
         } else {
             in.setHeader(HavenHeaders.REASON, "internal-error");
-            in.setHeader(HavenHeaders.DETAIL, e == null ? "unknown failure" : e.getClass().getName());
+            // a FileFault's message is written to carry no identifying values; other exceptions' may, so only the class
+            in.setHeader(HavenHeaders.DETAIL, e == null ? "unknown failure"
+                : e instanceof FileFault ? e.getClass().getName() + ": " + e.getMessage() : e.getClass().getName());
         }
     }
 
@@ -57,21 +59,44 @@ public final class Quarantine {
         String reason = safeReason(in.getHeader(HavenHeaders.REASON, "internal-error", String.class));
         String detail = in.getHeader(HavenHeaders.DETAIL, "", String.class);
         Path dir = workspace.quarantine().resolve(reason.replace(':', '/'));
+        if (fileId == null || fileId.length() < 2) {
+            holdMessageWithoutFile(exchange, dir, reason, detail);
+            return;
+        }
         Path target = dir.resolve(fileId + ".dcm");
         Path staged = workspace.staged(fileId);
+        String location;
         if (Files.exists(staged)) {
             Workspace.moveInto(staged, target);
+            location = workspace.quarantine().relativize(target).toString();
         } else if (!Files.exists(target) && records.outcome(fileId).isPresent()) {
             return; // decided elsewhere (a duplicate in flight was released or held first)
         } else if (!Files.exists(target)) {
-            throw new IOException("file " + Stager.shortId(fileId) + " is neither staged nor quarantined");
+            // Neither staged nor quarantined, and no fate: retrying cannot bring the bytes back. Record the hold
+            // without them (fail closed: never released, never looping) unless the staging folder itself is gone,
+            // which is the machine's trouble (an unmounted share) and is retried.
+            if (!Files.isDirectory(workspace.staging())) throw new IOException("staging folder " + workspace.staging() + " is missing");
+            detail = (detail.isEmpty() ? "" : detail + "; ") + "original not found in staging";
+            location = null;
+        } else {
+            location = workspace.quarantine().relativize(target).toString();
         }
         Files.deleteIfExists(workspace.outgoing(fileId)); // a de-identified copy must not linger
         writeSidecar(dir.resolve(fileId + ".json"), in, fileId, reason, detail);
-        String location = workspace.quarantine().relativize(target).toString();
         if (records.decide(fileId, "quarantined", reason, detail, location, node)) {
             LOG.info("quarantined file {}: {} ({})", Stager.shortId(fileId), reason, detail);
         }
+    }
+
+    /**
+     * A message that never became a file (no body, so no file id and no store row): the sidecar alone records it, named
+     * after a hash of the message id, so the message is consumed instead of redelivered for ever.
+     */
+    private void holdMessageWithoutFile(Exchange exchange, Path dir, String reason, String detail) throws IOException {
+        String messageId = exchange.getIn().getHeader("JMSMessageID", exchange.getIn().getMessageId(), String.class);
+        String name = "message-" + sha256Hex(String.valueOf(messageId)).substring(0, 16);
+        writeSidecar(dir.resolve(name + ".json"), exchange.getIn(), null, reason, detail);
+        LOG.warn("quarantined a message that carried no file: {} ({})", reason, detail);
     }
 
     private void writeSidecar(Path path, Message in, String fileId, String reason, String detail) throws IOException {
@@ -91,9 +116,19 @@ public final class Quarantine {
         doc.put("device", device);
         Object findings = in.getHeader(HavenHeaders.FINDINGS);
         if (findings != null) doc.put("findings", JSON.readTree(findings.toString()));
+        Files.createDirectories(path.getParent()); // no original was moved there when the bytes are missing
         Path tmp = Workspace.temporaryFor(path);
         JSON.writeValue(tmp.toFile(), doc);
         Workspace.moveInto(tmp, path);
+    }
+
+    private static String sha256Hex(String s) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                .digest(s.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** Reasons become folder names: keep them to a safe alphabet. */

@@ -4,11 +4,13 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
+import java.util.Optional;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.haven.HavenHeaders;
 import org.haven.ingest.Stager;
+import org.haven.quarantine.FileFault;
 import org.haven.quarantine.QuarantineException;
 import org.haven.store.FileRecords;
 import org.haven.store.StageGuard;
@@ -39,7 +41,7 @@ public final class Releaser {
         String fileId = in.getHeader(HavenHeaders.FILE_ID, String.class);
         if (!Files.exists(workspace.outgoing(fileId)) && new StageGuard(workspace, records).stopIfDecided(exchange)) return;
         String relative = in.getHeader(HavenHeaders.RELEASE_PATH, String.class);
-        if (relative == null || relative.contains("..")) throw new IOException("file " + Stager.shortId(fileId) + " has no valid release path");
+        if (relative == null || relative.contains("..")) throw new FileFault("file " + Stager.shortId(fileId) + " has no valid release path");
         String holder = records.claimReleasePath(relative, fileId);
         if (!holder.equals(fileId)) {
             throw new QuarantineException("duplicate-instance", "same project, patient and instance UIDs already released from file "
@@ -50,11 +52,42 @@ public final class Releaser {
         if (Files.exists(outgoing)) {
             Workspace.moveInto(outgoing, target);
         } else if (!Files.exists(target)) {
-            throw new IOException("file " + Stager.shortId(fileId) + " is neither outgoing nor released");
+            throw new FileFault("file " + Stager.shortId(fileId) + " is neither outgoing nor released");
         }
-        if (records.decide(fileId, "released", null, in.getHeader(HavenHeaders.PROFILE, String.class), relative, node)) {
+        boolean recorded;
+        try {
+            recorded = records.decide(fileId, "released", null, in.getHeader(HavenHeaders.PROFILE, String.class), relative, node);
+        } catch (SQLException | RuntimeException e) {
+            // Nothing may sit in release/ without a released outcome: put it back, the redelivery tries again
+            // (or, after max-deliveries, the quarantine takes the original and removes this copy).
+            moveBack(target, outgoing, fileId);
+            throw e;
+        }
+        if (recorded) {
             LOG.info("released file {} with profile {}", Stager.shortId(fileId), in.getHeader(HavenHeaders.PROFILE));
+        } else {
+            Optional<FileRecords.Outcome> outcome = records.outcome(fileId);
+            if (outcome.isEmpty() || !"released".equals(outcome.get().outcome()) || !relative.equals(outcome.get().location())) {
+                // another fate was recorded first (held by a concurrent delivery): this copy must not stay released
+                moveBack(target, outgoing, fileId);
+                Files.deleteIfExists(outgoing);
+                records.releaseClaim(relative, fileId);
+                LOG.warn("file {} was not released: its fate was already recorded as {}", Stager.shortId(fileId),
+                    outcome.map(FileRecords.Outcome::outcome).orElse("(none)"));
+                exchange.setRouteStop(true);
+                return;
+            }
         }
         Files.deleteIfExists(workspace.staged(fileId));
+    }
+
+    private static void moveBack(Path target, Path outgoing, String fileId) throws IOException {
+        if (!Files.exists(target)) return;
+        try {
+            Workspace.moveInto(target, outgoing);
+        } catch (IOException e) {
+            LOG.error("file {} is in release/ without a released outcome and could not be moved back", Stager.shortId(fileId));
+            throw e;
+        }
     }
 }

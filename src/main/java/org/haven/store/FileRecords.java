@@ -115,6 +115,16 @@ public final class FileRecords {
         }
     }
 
+    /** Gives up a release path claimed by this file (its release was rolled back). */
+    public void releaseClaim(String location, String fileId) throws SQLException {
+        try (Connection c = store.connection();
+             PreparedStatement ps = c.prepareStatement("delete from released_instance where location = ? and file_id = ?")) {
+            ps.setString(1, location);
+            ps.setString(2, fileId);
+            ps.executeUpdate();
+        }
+    }
+
     public record Outcome(String outcome, String reason, String detail, String location) {}
 
     public Optional<Outcome> outcome(String fileId) throws SQLException {

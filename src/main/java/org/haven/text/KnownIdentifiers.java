@@ -117,12 +117,24 @@ public final class KnownIdentifiers {
     private final List<KnownValue> values;
     private final Set<String> allowed;
     private final Set<String> selfPaths;
+    private final Set<String> undecodable;
 
     private KnownIdentifiers(List<KnownValue> values, Set<String> allowed, Set<String> selfPaths) {
+        this(values, allowed, selfPaths, Set.of());
+    }
+
+    private KnownIdentifiers(List<KnownValue> values, Set<String> allowed, Set<String> selfPaths, Set<String> undecodable) {
         this.values = List.copyOf(values);
         this.allowed = Set.copyOf(allowed);
         this.selfPaths = Set.copyOf(selfPaths);
+        this.undecodable = Set.copyOf(undecodable);
     }
+
+    /**
+     * Source identifier attributes whose value could not be decoded: the cross-match cannot look for them, so the
+     * gate reports each as a {@code verifier-error} finding (fail closed).
+     */
+    public Set<String> undecodable() { return undecodable; }
 
     /**
      * In an audit without a source ({@link #fromSelf}), the identifier attributes the values were taken from:
@@ -153,7 +165,7 @@ public final class KnownIdentifiers {
     public KnownIdentifiers withAllowedValues(Collection<String> values) {
         Set<String> all = new LinkedHashSet<>(allowed);
         for (String v : values) if (v != null && !v.isBlank()) all.add(v.trim());
-        return new KnownIdentifiers(this.values, all, selfPaths);
+        return new KnownIdentifiers(this.values, all, selfPaths, undecodable);
     }
 
     public List<KnownValue> values() { return values; }
@@ -165,37 +177,39 @@ public final class KnownIdentifiers {
     private static KnownIdentifiers collect(AttributeList list, boolean self) {
         Builder b = new Builder(self);
         Set<String> paths = new LinkedHashSet<>();
+        Set<String> undecodable = new LinkedHashSet<>();
         if (list != null) {
             for (Map.Entry<AttributeTag, String> e : SOURCES.entrySet()) {
                 Attribute a = list.get(e.getKey());
                 if (a == null) continue;
                 try {
-                String kw = com.pixelmed.dicom.DicomDictionary.StandardDictionary.getNameFromTag(e.getKey());
-                if (kw == null) kw = String.format("(%04X,%04X)", e.getKey().getGroup(), e.getKey().getElement());
+                String name = com.pixelmed.dicom.DicomDictionary.StandardDictionary.getNameFromTag(e.getKey());
+                String kw = name != null ? name : String.format("(%04X,%04X)", e.getKey().getGroup(), e.getKey().getElement());
                 if (a instanceof SequenceAttribute seq) {
                     int i = 0;
                     for (java.util.Iterator<SequenceItem> it = seq.iterator(); it.hasNext(); ) {
                         i++;
                         AttributeList item = it.next().getAttributeList();
                         Attribute id = item == null ? null : item.get(TagFromName.PatientID);
-                        if (id != null) for (String v : strings(id)) b.add(e.getValue(), v, kw + "[" + i + "].PatientID");
+                        if (id != null) for (String v : strings(id, kw + "[" + i + "].PatientID", undecodable)) b.add(e.getValue(), v, kw + "[" + i + "].PatientID");
                         paths.add(kw + "[" + i + "].PatientID");
                     }
                 } else {
-                    for (String v : strings(a)) b.add(e.getValue(), v, kw);
+                    for (String v : strings(a, kw, undecodable)) b.add(e.getValue(), v, kw);
                     paths.add(kw);
                 }
                 } catch (RuntimeException ex) {
-                    // a malformed value is skipped, never fatal: the pattern detectors still run
+                    // a malformed value is never fatal, but the gate cannot look for it: it is reported (fail closed)
+                    undecodable.add(String.format("(%04X,%04X)", e.getKey().getGroup(), e.getKey().getElement()));
                 }
             }
         }
-        if (list != null) nestedNames(list, "", 0, b, paths);
-        return new KnownIdentifiers(b.out(), Set.of(), self ? paths : Set.of());
+        if (list != null) nestedNames(list, "", 0, b, paths, undecodable);
+        return new KnownIdentifiers(b.out(), Set.of(), self ? paths : Set.of(), undecodable);
     }
 
     /** Person names inside sequences (performing physicians of a step, observers, SR PersonName items…): staff names. */
-    private static void nestedNames(AttributeList list, String prefix, int depth, Builder b, Set<String> paths) {
+    private static void nestedNames(AttributeList list, String prefix, int depth, Builder b, Set<String> paths, Set<String> undecodable) {
         if (depth > 16) return;
         for (Attribute a : list.values()) {
             AttributeTag t = a.getTag();
@@ -205,20 +219,21 @@ public final class KnownIdentifiers {
             if (a instanceof SequenceAttribute seq) {
                 for (int i = 0; i < seq.getNumberOfItems(); i++) {
                     AttributeList item = seq.getItem(i).getAttributeList();
-                    if (item != null) nestedNames(item, path + "[" + (i + 1) + "]", depth + 1, b, paths);
+                    if (item != null) nestedNames(item, path + "[" + (i + 1) + "]", depth + 1, b, paths, undecodable);
                 }
             } else if (depth > 0 && "PN".equals(a.getVRAsString())) {
-                for (String v : strings(a)) b.add(OTHER_NAME, v, path);
+                for (String v : strings(a, path, undecodable)) b.add(OTHER_NAME, v, path);
                 paths.add(path);
             }
         }
     }
 
-    private static String[] strings(Attribute a) {
+    private static String[] strings(Attribute a, String path, Set<String> undecodable) {
         try {
             String[] v = a.getStringValues();
             return v == null ? new String[0] : v;
         } catch (DicomException | RuntimeException e) {
+            undecodable.add(path);
             return new String[0];
         }
     }

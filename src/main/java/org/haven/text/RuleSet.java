@@ -41,8 +41,9 @@ final class RuleSet {
     final List<AllowRule> allow = new ArrayList<>();
     final List<AttributeKind> kinds = new ArrayList<>();
     String nameListDir;
-    boolean nameListsRequired;
+    boolean nameListsRequired = true; // fail closed: only an explicit 'required: false' lets the gate run without them
     YamlNode nameListNode;
+    Path configDir;
 
     private final Map<String, String> ids = new LinkedHashMap<>();
     private final List<Object[]> pendingAllowRefs = new ArrayList<>();
@@ -59,6 +60,7 @@ final class RuleSet {
         }
         if (files.isEmpty()) throw new ConfigException(dir, 0, "no *.yaml rule files");
         RuleSet set = new RuleSet();
+        set.configDir = dir;
         List<YamlNode[]> ruleNodes = new ArrayList<>();
         for (Path f : files) {
             YamlNode root = YamlNode.load(f);
@@ -91,7 +93,7 @@ final class RuleSet {
         if (nameListNode != null) throw n.fail("'name-lists' is already set in " + nameListNode.file() + ":" + nameListNode.line());
         nameListNode = n;
         nameListDir = n.string("dir", "").trim();
-        nameListsRequired = n.bool("required", false);
+        nameListsRequired = n.bool("required", true);
     }
 
     private String id(YamlNode n) {

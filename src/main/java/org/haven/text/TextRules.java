@@ -72,8 +72,10 @@ public final class TextRules {
         }
         if (!lists.present()) {
             if (rs.nameListsRequired) {
-                throw new ConfigException(rs.nameListNode.file(), rs.nameListNode.line(),
-                        "name lists required but not found in " + dir + " (run scripts/fetch-name-lists.sh)");
+                String why = "name lists required but not found in " + dir + " (run scripts/fetch-name-lists.sh; or set"
+                        + " 'name-lists: required: false' to run the name detector on context rules only)";
+                if (rs.nameListNode == null) throw new ConfigException(rs.configDir, 0, why);
+                throw new ConfigException(rs.nameListNode.file(), rs.nameListNode.line(), why);
             }
             LOG.warn("text: name lists not found in {}: the name detector uses context rules only (titles, SURNAME^GIVEN, PN values); "
                     + "run scripts/fetch-name-lists.sh to fetch them", dir);

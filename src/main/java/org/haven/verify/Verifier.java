@@ -34,6 +34,8 @@ import org.haven.text.TextRules;
  * (the shipped rules skip UI for CHI, DA/DT/TM for dates, code values, …).
  */
 public final class Verifier {
+    /** Classification of findings that say the gate could not look (an unreadable value, a detector failure). */
+    static final String VERIFIER_ERROR = "verifier-error";
     private static final Set<String> TEXT_VRS = Set.of("AE", "AS", "CS", "DA", "DT", "LO", "LT", "PN", "SH", "ST", "TM", "UC", "UR", "UT", "UI");
 
     private final TextRules rules;
@@ -63,7 +65,9 @@ public final class Verifier {
         KnownIdentifiers known = source == null ? KnownIdentifiers.none() : source;
         List<Finding> findings = new ArrayList<>();
         List<Field> fields = new ArrayList<>();
-        if (deidentified != null) walk(deidentified, List.of(), "", fields);
+        // fail closed: a source identifier the gate cannot decode, or an output value it cannot read, is a finding
+        for (String path : known.undecodable()) findings.add(new Finding(VERIFIER_ERROR, "source-identifier", path, 0, "undecodable source value"));
+        if (deidentified != null) walk(deidentified, List.of(), "", fields, findings);
         if (ocr != null) {
             for (OcrText t : ocr) {
                 if (t == null || t.text() == null || t.text().isBlank()) continue;
@@ -135,7 +139,7 @@ public final class Verifier {
 
     // ---- walking the dataset ----
 
-    private static void walk(AttributeList list, List<Field.Element> parent, String prefix, List<Field> out) {
+    private static void walk(AttributeList list, List<Field.Element> parent, String prefix, List<Field> out, List<Finding> errors) {
         for (Iterator<Map.Entry<AttributeTag, Attribute>> it = list.entrySet().iterator(); it.hasNext(); ) {
             Attribute a = it.next().getValue();
             AttributeTag tag = a.getTag();
@@ -151,28 +155,33 @@ public final class Verifier {
                     i++;
                     SequenceItem item = items.next();
                     AttributeList l = item == null ? null : item.getAttributeList();
-                    if (l != null) walk(l, elements, path + "[" + i + "]", out);
+                    if (l != null) walk(l, elements, path + "[" + i + "]", out, errors);
                 }
                 continue;
             }
             String vr = a.getVRAsString();
-            String text = text(a, vr);
+            String text;
+            try {
+                text = text(a, vr);
+            } catch (DicomException | RuntimeException e) {
+                errors.add(new Finding(VERIFIER_ERROR, "read", path, 0, "unreadable value: " + e.getClass().getSimpleName()));
+                continue;
+            }
             if (text != null && !text.isBlank()) out.add(new Field(List.copyOf(elements), path, vr, text));
         }
     }
 
-    /** The value as text, multiple values joined with backslash; null for VRs that are never scanned. */
-    static String text(Attribute a, String vr) {
-        try {
-            if (TEXT_VRS.contains(vr)) {
-                String[] v = a.getStringValues();
-                if (v == null || v.length == 0) return null;
-                return String.join("\\", v);
-            }
-            if ("UN".equals(vr)) return printable(a.getByteValues());
-        } catch (DicomException | RuntimeException e) {
-            return null;
+    /**
+     * The value as text, multiple values joined with backslash; null for VRs that are never scanned. A value that
+     * cannot be read throws: the caller reports it (an attribute the gate cannot read is never skipped).
+     */
+    static String text(Attribute a, String vr) throws DicomException {
+        if (TEXT_VRS.contains(vr)) {
+            String[] v = a.getStringValues();
+            if (v == null || v.length == 0) return null;
+            return String.join("\\", v);
         }
+        if ("UN".equals(vr)) return printable(a.getByteValues());
         return null;
     }
 

@@ -118,10 +118,14 @@ class PipelineTest {
             node.awaitOutcome(first, WAIT);
             String second = node.submit(source, "glasgow");
             assertThat(second).isEqualTo(first);
-            Thread.sleep(500);
+            // positive signals first: the second copy was recorded as a duplicate, and a later file went all the way
+            // through with every queue drained, so a second processing of the first would have shown by now
+            awaitEvent(node, first, "duplicate");
+            node.awaitOutcome(node.submit(Corpus.ROOT.resolve("pydicom/test_files/CT_small.dcm"), "glasgow"), WAIT);
+            node.awaitIdle(WAIT);
             assertThat(events(node, first)).containsOnlyOnce("released").contains("duplicate");
             try (Stream<Path> s = Files.walk(node.release())) {
-                assertThat(s.filter(Files::isRegularFile).count()).isEqualTo(1);
+                assertThat(s.filter(Files::isRegularFile).count()).as("the file once, and the later file").isEqualTo(2);
             }
         }
     }
@@ -136,7 +140,10 @@ class PipelineTest {
             String second = node.submit(copy, "glasgow"); // same bytes, arrives before the first has a fate
             assertThat(second).isEqualTo(first);
             assertThat(node.awaitOutcome(first, WAIT).outcome()).isEqualTo("released");
-            Thread.sleep(3000); // long enough for a looping duplicate to show up as redeliveries or a second fate
+            // a looping duplicate would show as redeliveries or a second fate: wait until a later file is through
+            // and every queue is drained (positive signals), then look
+            node.awaitOutcome(node.submit(Corpus.ROOT.resolve("pydicom/test_files/MR_small.dcm"), "glasgow"), WAIT);
+            node.awaitIdle(WAIT);
             List<String> events = events(node, first);
             assertThat(events).containsOnlyOnce("released").doesNotContain("quarantined");
             assertThat(node.haven.workspace().outgoing(first)).doesNotExist();
@@ -150,7 +157,7 @@ class PipelineTest {
                     java.util.Map.of("HavenFileId", first, "HavenProfile", "basic", "HavenProject", "default",
                         "HavenReleasePath", "default/x/y/z/w.dcm"));
             }
-            Thread.sleep(3000);
+            node.awaitIdle(WAIT); // every stale message consumed (each stage committed its transaction)
             assertThat(events(node, first)).hasSize(before);
             assertThat(node.awaitOutcome(first, WAIT).outcome()).isEqualTo("released");
             org.apache.activemq.broker.BrokerService broker = org.apache.activemq.broker.BrokerRegistry.getInstance().lookup("haven");
@@ -180,6 +187,12 @@ class PipelineTest {
             Thread.sleep(50);
         }
         throw new AssertionError("file never received");
+    }
+
+    static void awaitEvent(TestNode node, String fileId, String event) throws Exception {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (System.nanoTime() < deadline && !events(node, fileId).contains(event)) Thread.sleep(50);
+        assertThat(events(node, fileId)).contains(event);
     }
 
     static void awaitGone(Path p) throws InterruptedException {

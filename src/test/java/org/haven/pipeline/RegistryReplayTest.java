@@ -19,6 +19,7 @@ import com.pixelmed.dicom.AttributeList;
 import com.pixelmed.dicom.FileMetaInformation;
 import com.pixelmed.dicom.TagFromName;
 import com.pixelmed.dicom.TransferSyntax;
+import org.haven.classify.DeviceRegistries;
 import org.haven.classify.DeviceReport;
 import org.haven.classify.DeviceStore;
 import org.haven.classify.Replayer;
@@ -118,7 +119,7 @@ class RegistryReplayTest {
             assertThat(replayer.replayDevice("ge-ct", "test")).isZero();
             assertThat(replayer.replayDevice("blocked-rt", "test")).isZero();
             assertThat(replayer.replayTrusted("test")).isZero();
-            Thread.sleep(600);
+            node.awaitIdle(WAIT); // anything replayed regardless would have been released by now
             assertThat(tree(node.release())).hasSize(3);
             assertThat(node.records.outcome(blocked).orElseThrow().reason()).isEqualTo("device-blocked");
             assertThat(PipelineTest.events(node, blocked)).doesNotContain("replayed", "released");
@@ -143,15 +144,33 @@ class RegistryReplayTest {
             PipelineTest.assertQuarantined(node, ct, "unknown-device");
             // trusted without a profile: invalid, so the registry in force (CT unknown) stays
             Files.writeString(node.root.resolve("devices.yaml"), MR_ONLY + "  - id: ge-ct\n    modality: CT\n    state: trusted\n");
-            Thread.sleep(1500);
+            DeviceRegistries registries = node.haven.camel().getRegistry().findSingleByType(DeviceRegistries.class);
+            String inForce = registries.current().hash();
+            awaitTrue(() -> registries.lastRejection().isPresent(), "the broken edit was read and rejected");
+            assertThat(registries.lastRejection().orElseThrow()).contains("devices.yaml:");
+            assertThat(registries.current().hash()).isEqualTo(inForce);
+            node.awaitIdle(WAIT);
             assertThat(node.records.outcome(ct).orElseThrow().reason()).isEqualTo("unknown-device");
             assertThat(PipelineTest.events(node, ct)).doesNotContain("replayed");
             // a blocked entry for it changes nothing either: blocked files are not replayed
             Files.writeString(node.root.resolve("devices.yaml"), MR_ONLY + "  - id: ge-ct\n    modality: CT\n    state: blocked\n");
-            Thread.sleep(1500);
+            awaitTrue(() -> !registries.current().hash().equals(inForce), "the blocked entry was read and is in force");
+            awaitTrue(() -> registryMirror(node).contains("ge-ct"), "the registry in force is mirrored to the store");
+            node.awaitIdle(WAIT);
             assertThat(node.records.outcome(ct).orElseThrow().reason()).isEqualTo("unknown-device");
             assertThat(PipelineTest.events(node, ct)).doesNotContain("replayed");
         }
+    }
+
+    interface Check { boolean ok() throws Exception; }
+
+    static void awaitTrue(Check check, String what) throws Exception {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (check.ok()) return;
+            Thread.sleep(50);
+        }
+        throw new AssertionError("timed out waiting until " + what);
     }
 
     static FileRecords.Outcome awaitReleased(TestNode node, String id) throws Exception {

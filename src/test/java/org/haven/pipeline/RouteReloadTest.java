@@ -38,8 +38,14 @@ class RouteReloadTest {
             awaitRoute(node, "board-probe", true);
             assertThat(node.haven.camel().createProducerTemplate().requestBody("direct:board-probe", "", String.class)).isEqualTo("reloaded");
 
+            org.apache.camel.support.RouteWatcherReloadStrategy reload =
+                node.haven.camel().hasService(org.apache.camel.support.RouteWatcherReloadStrategy.class);
+            assertThat(reload).as("route reload is on").isNotNull();
+            int failedBefore = reload.getFailedCounter();
             Files.writeString(probe, "- route:\n    id: board-probe\n    from: [this is not a route\n");
-            Thread.sleep(3000);
+            // positive signal: the broken edit was read and its reload failed
+            for (int i = 0; i < 400 && reload.getFailedCounter() == failedBefore; i++) Thread.sleep(50);
+            assertThat(reload.getFailedCounter()).as("the broken edit was read and rejected").isGreaterThan(failedBefore);
             assertThat(node.haven.camel().getRoute("board-probe")).as("old route runs on after a broken edit").isNotNull();
             assertThat(node.haven.camel().getRoutes().size()).isEqualTo(before + 1);
         }

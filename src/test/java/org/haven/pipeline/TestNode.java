@@ -117,6 +117,30 @@ public final class TestNode implements AutoCloseable {
         throw new AssertionError("no outcome for file " + fileId.substring(0, 12) + " within " + timeout);
     }
 
+    /**
+     * Waits for a positive signal that the node has nothing left to do: every stage queue of the embedded broker
+     * empty (a message counts until its transaction commits) twice in a row. Tests that check that something did
+     * NOT happen wait for this first, instead of sleeping.
+     */
+    public void awaitIdle(Duration timeout) throws Exception {
+        org.apache.activemq.broker.BrokerService broker =
+            org.apache.activemq.broker.BrokerRegistry.getInstance().lookup(haven.settings().get("haven.broker.name"));
+        if (broker == null) throw new IllegalStateException("awaitIdle needs the embedded broker");
+        long deadline = System.nanoTime() + timeout.toNanos();
+        int quiet = 0;
+        while (System.nanoTime() < deadline) {
+            long pending = 0;
+            for (String q : new String[] {"haven.ingest", "haven.classify", "haven.deidentify", "haven.ocr", "haven.verify", "haven.release"}) {
+                org.apache.activemq.broker.region.Destination d = broker.getDestination(new org.apache.activemq.command.ActiveMQQueue(q));
+                pending += d.getDestinationStatistics().getMessages().getCount() + d.getDestinationStatistics().getInflight().getCount();
+            }
+            quiet = pending == 0 ? quiet + 1 : 0;
+            if (quiet >= 2) return;
+            Thread.sleep(50);
+        }
+        throw new AssertionError("node still busy after " + timeout);
+    }
+
     public Path inbox() { return haven.settings().path("haven.inbox"); }
 
     public Path release() { return haven.workspace().release(); }

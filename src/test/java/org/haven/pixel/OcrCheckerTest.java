@@ -10,7 +10,6 @@ import java.util.stream.Collectors;
 
 import com.pixelmed.dicom.AttributeList;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -22,7 +21,7 @@ class OcrCheckerTest {
 
     @BeforeAll
     static void start() {
-        Assumptions.assumeTrue(Files.isRegularFile(OcrSettings.defaults().modelFile()), "tesseract-ocr-eng not installed");
+        org.haven.TestData.require(Files.isRegularFile(OcrSettings.defaults().modelFile()), "tesseract-ocr-eng not installed");
         policy = new PixelPolicy(PixelRules.load(Path.of("config/pixels")));
         ocr = new OcrChecker(policy.rules().ocr());
     }

@@ -16,7 +16,14 @@ import java.util.regex.Pattern;
 final class Dciodvfy {
     static final Duration TIMEOUT = Duration.ofSeconds(60);
 
-    record Report(Set<String> errors, Set<String> warnings, String raw) {}
+    /**
+     * {@code exitCode}: dciodvfy exits 0 or 1 when it read the whole file (1 usually, not always, when it found
+     * errors); 1 with no error message means it could not read the file; anything else is a crash (134: an assertion
+     * aborted it). Only a report that {@link #ran()} says anything about the file.
+     */
+    record Report(Set<String> errors, Set<String> warnings, String raw, int exitCode) {
+        boolean ran() { return exitCode == 0 || (exitCode == 1 && !errors.isEmpty()); }
+    }
 
     private static final Pattern VALUE_INDEX = Pattern.compile("\\s*\\[\\d+\\] = <.*?> - ");
     private static final Pattern QUOTED_CHAR = Pattern.compile(" = '.*?' \\(0(x[0-9a-fA-F]+)?\\)");
@@ -30,17 +37,19 @@ final class Dciodvfy {
 
     static Report check(Path file) throws IOException, InterruptedException {
         ExternalTool.Result r = ExternalTool.run(TIMEOUT, "dciodvfy", file.toString());
-        return parse(r.output());
+        return parse(r.output(), r.exitCode());
     }
 
-    static Report parse(String output) {
+    static Report parse(String output) { return parse(output, 0); }
+
+    static Report parse(String output, int exitCode) {
         Set<String> errors = new TreeSet<>();
         Set<String> warnings = new TreeSet<>();
         for (String line : output.split("\n")) {
             if (line.contains("Error - ")) errors.add(normalise(line));
             else if (line.contains("Warning - ")) warnings.add(normalise(line));
         }
-        return new Report(errors, warnings, output);
+        return new Report(errors, warnings, output, exitCode);
     }
 
     private static final Pattern ELEMENT_NAME = Pattern.compile("(?:Element=<|attribute <)([^>]+)>");

@@ -25,6 +25,16 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class Dcm2niixTest {
     static final Duration TIMEOUT = Duration.ofSeconds(120);
+    /** The corpus has 10 dcm_qa series (MANIFEST.tsv) giving 8 volumes; fewer means the corpus or the run lost some. */
+    static final int MIN_SERIES = 10, MIN_VOLUMES = 8;
+
+    /**
+     * Series Haven holds on purpose (fail closed), with the reason every one of their files must be held for: not
+     * converted, but never silently missing. Any other held dcm_qa file is a failure.
+     */
+    static final Map<String, String> HELD_SERIES = Map.of(
+            "dcm_qa_philips/Bangalore_2008/dwi_no-phi", "missing-patient-id",   // no PatientID: nothing to link
+            "dcm_qa_xa30/99_Phoenix_Document", "pixels-unverified");           // a document image with no pixel rule
 
     /**
      * Open defects (found by this test, November 2026), per profile: series whose conversion depends on vendor private
@@ -66,9 +76,30 @@ class Dcm2niixTest {
             if (!rel.getName(0).toString().startsWith("dcm_qa_")) continue;
             series.computeIfAbsent(in.getParent(), k -> new ArrayList<>()).add(in);
         }
-        assertThat(series).as("dcm_qa_* series released by Haven").isNotEmpty();
-
+        // every dcm_qa series of the corpus is expected whole: a held file would silently shrink or drop its series
+        Map<Path, List<String>> expected = new TreeMap<>();
         List<String> problems = new ArrayList<>();
+        for (Path in : inputs) {
+            if (Corpus.ROOT.relativize(in).getName(0).toString().startsWith("dcm_qa_")) {
+                String heldFor = HELD_SERIES.get(Corpus.ROOT.relativize(in.getParent()).toString());
+                String reason = run.quarantined().get(in);
+                if (heldFor != null) {
+                    if (!heldFor.equals(reason)) problems.add(Corpus.ROOT.relativize(in) + ": expected held as " + heldFor + ", was "
+                        + (reason == null ? "released (remove it from HELD_SERIES)" : "held as " + reason));
+                    continue;
+                }
+                expected.computeIfAbsent(in.getParent(), k -> new ArrayList<>());
+                if (reason != null) expected.get(in.getParent()).add(in.getFileName() + " held as " + reason);
+            }
+        }
+        assertThat(expected.size() + HELD_SERIES.size()).as("dcm_qa_* series in the corpus").isGreaterThanOrEqualTo(MIN_SERIES);
+        expected.forEach((dir, held) -> {
+            if (!held.isEmpty()) problems.add(Corpus.ROOT.relativize(dir) + ": not released whole: " + held);
+        });
+        for (Path dir : expected.keySet()) {
+            if (!series.containsKey(dir)) problems.add(Corpus.ROOT.relativize(dir) + ": no file of the series released");
+        }
+
         StringBuilder report = new StringBuilder();
         int volumes = 0, n = 0;
         for (Map.Entry<Path, List<Path>> s : series.entrySet()) {
@@ -81,8 +112,10 @@ class Dcm2niixTest {
                 Files.copy(run.released().get(in), outDir.resolve(i + ".dcm"));
                 i++;
             }
-            List<Nifti> a = convert(inDir, work.resolve("nii-in"), name, problems);
-            List<Nifti> b = convert(outDir, work.resolve("nii-released"), name + " (released)", problems);
+            List<Nifti> a = new ArrayList<>(), b = new ArrayList<>();
+            int exitIn = convert(inDir, work.resolve("nii-in"), name, a, problems);
+            int exitOut = convert(outDir, work.resolve("nii-released"), name + " (released)", b, problems);
+            if (exitIn != exitOut) problems.add(name + ": dcm2niix exit " + exitIn + " on the input but " + exitOut + " on the released files");
             report.append(name).append(": ").append(s.getValue().size()).append(" files -> ").append(a.size())
                   .append(" volume(s) from input, ").append(b.size()).append(" from released\n");
             volumes += a.size();
@@ -100,20 +133,21 @@ class Dcm2niixTest {
         System.out.println("dcm2niix (profile " + profile + "):\n" + report);
         Files.createDirectories(Path.of("target/useful"));
         Files.writeString(Path.of("target/useful/dcm2niix-" + profile + ".txt"), report.toString());
-        assertThat(volumes).as("NIfTI volumes dcm2niix made from the dcm_qa inputs").isPositive();
         assertThat(problems).as("dcm2niix on input vs released series").isEmpty();
+        assertThat(volumes).as("NIfTI volumes dcm2niix made from the dcm_qa inputs").isGreaterThanOrEqualTo(MIN_VOLUMES);
     }
 
-    private static List<Nifti> convert(Path dicomDir, Path niiDir, String name, List<String> problems) throws Exception {
+    /** Converts into {@code out}; returns dcm2niix's exit code (0 converted, 2 no DICOM images found; anything else is a problem). */
+    private static int convert(Path dicomDir, Path niiDir, String name, List<Nifti> out, List<String> problems) throws Exception {
         Files.createDirectories(niiDir);
         ExternalTool.Result r = ExternalTool.run(TIMEOUT, "dcm2niix", "-b", "n", "-z", "n", "-o", niiDir.toString(), dicomDir.toString());
         if (r.exitCode() != 0 && r.exitCode() != 2) {   // 2: no DICOM images found (e.g. a Phoenix document)
             problems.add(name + ": dcm2niix exit " + r.exitCode() + "\n" + r.output());
         }
-        List<Nifti> out = new ArrayList<>();
         try (Stream<Path> files = Files.list(niiDir)) {
             for (Path p : files.filter(f -> f.toString().endsWith(".nii")).sorted().toList()) out.add(Nifti.read(p));
         }
-        return out;
+        if (r.exitCode() == 0 && out.isEmpty()) problems.add(name + ": dcm2niix exit 0 but no NIfTI written");
+        return r.exitCode();
     }
 }

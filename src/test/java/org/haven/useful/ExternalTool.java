@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.Assumptions;
 
 /** Runs a command-line tool (dciodvfy, dcm2niix) with a timeout; output and error streams merged. */
 final class ExternalTool {
@@ -27,7 +26,7 @@ final class ExternalTool {
     }
 
     static void assumeOnPath(String name) {
-        Assumptions.assumeTrue(onPath(name), name + " is not installed (./run.sh setup installs it): skipped");
+        org.haven.TestData.require(onPath(name), name + " is not installed (./run.sh setup installs it)");
     }
 
     static Result run(Duration timeout, String... command) throws IOException, InterruptedException {

@@ -19,7 +19,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.junit.jupiter.api.Assumptions;
 
 /**
  * Real headless Chromium driven over the DevTools protocol (JDK WebSocket, no driver or extra dependency): navigate,
@@ -34,8 +33,8 @@ final class Chrome implements AutoCloseable {
     private final Map<Integer, CompletableFuture<JsonNode>> pending = new ConcurrentHashMap<>();
 
     static void assumeAvailable() {
-        Assumptions.assumeTrue(Files.isExecutable(BINARY),
-            "browser tests skipped: " + BINARY + " is missing (apt-get install -y chromium; run.sh installs it as root)");
+        org.haven.TestData.require(Files.isExecutable(BINARY),
+            "browser tests: " + BINARY + " is missing (apt-get install -y chromium; run.sh installs it as root)");
     }
 
     Chrome(Path profileDir) throws Exception {
