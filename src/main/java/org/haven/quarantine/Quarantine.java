@@ -70,7 +70,8 @@ public final class Quarantine {
         writeSidecar(dir.resolve(fileId + ".json"), in, fileId, reason, detail);
         String location = workspace.quarantine().relativize(target).toString();
         if (records.decide(fileId, "quarantined", reason, detail, location, node)) {
-            LOG.info("quarantined file {}: {} ({})", Stager.shortId(fileId), reason, detail);
+            // the detail (device strings, parser messages) goes to the store and the sidecar, never to a log line
+            LOG.info("quarantined file {}: {}", Stager.shortId(fileId), reason);
         }
     }
 
