@@ -64,7 +64,13 @@ public final class Quarantine {
         } else if (!Files.exists(target) && records.outcome(fileId).isPresent()) {
             return; // decided elsewhere (a duplicate in flight was released or held first)
         } else if (!Files.exists(target)) {
-            throw new IOException("file " + Stager.shortId(fileId) + " is neither staged nor quarantined");
+            // Retrying cannot bring the bytes back: end the loop with a recorded fate and an alert instead.
+            if (records.decide(fileId, "quarantined", "original-missing", "the original was neither staged nor quarantined when it was to be held as "
+                    + reason, null, node)) {
+                LOG.error("ALERT: file {} was to be held as {} but its original is neither staged nor quarantined: recorded as original-missing; "
+                    + "check the inbox, release/ and the quarantine", Stager.shortId(fileId), reason);
+            }
+            return;
         }
         Files.deleteIfExists(workspace.outgoing(fileId)); // a de-identified copy must not linger
         writeSidecar(dir.resolve(fileId + ".json"), in, fileId, reason, detail);

@@ -50,7 +50,8 @@ public final class Releaser {
         if (Files.exists(outgoing)) {
             Workspace.moveInto(outgoing, target);
         } else if (!Files.exists(target)) {
-            throw new IOException("file " + Stager.shortId(fileId) + " is neither outgoing nor released");
+            // not a passing fault: retrying cannot bring the copy back, so hold the original (fail closed)
+            throw new QuarantineException("output-missing", "the de-identified copy is neither outgoing nor released");
         }
         if (records.decide(fileId, "released", null, in.getHeader(HavenHeaders.PROFILE, String.class), relative, node)) {
             LOG.info("released file {} with profile {}", Stager.shortId(fileId), in.getHeader(HavenHeaders.PROFILE));
