@@ -36,6 +36,7 @@ import org.haven.store.Pseudonyms;
 import org.haven.store.Store;
 import org.haven.store.TemporarySweeper;
 import org.haven.store.DiskSpace;
+import org.haven.store.OwnerOnly;
 import org.haven.store.Workspace;
 import org.haven.verify.Verifier;
 import org.haven.verify.VerifyStage;
@@ -95,6 +96,9 @@ public final class Haven implements AutoCloseable {
         for (Path p : List.of(workspace.staging(), workspace.outgoing(), workspace.release(), workspace.quarantine(), settings.path("haven.inbox"))) {
             Files.createDirectories(p);
         }
+        // originals, de-identified copies, the store and the journal: owner-only (the inbox's access is the boards')
+        OwnerOnly.restrict(List.of(settings.path("haven.workspace"), workspace.staging(), workspace.outgoing(), workspace.release(),
+            workspace.quarantine(), settings.path("haven.broker.data")));
         int swept = TemporarySweeper.sweep(List.of(workspace.staging(), workspace.outgoing(), workspace.release()), Duration.ofHours(1));
         if (swept > 0) LOG.info("removed {} half-written temporaries left by an earlier crash", swept);
 

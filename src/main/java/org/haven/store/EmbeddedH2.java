@@ -43,6 +43,7 @@ final class EmbeddedH2 {
             new SecureRandom().nextBytes(b);
             String generated = HexFormat.of().formatHex(b);
             Files.createDirectories(db.getParent());
+            OwnerOnly.restrict(java.util.List.of(db.getParent()));
             if (Files.exists(db.resolveSibling(db.getFileName() + ".mv.db"))) {
                 // a store from before passwords: set one now, with the old empty password
                 try (Connection c = DriverManager.getConnection(url, user, ""); Statement st = c.createStatement()) {
