@@ -52,6 +52,14 @@ class EmbeddedCrashTest {
             Files.move(part, target);
         }
         Store store = new Store(dbUrl, work.resolve("db/haven.password"));
+        // the store's server (AUTO_SERVER) listens on the loopback only, and needs the generated password
+        Path lock = work.resolve("db/haven.lock.db");
+        CrashRecoveryTest.awaitFile(lock, 60);
+        assertThat(Files.readString(lock)).containsPattern("server=127\\.0\\.0\\.1\\\\?:\\d+");
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(work.resolve("db/haven.password"))))
+            .isEqualTo("rw-------");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> DriverManager.getConnection(dbUrl, "sa", "").close())
+            .isInstanceOf(java.sql.SQLException.class);
         store.await("select count(*) from file_outcome", dropped / 4, 120);
         first.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
 

@@ -137,6 +137,30 @@ class HostileIntakeTest {
         }
     }
 
+    @Test
+    void anUndeletableInboxFileIsTakenOnceAndCounted() throws Exception {
+        try (TestNode node = node()) {
+            Path file = Files.copy(samples.get(1), Files.createDirectories(node.inbox().resolve("sticky")).resolve("x.dcm"));
+            Process chattr = new ProcessBuilder("chattr", "+i", file.toString()).redirectErrorStream(true).start();
+            String why = new String(chattr.getInputStream().readAllBytes()).trim();
+            org.junit.jupiter.api.Assumptions.assumeTrue(chattr.waitFor() == 0, "chattr +i not possible here: " + why);
+            try {
+                String id = sha256(Files.readAllBytes(file));
+                node.awaitOutcome(id, WAIT);
+                DropFolders drop = node.haven.camel().getRegistry().lookupByNameAndType("dropFolders", DropFolders.class);
+                awaitTrue(() -> drop.status().counts().toString().contains("1 taken but not removable"), "counted as not removable");
+                // a later file decided means many polls have passed over the stuck one
+                Files.copy(samples.get(2), node.inbox().resolve("sticky").resolve("y.dcm"));
+                node.awaitOutcome(sha256(Files.readAllBytes(samples.get(2))), WAIT);
+                assertThat(column(node, "select event from file_event where file_id = '" + id + "' and event = 'duplicate'"))
+                    .as("re-received").isEmpty();
+                assertThat(file).exists();
+            } finally {
+                new ProcessBuilder("chattr", "-i", file.toString()).start().waitFor();
+            }
+        }
+    }
+
     static String sha256(byte[] b) throws Exception {
         return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b));
     }
