@@ -55,7 +55,7 @@ class EmbeddedCrashTest {
         // the store's server (AUTO_SERVER) listens on the loopback only, and needs the generated password
         Path lock = work.resolve("db/haven.lock.db");
         CrashRecoveryTest.awaitFile(lock, 60);
-        assertThat(Files.readString(lock)).containsPattern("server=127\\.0\\.0\\.1\\\\?:\\d+");
+        assertServerOnLoopbackOnly(Files.readString(lock));
         assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(work.resolve("db/haven.password"))))
             .isEqualTo("rw-------");
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> DriverManager.getConnection(dbUrl, "sa", "").close())
@@ -94,6 +94,26 @@ class EmbeddedCrashTest {
         } finally {
             third.destroy();
             third.waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+
+    /** The port named in H2's lock file answers on 127.0.0.1 and on none of this host's other addresses. */
+    static void assertServerOnLoopbackOnly(String lockFile) throws Exception {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("server=[^\\n]*?(\\d+)\\s*\\n").matcher(lockFile);
+        assertThat(m.find()).as("server port in %s", lockFile).isTrue();
+        int port = Integer.parseInt(m.group(1));
+        try (java.net.Socket s = new java.net.Socket()) {
+            s.connect(new java.net.InetSocketAddress("127.0.0.1", port), 2000);
+        }
+        for (java.net.NetworkInterface nic : java.util.Collections.list(java.net.NetworkInterface.getNetworkInterfaces())) {
+            for (java.net.InetAddress a : java.util.Collections.list(nic.getInetAddresses())) {
+                if (a.isLoopbackAddress() || a.isLinkLocalAddress()) continue;
+                org.assertj.core.api.Assertions.assertThatThrownBy(() -> {
+                    try (java.net.Socket s = new java.net.Socket()) {
+                        s.connect(new java.net.InetSocketAddress(a, port), 2000);
+                    }
+                }).as("store server reachable on %s", a).isInstanceOf(java.io.IOException.class);
+            }
         }
     }
 
