@@ -142,6 +142,9 @@ public final class Haven implements AutoCloseable {
         main.bind("verifyStage", new VerifyStage(workspace, records, verifier, node));
         main.bind("releaser", new Releaser(workspace, records, node));
         main.bind("quarantine", quarantine);
+        // no live writer takes 10 minutes over one temporary (files are at most haven.inbox.max-bytes)
+        main.bind("temporaries", new TemporarySweeper(List.of(workspace.staging(), workspace.outgoing(), workspace.release()),
+            Duration.ofMinutes(10)));
         main.bind("failureKind", new org.haven.quarantine.FailureKind());
         main.bind("exporter", new org.haven.export.Exporter(destinations, store, workspace.release(), node, settings.getInt("haven.export.batch")));
         if (settings.getBoolean("haven.ops.metrics.enabled")) { // bound (and its settings checked) before any file is taken

@@ -51,6 +51,7 @@ class FullDiskTest {
         Path root = disk.resolve("node");
         try (TestNode node = TestNode.builder(root).devices(TestNode.trustAll("research"))
                 .setting("haven.disk.min-free-mb", "16")
+                .setting("haven.broker.persistent", "true") // the journal on the full disk too
                 .setting("haven.db.url", "jdbc:h2:file:" + root.resolve("work/db/haven")).start()) {
             DropFolders drop = node.haven.camel().getRegistry().lookupByNameAndType("dropFolders", DropFolders.class);
             // fill the disk to about 1 MB free: less than the files about to arrive
