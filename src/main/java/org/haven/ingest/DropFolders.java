@@ -19,7 +19,6 @@ import java.util.function.Supplier;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
-import org.haven.HavenHeaders;
 import org.haven.store.DiskSpace;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,6 +37,9 @@ public final class DropFolders {
     static final String MARKER = ".done";
     /** Exchange property (never a header, so it never travels over JMS) with the file's path relative to the inbox. */
     public static final String SOURCE = "HavenInboxSource";
+    /** Exchange properties with the inbox file's path and the folder name it claims as board (not yet validated). */
+    public static final String PATH = "HavenInboxPath";
+    public static final String BOARD = "HavenInboxBoard";
 
     public enum Completion { OPEN_HANDLES, DONE_MARKER, RENAME;
         public static Completion parse(String s) {
@@ -201,9 +203,10 @@ public final class DropFolders {
 
     /** Stages the file through the ingest route, then removes it from the inbox. False when it could not be taken. */
     private boolean take(Candidate c) {
+        // path and folder name travel as exchange properties, not body or headers, which Camel's error log would print
         Exchange done = producer.get().request("direct:ingest-dropped-file", e -> {
-            e.getIn().setBody(c.path);
-            e.getIn().setHeader(HavenHeaders.BOARD, c.board);
+            e.setProperty(PATH, c.path);
+            e.setProperty(BOARD, c.board);
             e.setProperty(SOURCE, c.relative);
         });
         if (done.getException() != null) {

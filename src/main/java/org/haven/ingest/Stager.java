@@ -53,12 +53,12 @@ public final class Stager {
         this.quarantine = quarantine;
     }
 
-    /** From a drop folder (see {@link DropFolders}): the body is the file's path, the board a header. */
+    /** From a drop folder (see {@link DropFolders}): path and claimed board are exchange properties. */
     public void stageDroppedFile(Exchange exchange) throws IOException, SQLException {
-        Path path = exchange.getIn().getBody(Path.class);
+        Path path = exchange.getProperty(DropFolders.PATH, Path.class);
         if (path == null) throw new IOException("no file to stage");
         String source = exchange.getProperty(DropFolders.SOURCE, "", String.class);
-        String board = exchange.getIn().getHeader(HavenHeaders.BOARD, boards.defaultBoard(), String.class);
+        String board = exchange.getProperty(DropFolders.BOARD, boards.defaultBoard(), String.class);
         BasicFileAttributes attrs;
         try {
             attrs = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
