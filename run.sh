@@ -113,6 +113,7 @@ case "$cmd" in
     build
     [ "$cmd" = run ] && [ $# -gt 0 ] && shift
     if [ "$cmd" = run ]; then set -- run "$@"; fi
+    umask 077   # the workspace, store, quarantine and exports hold identifiers: owner-only
     exec java ${HAVEN_JAVA_OPTS:-} -jar target/haven.jar "$@"
     ;;
 esac

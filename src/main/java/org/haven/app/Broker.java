@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import org.apache.activemq.ActiveMQConnectionFactory;
 import org.apache.activemq.RedeliveryPolicy;
 import org.apache.activemq.broker.BrokerService;
+import org.apache.activemq.store.kahadb.KahaDBPersistenceAdapter;
 import org.messaginghub.pooled.jms.JmsPoolConnectionFactory;
 
 /**
@@ -25,6 +26,16 @@ public final class Broker {
         broker.setAdvisorySupport(false);
         // queue depths and consumer counts for ./run.sh status and /metrics (org.haven.ops.QueueStatistics)
         broker.setPlugins(new org.apache.activemq.broker.BrokerPlugin[] {new org.apache.activemq.plugin.StatisticsBrokerPlugin()});
+        if (persistent && broker.getPersistenceAdapter() instanceof KahaDBPersistenceAdapter kaha) {
+            // Recover on its own after a crash or a full disk: skip a torn record at the end of the journal instead of
+            // refusing to start ("Failed to recover data at position ..."); torn records were never acknowledged.
+            kaha.setCheckForCorruptJournalFiles(true);
+            kaha.setChecksumJournalFiles(true);
+            // Small journal files, cleaned often: consumed messages (and bytes sent to haven.ingest) leave the disk
+            // within seconds of the file rolling over, and a journal never needs much free space to grow.
+            kaha.setJournalMaxFileLength(4 * 1024 * 1024);
+            kaha.setCleanupInterval(5_000);
+        }
         if (listen != null && !listen.isBlank()) broker.addConnector(listen);
         broker.start();
         broker.waitUntilStarted();

@@ -4,7 +4,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 import org.apache.activemq.broker.BrokerService;
 import org.apache.camel.CamelContext;
@@ -18,6 +20,9 @@ import org.haven.config.ConfigWatch;
 import org.haven.config.LiveConfig;
 import org.haven.deidentify.DeidentifyStage;
 import org.haven.deidentify.ProfileRegistry;
+import org.haven.ingest.Boards;
+import org.haven.ingest.DropFolders;
+import org.haven.ingest.IntakeStatus;
 import org.haven.ingest.Stager;
 import org.haven.pixel.OcrChecker;
 import org.haven.pixel.OcrStage;
@@ -30,6 +35,8 @@ import org.haven.store.FileRecords;
 import org.haven.store.Pseudonyms;
 import org.haven.store.Store;
 import org.haven.store.TemporarySweeper;
+import org.haven.store.DiskSpace;
+import org.haven.store.OwnerOnly;
 import org.haven.store.Workspace;
 import org.haven.verify.Verifier;
 import org.haven.verify.VerifyStage;
@@ -54,6 +61,7 @@ public final class Haven implements AutoCloseable {
     private org.haven.network.DicomReceiver receiver;
     private org.haven.ops.Operations operations;
     private org.haven.ops.MetricsServer metrics;
+    private org.apache.camel.ProducerTemplate producer;
 
     public Haven(Settings settings) { this.settings = settings; }
 
@@ -88,6 +96,9 @@ public final class Haven implements AutoCloseable {
         for (Path p : List.of(workspace.staging(), workspace.outgoing(), workspace.release(), workspace.quarantine(), settings.path("haven.inbox"))) {
             Files.createDirectories(p);
         }
+        // originals, de-identified copies, the store and the journal: owner-only (the inbox's access is the boards')
+        OwnerOnly.restrict(List.of(settings.path("haven.workspace"), workspace.staging(), workspace.outgoing(), workspace.release(),
+            workspace.quarantine(), settings.path("haven.broker.data")));
         int swept = TemporarySweeper.sweep(List.of(workspace.staging(), workspace.outgoing(), workspace.release()), Duration.ofHours(1));
         if (swept > 0) LOG.info("removed {} half-written temporaries left by an earlier crash", swept);
 
@@ -111,7 +122,16 @@ public final class Haven implements AutoCloseable {
         JmsComponent jms = new JmsComponent();
         jms.setConnectionFactory(cf);
         main.bind("jms", jms);
-        main.bind("stager", new Stager(workspace, records, node, settings.get("haven.default-board")));
+        Quarantine quarantine = new Quarantine(workspace, records, node);
+        DiskSpace disk = new DiskSpace(List.of(workspace.staging(), settings.path("haven.broker.data"), workspace.quarantine()),
+            settings.getLong("haven.disk.min-free-mb"));
+        Boards boardNames = Boards.from(settings, boards == null ? java.util.Set.of()
+            : boards.boards().stream().map(org.haven.network.Boards.Board::name).collect(java.util.stream.Collectors.toSet()));
+        main.bind("stager", new Stager(workspace, records, node, boardNames, settings.getLong("haven.inbox.max-bytes"), disk, quarantine));
+        main.bind("dropFolders", new DropFolders(settings.path("haven.inbox"), boardNames,
+            DropFolders.Completion.parse(settings.get("haven.inbox.complete")), perBoardCompletion(settings),
+            settings.getLong("haven.inbox.min-age-ms"), settings.getInt("haven.inbox.max-files-per-poll"), disk,
+            () -> producer(), new IntakeStatus()));
         DeviceStore deviceStore = new DeviceStore(store);
         main.bind("classifier", new Classifier(workspace, records, devices, deviceStore, settings.get("haven.project"), node,
             settings.get("haven.force-profile")));
@@ -122,7 +142,10 @@ public final class Haven implements AutoCloseable {
         main.bind("ocrStage", new OcrStage(workspace, records, pixelPolicy, ocr, verifier, node));
         main.bind("verifyStage", new VerifyStage(workspace, records, verifier, node));
         main.bind("releaser", new Releaser(workspace, records, node));
-        main.bind("quarantine", new Quarantine(workspace, records, node));
+        main.bind("quarantine", quarantine);
+        // no live writer takes 10 minutes over one temporary (files are at most haven.inbox.max-bytes)
+        main.bind("temporaries", new TemporarySweeper(List.of(workspace.staging(), workspace.outgoing(), workspace.release()),
+            Duration.ofMinutes(10)));
         main.bind("failureKind", new org.haven.quarantine.FailureKind());
         main.bind("exporter", new org.haven.export.Exporter(destinations, store, workspace.release(), node, settings.getInt("haven.export.batch")));
         if (settings.getBoolean("haven.ops.metrics.enabled")) { // bound (and its settings checked) before any file is taken
@@ -153,6 +176,21 @@ public final class Haven implements AutoCloseable {
         LOG.info("Haven node {} started: {} routes, profiles {}, {} device patterns", node,
             main.getCamelContext().getRoutes().size(), profiles.names(), devices.devices().devices().size());
         return this;
+    }
+
+    /** {@code haven.inbox.complete.<board>} overrides, validated at start-up. */
+    static Map<String, DropFolders.Completion> perBoardCompletion(Settings settings) {
+        Map<String, DropFolders.Completion> out = new HashMap<>();
+        String prefix = "haven.inbox.complete.";
+        settings.resolved().forEach((k, v) -> {
+            if (k.toString().startsWith(prefix)) out.put(k.toString().substring(prefix.length()), DropFolders.Completion.parse(v.toString()));
+        });
+        return out;
+    }
+
+    private synchronized org.apache.camel.ProducerTemplate producer() {
+        if (producer == null) producer = main.getCamelContext().createProducerTemplate();
+        return producer;
     }
 
     static String routesPattern(Path routes) {

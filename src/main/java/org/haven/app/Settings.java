@@ -66,6 +66,12 @@ public final class Settings {
         p.setProperty("haven.inbox.enabled", "true");
         p.setProperty("haven.inbox.min-age-ms", "1000");
         p.setProperty("haven.inbox.poll-ms", "500");
+        p.setProperty("haven.inbox.complete", "open-handles");
+        p.setProperty("haven.inbox.max-bytes", "1073741824");
+        p.setProperty("haven.inbox.max-files-per-poll", "500");
+        p.setProperty("haven.board-names", "");
+        p.setProperty("haven.board-names.pattern", "[a-z][a-z0-9-]{0,39}");
+        p.setProperty("haven.disk.min-free-mb", "256");
         p.setProperty("haven.max-deliveries", "4");
         p.setProperty("haven.workers.ingest", "1");
         p.setProperty("haven.workers.classify", "2");
@@ -124,7 +130,14 @@ public final class Settings {
         return resolve(v, 0).trim();
     }
 
+    /** The value of an optional key (e.g. a per-board override), resolved, or empty when it is not set. */
+    public java.util.Optional<String> find(String key) {
+        return values.getProperty(key) == null ? java.util.Optional.empty() : java.util.Optional.of(get(key));
+    }
+
     public int getInt(String key) { return Integer.parseInt(get(key)); }
+
+    public long getLong(String key) { return Long.parseLong(get(key)); }
 
     public boolean getBoolean(String key) { return Boolean.parseBoolean(get(key)); }
 

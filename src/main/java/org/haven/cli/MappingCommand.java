@@ -33,7 +33,7 @@ public final class MappingCommand implements Command {
         Settings settings = Settings.load(Path.of("config/haven.properties"), System.getenv(), Map.of());
         try (Store store = Store.open(settings.get("haven.db.url"), settings.get("haven.db.user"), settings.get("haven.db.password"), 2)) {
             List<Pseudonyms.Mapping> rows = new Pseudonyms(store).export(project);
-            try (PrintStream ps = out == null ? new PrintStream(System.out, false) : new PrintStream(Files.newOutputStream(out))) {
+            try (PrintStream ps = out == null ? new PrintStream(System.out, false) : new PrintStream(org.haven.store.OwnerOnly.newFile(out))) {
                 ps.println("patient_key,pseudonym,created_at");
                 for (Pseudonyms.Mapping m : rows) ps.println(csv(m.patientKey()) + "," + m.pseudonym() + "," + m.createdAt());
                 ps.flush();

@@ -4,9 +4,12 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -14,9 +17,10 @@ import java.sql.SQLException;
 import java.util.HexFormat;
 
 import org.apache.camel.Exchange;
-import org.apache.camel.component.file.GenericFile;
 import org.haven.HavenHeaders;
 import org.haven.quarantine.FileFault;
+import org.haven.quarantine.Quarantine;
+import org.haven.store.DiskSpace;
 import org.haven.store.FileRecords;
 import org.haven.store.Workspace;
 import org.slf4j.Logger;
@@ -26,6 +30,8 @@ import org.slf4j.LoggerFactory;
  * First stage: copies an arriving file into staging under its content hash, records it, and hands its id on.
  * The drop-folder route deletes the inbox file only after this returns (the record and the staged copy are durable),
  * so a crash at any point leaves the file in the inbox or in staging, and a re-pickup finds the same id.
+ * Files that cannot go further are held here at once: empty ({@code empty-file}), over {@code haven.inbox.max-bytes}
+ * ({@code too-large}, moved, never read), or from a board that is not valid ({@code invalid-board}).
  */
 public final class Stager {
     private static final Logger LOG = LoggerFactory.getLogger(Stager.class);
@@ -33,27 +39,44 @@ public final class Stager {
     private final Workspace workspace;
     private final FileRecords records;
     private final String node;
-    private final String defaultBoard;
+    private final Boards boards;
+    private final long maxBytes;
+    private final DiskSpace disk;
+    private final Quarantine quarantine;
 
-    public Stager(Workspace workspace, FileRecords records, String node, String defaultBoard) {
+    public Stager(Workspace workspace, FileRecords records, String node, Boards boards, long maxBytes, DiskSpace disk, Quarantine quarantine) {
         this.workspace = workspace;
         this.records = records;
         this.node = node;
-        this.defaultBoard = defaultBoard;
+        this.boards = boards;
+        this.maxBytes = maxBytes;
+        this.disk = disk;
+        this.quarantine = quarantine;
     }
 
-    /** From a drop folder: the board is the first folder under the inbox root. */
+    /** From a drop folder (see {@link DropFolders}): path and claimed board are exchange properties. */
     public void stageDroppedFile(Exchange exchange) throws IOException, SQLException {
-        GenericFile<?> file = exchange.getIn().getBody(GenericFile.class);
-        Path path = Path.of(file.getAbsoluteFilePath());
-        String relative = file.getRelativeFilePath();
-        String board = exchange.getIn().getHeader(HavenHeaders.BOARD, String.class);
-        if (board == null || board.isBlank()) board = boardOf(relative);
-        try (InputStream in = Files.newInputStream(path)) {
-            stage(exchange, in, board, relative);
+        Path path = exchange.getProperty(DropFolders.PATH, Path.class);
+        if (path == null) throw new IOException("no file to stage");
+        String source = exchange.getProperty(DropFolders.SOURCE, "", String.class);
+        String board = exchange.getProperty(DropFolders.BOARD, boards.defaultBoard(), String.class);
+        BasicFileAttributes attrs;
+        try {
+            attrs = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
         } catch (IOException e) {
+            throw new IOException("cannot stage a file dropped on board " + loggable(board) + ": " + e.getClass().getSimpleName());
+        }
+        if (!attrs.isRegularFile()) throw new IOException("an entry on board " + loggable(board) + " is not a regular file");
+        if (attrs.size() > maxBytes) {
+            holdTooLarge(exchange, path, board, source, attrs);
+            return;
+        }
+        try (InputStream in = Files.newInputStream(path, LinkOption.NOFOLLOW_LINKS)) {
+            stage(exchange, in, board, source);
+        } catch (IOException e) {
+            if (e instanceof DiskSpace.LowDiskSpaceException) throw e;
             // file names in drop folders often carry patient names: never let one reach a log line
-            throw new IOException("cannot stage a file dropped on board " + board + ": " + e.getClass().getSimpleName());
+            throw new IOException("cannot stage a file dropped on board " + loggable(board) + ": " + e.getClass().getSimpleName());
         }
     }
 
@@ -61,15 +84,18 @@ public final class Stager {
     public void stageLocalFile(Exchange exchange) throws IOException, SQLException {
         java.io.File file = exchange.getIn().getBody(java.io.File.class);
         if (file == null) throw new FileFault("no file to stage");
-        String board = exchange.getIn().getHeader(HavenHeaders.BOARD, defaultBoard, String.class);
+        String board = exchange.getIn().getHeader(HavenHeaders.BOARD, boards.defaultBoard(), String.class);
         try (InputStream in = Files.newInputStream(file.toPath())) {
             stage(exchange, in, board, file.getPath());
         }
     }
 
-    /** From the haven.ingest queue: the body is the file's bytes, the board a header. */
+    /**
+     * From the haven.ingest queue: the body is the file's bytes, the board a header. The bytes are staged here and
+     * only the file id travels on; the message itself is consumed (and leaves the broker) in the same transaction.
+     */
     public void stageMessage(Exchange exchange) throws IOException, SQLException {
-        String board = exchange.getIn().getHeader(HavenHeaders.BOARD, defaultBoard, String.class);
+        String board = exchange.getIn().getHeader(HavenHeaders.BOARD, boards.defaultBoard(), String.class);
         try (InputStream in = exchange.getIn().getMandatoryBody(InputStream.class)) {
             stage(exchange, in, board, "jms:" + exchange.getIn().getMessageId());
         } catch (org.apache.camel.InvalidPayloadException e) {
@@ -87,36 +113,70 @@ public final class Stager {
         }
     }
 
-    String boardOf(String relativePath) {
-        String normalized = relativePath.replace('\\', '/');
-        int slash = normalized.indexOf('/');
-        return slash > 0 ? normalized.substring(0, slash) : defaultBoard;
-    }
-
-    private void stage(Exchange exchange, InputStream in, String board, String source) throws IOException, SQLException {
+    private void stage(Exchange exchange, InputStream in, String claimedBoard, String source) throws IOException, SQLException {
+        disk.require();
+        boolean validBoard = boards.isValid(claimedBoard);
+        String board = validBoard ? claimedBoard : Boards.INVALID;
         Files.createDirectories(workspace.staging());
         Path tmp = Workspace.temporaryFor(workspace.staging().resolve("incoming"));
         MessageDigest sha = sha256();
         long size;
-        try (DigestInputStream din = new DigestInputStream(in, sha);
-             OutputStream out = Files.newOutputStream(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-            size = din.transferTo(out);
-        }
-        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-            ch.force(true); // durable before the record says it is here
+        try {
+            try (DigestInputStream din = new DigestInputStream(in, sha);
+                 OutputStream out = Files.newOutputStream(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                size = din.transferTo(out);
+            }
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+                ch.force(true); // durable before the record says it is here
+            }
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(tmp); // no partial copy left behind (a full disk, a vanished source)
+            throw e;
         }
         String fileId = HexFormat.of().formatHex(sha.digest());
         Workspace.moveInto(tmp, workspace.staged(fileId));
+        String hold = size == 0 ? "empty-file" : size > maxBytes ? "too-large" : validBoard ? null : "invalid-board";
+        String detail = size == 0 ? "zero-length file" : size > maxBytes ? size + " bytes, over the limit of " + maxBytes
+            : "board name not accepted (haven.boards / haven.boards.pattern)";
+        record(exchange, fileId, board, source, size, hold, detail);
+    }
+
+    /**
+     * Over the size limit: never read (a sparse 2 GB file would take the poller with it). It is moved, not copied,
+     * into staging under an id made from what is known about it (not its content), then held as too-large.
+     */
+    private void holdTooLarge(Exchange exchange, Path path, String claimedBoard, String source, BasicFileAttributes attrs)
+            throws IOException, SQLException {
+        disk.require();
+        String board = boards.isValid(claimedBoard) ? claimedBoard : Boards.INVALID;
+        MessageDigest sha = sha256();
+        sha.update(("too-large|" + board + "|" + source + "|" + attrs.size() + "|" + attrs.lastModifiedTime().toMillis() + "|"
+            + attrs.fileKey()).getBytes(StandardCharsets.UTF_8));
+        String fileId = HexFormat.of().formatHex(sha.digest());
+        Workspace.moveInto(path, workspace.staged(fileId));
+        record(exchange, fileId, board, source, attrs.size(), "too-large",
+            attrs.size() + " bytes, over the limit of " + maxBytes + " (haven.inbox.max-bytes); id from metadata, content not read");
+    }
+
+    private void record(Exchange exchange, String fileId, String board, String source, long size, String hold, String detail)
+            throws IOException, SQLException {
         FileRecords.Arrival arrival = records.receive(fileId, board, source, size, node);
         exchange.getIn().setHeader(HavenHeaders.FILE_ID, fileId);
         exchange.getIn().setHeader(HavenHeaders.BOARD, board);
         exchange.getIn().setHeader(HavenHeaders.ALREADY_DECIDED, arrival == FileRecords.Arrival.ALREADY_DECIDED);
+        exchange.getIn().setBody(null);
         if (arrival == FileRecords.Arrival.ALREADY_DECIDED) {
             Files.deleteIfExists(workspace.staged(fileId)); // the decided copy lives in release or quarantine
+        } else if (hold != null) {
+            exchange.getIn().setHeader(HavenHeaders.REASON, hold);
+            exchange.getIn().setHeader(HavenHeaders.DETAIL, detail);
+            quarantine.hold(exchange);
+            exchange.getIn().setHeader(HavenHeaders.ALREADY_DECIDED, true);
         }
-        exchange.getIn().setBody(null);
-        LOG.info("received file {} on board {} ({} bytes, {})", shortId(fileId), board, size, arrival);
+        LOG.info("received file {} on board {} ({} bytes, {}{})", shortId(fileId), board, size, arrival, hold == null ? "" : ", held: " + hold);
     }
+
+    private String loggable(String board) { return boards.isValid(board) ? board : Boards.INVALID; }
 
     public static String shortId(String fileId) { return fileId.length() > 12 ? fileId.substring(0, 12) : fileId; }
 

@@ -78,13 +78,16 @@ public final class Quarantine {
             if (!Files.isDirectory(workspace.staging())) throw new IOException("staging folder " + workspace.staging() + " is missing");
             detail = (detail.isEmpty() ? "" : detail + "; ") + "original not found in staging";
             location = null;
+            LOG.error("ALERT: file {} is held as {} but its original is neither staged nor quarantined; check the inbox, "
+                + "release/ and the quarantine", Stager.shortId(fileId), reason);
         } else {
             location = workspace.quarantine().relativize(target).toString();
         }
         Files.deleteIfExists(workspace.outgoing(fileId)); // a de-identified copy must not linger
         writeSidecar(dir.resolve(fileId + ".json"), in, fileId, reason, detail);
         if (records.decide(fileId, "quarantined", reason, detail, location, node)) {
-            LOG.info("quarantined file {}: {} ({})", Stager.shortId(fileId), reason, detail);
+            // the detail (device strings, parser messages) goes to the store and the sidecar, never to a log line
+            LOG.info("quarantined file {}: {}", Stager.shortId(fileId), reason);
         }
     }
 

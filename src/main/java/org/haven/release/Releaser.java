@@ -52,7 +52,8 @@ public final class Releaser {
         if (Files.exists(outgoing)) {
             Workspace.moveInto(outgoing, target);
         } else if (!Files.exists(target)) {
-            throw new FileFault("file " + Stager.shortId(fileId) + " is neither outgoing nor released");
+            // not a passing fault: retrying cannot bring the copy back, so hold the original (fail closed)
+            throw new QuarantineException("output-missing", "the de-identified copy is neither outgoing nor released");
         }
         boolean recorded;
         try {

@@ -85,8 +85,39 @@ public final class FileRecords {
             } catch (SQLException e) {
                 c.rollback();
                 if (Store.isDuplicateKey(e)) return false;
-                throw e;
+                if (!isMissingParent(e) || !reconcile(c, fileId, actor)) throw e;
             }
+        }
+        return decide(fileId, outcome, reason, detail, location, actor);
+    }
+
+    /** A foreign-key violation: the file's own record is missing (a store restored from backup, or one that lost rows). */
+    private static boolean isMissingParent(SQLException e) {
+        for (SQLException s = e; s != null; s = s.getNextException()) {
+            if ("23503".equals(s.getSQLState()) || "23506".equals(s.getSQLState())) return true;
+        }
+        return false;
+    }
+
+    /**
+     * Re-creates the record of a file the store does not know (its message outlived its row) so its fate can be
+     * recorded, instead of failing on the foreign key for ever. Returns false when the record exists after all.
+     */
+    private static boolean reconcile(Connection c, String fileId, String actor) throws SQLException {
+        c.setAutoCommit(true);
+        try (PreparedStatement ps = c.prepareStatement(
+                "insert into haven_file (file_id, board, source_path, size_bytes, received_at) values (?, ?, ?, ?, ?)")) {
+            ps.setString(1, fileId);
+            ps.setString(2, "unknown-board");
+            ps.setString(3, "reconciled: the store had no record of this file");
+            ps.setLong(4, -1);
+            ps.setTimestamp(5, now());
+            ps.executeUpdate();
+            insertEvent(c, fileId, "reconciled", null, "record re-created: a message for this file outlived its store row", actor);
+            return true;
+        } catch (SQLException e) {
+            if (Store.isDuplicateKey(e)) return false;
+            throw e;
         }
     }
 

@@ -9,13 +9,26 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import org.flywaydb.core.Flyway;
 
-/** The SQL store: a pooled DataSource on H2 or PostgreSQL, with the schema migrated by Flyway at start-up. */
+/**
+ * The SQL store: a pooled DataSource on H2 or PostgreSQL, with the schema migrated by Flyway at start-up.
+ * An embedded H2 file store is made crash-safe and private here (see {@link EmbeddedH2}).
+ */
 public final class Store implements AutoCloseable {
+    static {
+        // H2's AUTO_SERVER mode (other processes, e.g. ./run.sh devices, share the file store) opens a TCP server
+        // that H2 binds to every interface unless told otherwise; read once when H2 loads, so set it before.
+        if (System.getProperty("h2.bindAddress") == null) System.setProperty("h2.bindAddress", "127.0.0.1");
+    }
+
     private final HikariDataSource dataSource;
 
     private Store(HikariDataSource dataSource) { this.dataSource = dataSource; }
 
     public static Store open(String jdbcUrl, String user, String password, int poolSize) {
+        if (EmbeddedH2.applies(jdbcUrl)) {
+            jdbcUrl = EmbeddedH2.durable(jdbcUrl);
+            if (password == null || password.isEmpty()) password = EmbeddedH2.password(jdbcUrl, user);
+        }
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(jdbcUrl);
         if (user != null && !user.isEmpty()) config.setUsername(user);

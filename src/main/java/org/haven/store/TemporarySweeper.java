@@ -14,7 +14,20 @@ import java.util.stream.Stream;
  * ever created by rename, so a temporary old enough that no live writer can own it is rubbish. Run at start-up.
  */
 public final class TemporarySweeper {
-    private TemporarySweeper() {}
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(TemporarySweeper.class);
+    private final List<Path> folders;
+    private final Duration age;
+
+    /** A sweeper for a running node (the sweep-temporaries route): crash leftovers go within minutes, not at the next start. */
+    public TemporarySweeper(List<Path> folders, Duration age) {
+        this.folders = folders;
+        this.age = age;
+    }
+
+    public void sweep() throws IOException {
+        int n = sweep(folders, age);
+        if (n > 0) LOG.info("removed {} half-written temporaries older than {} min", n, age.toMinutes());
+    }
 
     /** Deletes temporaries older than {@code age} under the folders; returns how many. */
     public static int sweep(List<Path> folders, Duration age) throws IOException {

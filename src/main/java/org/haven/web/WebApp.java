@@ -45,6 +45,15 @@ public final class WebApp implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper().registerModule(
         new SimpleModule().addSerializer(java.time.Instant.class, ToStringSerializer.instance));
 
+    static {
+        // The JDK server reads a request on a pool thread: without a deadline, a few clients that stall mid-header
+        // hold every thread and lock everyone out. These close such connections (seconds; read once, at first use).
+        if (System.getProperty("sun.net.httpserver.maxReqTime") == null) System.setProperty("sun.net.httpserver.maxReqTime", "10");
+        if (System.getProperty("sun.net.httpserver.maxRspTime") == null) System.setProperty("sun.net.httpserver.maxRspTime", "120");
+    }
+
+    private final LoginThrottle throttle = new LoginThrottle(java.time.Clock.systemUTC());
+    private ViewAudit viewAudit;
     private final HttpServer server;
     private final ExecutorService pool;
     private final Users users;
@@ -65,7 +74,7 @@ public final class WebApp implements AutoCloseable {
         this.rules = rules;
         this.secureCookie = secureCookie;
         this.server = HttpServer.create(new InetSocketAddress(bind, port), 64);
-        this.pool = Executors.newFixedThreadPool(4, r -> {
+        this.pool = Executors.newFixedThreadPool(16, r -> {
             Thread t = new Thread(r, "haven-web");
             t.setDaemon(true);
             return t;
@@ -175,8 +184,16 @@ public final class WebApp implements AutoCloseable {
             String fileId = parts[0];
             Review.checkId(fileId);
             String op = parts.length > 1 ? parts[1] : "";
-            if (m.equals("GET") && op.isEmpty()) return json(c.ex(), 200, review.detail(fileId, c.query().get("profile")));
-            if (m.equals("GET") && op.equals("preview.png")) return preview(c.ex(), fileId);
+            if (m.equals("GET") && op.isEmpty()) {
+                Object detail = review.detail(fileId, c.query().get("profile"));
+                viewAudit.viewed(fileId, s.user(), "attributes (original values)");
+                return json(c.ex(), 200, detail);
+            }
+            if (m.equals("GET") && op.equals("preview.png")) {
+                int st = preview(c.ex(), fileId);
+                viewAudit.viewed(fileId, s.user(), "pixels (original preview)");
+                return st;
+            }
             if (m.equals("POST")) {
                 JsonNode body = body(c.ex());
                 String comment = body.path("comment").asText(null);
@@ -234,18 +251,32 @@ public final class WebApp implements AutoCloseable {
     private int login(HttpExchange ex) throws Exception {
         JsonNode b = body(ex);
         String name = b.path("name").asText("");
+        String address = ex.getRemoteAddress().getAddress().getHostAddress();
+        long wait = throttle.waitSeconds(name, address);
+        if (wait > 0) {
+            LOG.warn("web: sign-in refused without checking for {} from {}: locked for {} s after repeated failures", auditName(name), address, wait);
+            ex.getResponseHeaders().set("Retry-After", Long.toString(wait));
+            throw new WebException(429, "too many failed sign-ins: try again in " + wait + " s");
+        }
         char[] password = b.path("password").asText("").toCharArray();
         Optional<Users.User> u = users.authenticate(name, password);
         java.util.Arrays.fill(password, '\0');
         if (u.isEmpty()) {
-            LOG.info("web: sign-in refused");
+            int failures = throttle.failed(name, address);
+            LOG.warn("web: sign-in refused for {} from {} ({} failures in a row)", auditName(name), address, failures);
             throw new WebException(401, "wrong user name or password");
         }
+        throttle.succeeded(name, address);
         Sessions.Session s = sessions.create(u.get());
         ex.getResponseHeaders().add("Set-Cookie", COOKIE + "=" + s.token() + "; Path=/; HttpOnly; SameSite=Strict; Max-Age="
             + sessions.idle().toSeconds() + (secureCookie ? "; Secure" : ""));
         LOG.info("web: {} signed in ({})", s.user(), s.role());
         return json(ex, 200, sessionJson(s));
+    }
+
+    /** A typed user name for the audit line: a plausible account name as typed, anything else (a password typed in the wrong box) not. */
+    private static String auditName(String name) {
+        return name.matches("[A-Za-z0-9._@-]{1,64}") ? "user '" + name + "'" : "a malformed user name";
     }
 
     private static Map<String, Object> sessionJson(Sessions.Session s) {
@@ -415,8 +446,9 @@ public final class WebApp implements AutoCloseable {
         Sessions sessions = new Sessions(store, Duration.ofMinutes(settings.getInt("haven.web.session-minutes")));
         Queue queue = new Queue(store);
         RedactFile redact = new RedactFile(config.resolve("clean").resolve("redact.yaml"));
-        return new WebApp(settings.get("haven.web.bind"), settings.getInt("haven.web.port"), new Users(store), sessions, review,
-            queue, rules, settings.getBoolean("haven.web.secure-cookie"))
-            .withActions(new ReviewActions(store, review, queue, rules, redact, live)).start();
+        WebApp app = new WebApp(settings.get("haven.web.bind"), settings.getInt("haven.web.port"), new Users(store), sessions, review,
+            queue, rules, settings.getBoolean("haven.web.secure-cookie"));
+        app.viewAudit = new ViewAudit(store);
+        return app.withActions(new ReviewActions(store, review, queue, rules, redact, live)).start();
     }
 }

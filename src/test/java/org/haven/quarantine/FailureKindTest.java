@@ -55,8 +55,11 @@ class FailureKindTest {
         p.setProperty("haven.max-deliveries", String.valueOf(MAX));
         camel.getPropertiesComponent().setInitialProperties(p);
         camel.getRegistry().bind("failureKind", kind);
-        camel.getRegistry().bind("quarantine", new Quarantine(ws, records, "test-node"));
-        camel.getRegistry().bind("stager", new Stager(ws, records, "test-node", "unknown-board"));
+        Quarantine quarantine = new Quarantine(ws, records, "test-node");
+        camel.getRegistry().bind("quarantine", quarantine);
+        camel.getRegistry().bind("stager", new Stager(ws, records, "test-node",
+            new org.haven.ingest.Boards(java.util.Set.of(), java.util.regex.Pattern.compile("[a-z][a-z0-9-]{0,39}"), "unknown-board", java.util.Set.of()),
+            Long.MAX_VALUE, new org.haven.store.DiskSpace(java.util.List.of(), 0), quarantine));
         for (String f : new String[] {"routes/errors.yaml", "routes/quarantine.yaml"}) {
             PluginHelper.getRoutesLoader(camel).loadRoutes(ResourceHelper.resolveMandatoryResource(camel, "file:" + f));
         }

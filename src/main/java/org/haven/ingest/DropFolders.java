@@ -1,0 +1,250 @@
+package org.haven.ingest;
+
+import java.io.IOException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Supplier;
+
+import org.apache.camel.Exchange;
+import org.apache.camel.ProducerTemplate;
+import org.haven.store.DiskSpace;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Polls {@code inbox/<board>/} (any depth) and takes a file only when it is complete (the drop-folder contract, see
+ * README): a regular file (never a symbolic link, device, FIFO or socket, which are refused and never followed),
+ * not hidden or temporary by name ({@code .name}, {@code *.part}, {@code *.tmp}: left alone and counted), unchanged
+ * in size and mtime for {@code haven.inbox.min-age-ms}, and finished by its board's convention
+ * ({@code haven.inbox.complete[.<board>]}): {@code open-handles} no process has it open, {@code done-marker} a
+ * {@code <name>.done} file sits beside it, {@code rename} the writer renames into place (stability only). The file is
+ * staged and recorded, its id sent on, and only then removed from the inbox. Nothing here logs a file name.
+ */
+public final class DropFolders {
+    private static final Logger LOG = LoggerFactory.getLogger(DropFolders.class);
+    static final String MARKER = ".done";
+    /** Exchange property (never a header, so it never travels over JMS) with the file's path relative to the inbox. */
+    public static final String SOURCE = "HavenInboxSource";
+    /** Exchange properties with the inbox file's path and the folder name it claims as board (not yet validated). */
+    public static final String PATH = "HavenInboxPath";
+    public static final String BOARD = "HavenInboxBoard";
+
+    public enum Completion { OPEN_HANDLES, DONE_MARKER, RENAME;
+        public static Completion parse(String s) {
+            return switch (s.trim()) {
+                case "open-handles" -> OPEN_HANDLES;
+                case "done-marker" -> DONE_MARKER;
+                case "rename" -> RENAME;
+                default -> throw new IllegalArgumentException("haven.inbox.complete: '" + s + "' is not open-handles, done-marker or rename");
+            };
+        }
+    }
+
+    private record Seen(long size, long mtime, long sinceNanos) {
+        boolean same(BasicFileAttributes a) { return a.size() == size && a.lastModifiedTime().toMillis() == mtime; }
+    }
+
+    private final Path configuredRoot;
+    private Path root;
+    private final Boards boards;
+    private final Completion defaultCompletion;
+    private final Map<String, Completion> perBoard;
+    private final long minAgeNanos;
+    private final int maxPerPoll;
+    private final DiskSpace disk;
+    private final Supplier<ProducerTemplate> producer;
+    private final IntakeStatus status;
+    private final Map<Path, Seen> seen = new HashMap<>();
+    private final Map<Path, Seen> undeletable = new HashMap<>();
+    private final Map<Path, Long> retryAt = new HashMap<>();
+    private final Map<Path, Integer> failures = new HashMap<>();
+    private final Set<Path> refusedLogged = new HashSet<>();
+
+    public DropFolders(Path root, Boards boards, Completion defaultCompletion, Map<String, Completion> perBoard, long minAgeMs,
+                       int maxPerPoll, DiskSpace disk, Supplier<ProducerTemplate> producer, IntakeStatus status) {
+        this.configuredRoot = root;
+        this.boards = boards;
+        this.defaultCompletion = defaultCompletion;
+        this.perBoard = perBoard;
+        this.minAgeNanos = minAgeMs * 1_000_000L;
+        this.maxPerPoll = maxPerPoll;
+        this.disk = disk;
+        this.producer = producer;
+        this.status = status;
+    }
+
+    public IntakeStatus status() { return status; }
+
+    /** One poll: called by the timer route. Never throws: one bad file must not stop intake from every board. */
+    public synchronized void poll() {
+        Optional<String> shortage = disk.shortage();
+        status.paused(shortage.orElse(null));
+        if (shortage.isPresent()) return;
+        try {
+            root = configuredRoot.toRealPath(); // /proc shows real paths
+        } catch (IOException e) {
+            return; // no inbox yet
+        }
+        IntakeStatus.Counts counts = new IntakeStatus.Counts();
+        List<Candidate> ready = new ArrayList<>();
+        Set<Path> visited = new HashSet<>();
+        try {
+            Files.walkFileTree(root, EnumSet.noneOf(java.nio.file.FileVisitOption.class), Integer.MAX_VALUE, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
+                    if (!dir.equals(root) && hidden(dir)) {
+                        counts.hidden++;
+                        return FileVisitResult.SKIP_SUBTREE;
+                    }
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+                    visited.add(file);
+                    consider(file, attrs, counts, ready);
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult visitFileFailed(Path file, IOException e) {
+                    counts.unreadable++;
+                    return FileVisitResult.CONTINUE;
+                }
+            });
+        } catch (IOException e) {
+            LOG.warn("inbox not readable: {}", e.getClass().getSimpleName());
+        }
+        seen.keySet().retainAll(visited);
+        undeletable.keySet().retainAll(visited);
+        refusedLogged.retainAll(visited);
+        retryAt.keySet().retainAll(visited);
+        failures.keySet().retainAll(visited);
+
+        if (ready.stream().anyMatch(c -> c.completion == Completion.OPEN_HANDLES) && OpenFiles.available()) {
+            Set<String> open = OpenFiles.snapshot();
+            ready.removeIf(c -> {
+                boolean busy = c.completion == Completion.OPEN_HANDLES && open.contains(c.path.toString());
+                if (busy) counts.incomplete++;
+                return busy;
+            });
+        }
+        int taken = 0;
+        for (Candidate c : ready) {
+            if (taken >= maxPerPoll || disk.shortage().isPresent()) break;
+            if (take(c)) taken++;
+        }
+        counts.undeletable = undeletable.size();
+        status.update(counts);
+    }
+
+    private record Candidate(Path path, String board, String relative, Completion completion, Seen seen) {}
+
+    private void consider(Path file, BasicFileAttributes attrs, IntakeStatus.Counts counts, List<Candidate> ready) {
+        String relative = root.relativize(file).toString().replace('\\', '/');
+        String board = boardOf(relative);
+        if (hidden(file)) {
+            counts.hidden++;
+            return;
+        }
+        if (!attrs.isRegularFile()) { // symbolic link (to a file or a folder), device, FIFO, socket: never opened
+            counts.refused++;
+            if (refusedLogged.add(file)) {
+                LOG.warn("refused an inbox entry on board {}: {} (only regular files are taken; it is left where it is)",
+                    loggable(board), attrs.isSymbolicLink() ? "symbolic link" : attrs.isOther() ? "device, FIFO or socket" : "not a regular file");
+            }
+            return;
+        }
+        Completion completion = completionOf(board);
+        if (completion == Completion.DONE_MARKER && file.getFileName().toString().endsWith(MARKER)) {
+            Path data = file.resolveSibling(file.getFileName().toString().substring(0, file.getFileName().toString().length() - MARKER.length()));
+            if (!Files.exists(data, LinkOption.NOFOLLOW_LINKS)) {
+                try {
+                    Files.deleteIfExists(file); // its file was taken: the marker has done its job
+                } catch (IOException e) {
+                    counts.undeletable++;
+                }
+            }
+            return;
+        }
+        Seen before = seen.get(file);
+        long now = System.nanoTime();
+        if (before == null || !before.same(attrs)) {
+            seen.put(file, new Seen(attrs.size(), attrs.lastModifiedTime().toMillis(), now));
+            counts.incomplete++;
+            return;
+        }
+        Seen stuck = undeletable.get(file);
+        if (stuck != null && stuck.same(attrs)) return; // taken already; it changes, it is taken again
+        if (now - before.sinceNanos < minAgeNanos || System.currentTimeMillis() - attrs.lastModifiedTime().toMillis() < minAgeNanos / 1_000_000) {
+            counts.incomplete++;
+            return;
+        }
+        if (completion == Completion.DONE_MARKER && !Files.exists(marker(file), LinkOption.NOFOLLOW_LINKS)) {
+            counts.incomplete++;
+            return;
+        }
+        Long retry = retryAt.get(file);
+        if (retry != null && now < retry) return;
+        ready.add(new Candidate(file, board, relative, completion, before));
+    }
+
+    /** Stages the file through the ingest route, then removes it from the inbox. False when it could not be taken. */
+    private boolean take(Candidate c) {
+        // path and folder name travel as exchange properties, not body or headers, which Camel's error log would print
+        Exchange done = producer.get().request("direct:ingest-dropped-file", e -> {
+            e.setProperty(PATH, c.path);
+            e.setProperty(BOARD, c.board);
+            e.setProperty(SOURCE, c.relative);
+        });
+        if (done.getException() != null) {
+            int n = failures.merge(c.path, 1, Integer::sum);
+            long backOffMs = Math.min(60_000L, 500L << Math.min(n, 7));
+            retryAt.put(c.path, System.nanoTime() + backOffMs * 1_000_000L);
+            LOG.warn("could not take a file on board {} (attempt {}, next in {} s): {}", loggable(c.board), n, backOffMs / 1000,
+                done.getException().getClass().getSimpleName());
+            return false;
+        }
+        failures.remove(c.path);
+        retryAt.remove(c.path);
+        try {
+            Files.deleteIfExists(c.path);
+            seen.remove(c.path);
+            if (c.completion == Completion.DONE_MARKER) Files.deleteIfExists(marker(c.path));
+        } catch (IOException e) {
+            undeletable.put(c.path, c.seen);
+            LOG.warn("a file taken on board {} cannot be removed from the inbox ({}): it stays, and is not taken again unless it changes",
+                loggable(c.board), e.getClass().getSimpleName());
+        }
+        return true;
+    }
+
+    String boardOf(String relative) {
+        int slash = relative.indexOf('/');
+        return slash > 0 ? relative.substring(0, slash) : boards.defaultBoard();
+    }
+
+    private Completion completionOf(String board) { return perBoard.getOrDefault(board, defaultCompletion); }
+
+    private String loggable(String board) { return boards.isValid(board) ? board : Boards.INVALID; }
+
+    private static Path marker(Path file) { return file.resolveSibling(file.getFileName() + MARKER); }
+
+    /** Hidden or temporary by name: the convention for files a board is still writing (then renamed into place). */
+    static boolean hidden(Path p) {
+        String name = p.getFileName().toString();
+        return name.startsWith(".") || name.endsWith(".part") || name.endsWith(".tmp");
+    }
+}

@@ -1,0 +1,72 @@
+package org.haven.store;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.HexFormat;
+import java.util.Locale;
+
+/**
+ * The embedded default store (an H2 file), made safe to lose the process at any moment and closed to others:
+ * <ul>
+ * <li>{@code WRITE_DELAY=0}: H2 otherwise writes committed changes to its file up to half a second later, so a
+ * kill -9 loses rows whose messages the broker has already forgotten (files with no record, or no fate). The cost is
+ * one write per commit; production uses PostgreSQL.</li>
+ * <li>A generated password, kept owner-only beside the database ({@code <name>.password}), instead of {@code sa}
+ * with none: the AUTO_SERVER port (bound to 127.0.0.1, see {@link Store}) is then useless to other local users.</li>
+ * </ul>
+ */
+final class EmbeddedH2 {
+    private EmbeddedH2() {}
+
+    static boolean applies(String url) { return url.toLowerCase(Locale.ROOT).startsWith("jdbc:h2:file:"); }
+
+    static String durable(String url) {
+        return url.toUpperCase(Locale.ROOT).contains("WRITE_DELAY=") ? url : url + ";WRITE_DELAY=0";
+    }
+
+    /** The store's password: read from its file, or generated (and set on a database created without one). */
+    static String password(String url, String user) {
+        Path db = databasePath(url);
+        Path file = db.resolveSibling(db.getFileName() + ".password");
+        try {
+            if (Files.isRegularFile(file)) return Files.readString(file, StandardCharsets.UTF_8).trim();
+            byte[] b = new byte[24];
+            new SecureRandom().nextBytes(b);
+            String generated = HexFormat.of().formatHex(b);
+            Files.createDirectories(db.getParent());
+            OwnerOnly.restrict(java.util.List.of(db.getParent()));
+            if (Files.exists(db.resolveSibling(db.getFileName() + ".mv.db"))) {
+                // a store from before passwords: set one now, with the old empty password
+                try (Connection c = DriverManager.getConnection(url, user, ""); Statement st = c.createStatement()) {
+                    st.execute("alter user \"" + user.toUpperCase(Locale.ROOT).replace("\"", "") + "\" set password '" + generated + "'");
+                }
+            }
+            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+            Files.deleteIfExists(tmp);
+            Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            Files.writeString(tmp, generated + "\n", StandardCharsets.UTF_8);
+            Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            return generated;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot keep the embedded store's password beside it", e);
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot set a password on the embedded store (SQLState " + e.getSQLState() + ")", e);
+        }
+    }
+
+    /** {@code jdbc:h2:file:./work/db/haven;AUTO_SERVER=TRUE} → {@code ./work/db/haven}. */
+    static Path databasePath(String url) {
+        String rest = url.substring("jdbc:h2:file:".length());
+        int semi = rest.indexOf(';');
+        return Path.of(semi < 0 ? rest : rest.substring(0, semi));
+    }
+}
