@@ -24,7 +24,8 @@ public final class HavenCli {
         COMMANDS.put("replay", new String[] {"org.haven.cli.ReplayCommand", "--device ID [--wait S]: release the held files of a device now trusted"});
         COMMANDS.put("user", new String[] {"org.haven.cli.UserCommand", "add NAME --role reviewer|admin | disable NAME: review UI users (password from stdin or generated)"});
         COMMANDS.put("pixels", new String[] {"org.haven.cli.PixelsCommand", "import FILE --format ctp|deid [--out FILE]: pixel rules from a published burned-in region library"});
-        COMMANDS.put("mapping", new String[] {"org.haven.cli.MappingCommand", "export --project P: pseudonym mapping for the linkage team"});
+        COMMANDS.put("mapping", new String[] {"org.haven.cli.MappingCommand", "export --project P --out FILE --reason WHY: the project's mapping for the linkage team (0600, audited)"});
+        COMMANDS.put("patients", new String[] {"org.haven.cli.PatientsCommand", "import FILE.csv | relink-report [--reissue]: patient index (issuer,local_id,chi) and re-linkage"});
     }
 
     private HavenCli() {}
