@@ -128,7 +128,7 @@ public final class IdentityRules {
     public boolean mayBeChi(String board, String issuer) {
         Board b = board(board);
         String i = normaliseIssuer(issuer);
-        return !b.localIssuers().contains(i) && !(i.isEmpty() && b.localIssuers().contains(b.defaultIssuer()));
+        return i.isEmpty() || !b.localIssuers().contains(i);
     }
 
     /** Whether the issuer says its identifiers are CHI numbers (a value that fails the check is then noted). */
