@@ -47,7 +47,8 @@ create table patient_relink (
     detected_by           varchar(200)  not null,
     reissue_requested_at  timestamp,
     reissue_requested_by  varchar(200),
-    reissued_at           timestamp,
+    reissued_at           timestamp,                -- set when a node claims the re-issue
+    reissued_by           varchar(200),
     reissued_files        int,
     primary key (project, unresolved_pseudonym)
 );

@@ -185,32 +185,48 @@ public final class IdentityStore {
         return out;
     }
 
-    /** Asks the nodes to re-issue the released files of every pending re-linkage; returns how many were asked. */
+    /**
+     * Asks the nodes to re-issue the released files of every merge not yet re-issued, or re-issued but with files
+     * still released under the old pseudonym (a node stopped half-way); returns how many merges were asked.
+     */
     public int requestReissue(String actor) throws SQLException {
         try (Connection c = store.connection();
-             PreparedStatement ps = c.prepareStatement("update patient_relink set reissue_requested_at = ?, reissue_requested_by = ?"
-                 + " where reissue_requested_at is null")) {
+             PreparedStatement ps = c.prepareStatement("update patient_relink set reissue_requested_at = ?, reissue_requested_by = ?,"
+                 + " reissued_at = null, reissued_by = null where reissued_at is null or exists (select 1 from patient_file f"
+                 + " join file_outcome o on o.file_id = f.file_id and o.outcome = 'released'"
+                 + " where f.project = patient_relink.project and f.pseudonym = patient_relink.unresolved_pseudonym)")) {
             ps.setTimestamp(1, Timestamp.from(Instant.now()));
             ps.setString(2, actor);
             return ps.executeUpdate();
         }
     }
 
-    /** Re-linkages asked to be re-issued and not yet done. */
+    /** Re-linkages asked to be re-issued and not yet claimed by a node. */
     public List<Relink> pendingReissues() throws SQLException {
         List<Relink> out = new ArrayList<>();
         for (Relink r : relinks()) if (r.reissueRequestedAt() != null && r.reissuedAt() == null) out.add(r);
         return out;
     }
 
-    public void reissued(Relink r, int files) throws SQLException {
+    /** Claims a requested re-issue for this node (one node re-issues a merge's files). */
+    public boolean claimReissue(Relink r, String node) throws SQLException {
         try (Connection c = store.connection();
-             PreparedStatement ps = c.prepareStatement("update patient_relink set reissued_at = ?, reissued_files = ?"
-                 + " where project = ? and unresolved_pseudonym = ? and reissued_at is null")) {
+             PreparedStatement ps = c.prepareStatement("update patient_relink set reissued_at = ?, reissued_by = ?"
+                 + " where project = ? and unresolved_pseudonym = ? and reissued_at is null and reissue_requested_at is not null")) {
             ps.setTimestamp(1, Timestamp.from(Instant.now()));
-            ps.setInt(2, files);
+            ps.setString(2, node);
             ps.setString(3, r.project());
             ps.setString(4, r.unresolvedPseudonym());
+            return ps.executeUpdate() == 1;
+        }
+    }
+
+    public void reissued(Relink r, int files) throws SQLException {
+        try (Connection c = store.connection();
+             PreparedStatement ps = c.prepareStatement("update patient_relink set reissued_files = ? where project = ? and unresolved_pseudonym = ?")) {
+            ps.setInt(1, files);
+            ps.setString(2, r.project());
+            ps.setString(3, r.unresolvedPseudonym());
             ps.executeUpdate();
         }
     }

@@ -110,6 +110,7 @@ public final class Relinker {
     }
 
     private void reissue(IdentityStore.Relink r) throws SQLException, IOException {
+        if (!identities.claimReissue(r, node)) return; // another node has it
         int sent = 0;
         int missing = 0;
         for (String[] f : identities.releasedFiles(r.project(), r.unresolvedPseudonym())) {
