@@ -31,8 +31,9 @@ import org.junit.jupiter.api.io.TempDir;
  * One person, one pseudonym: a synthetic archive whose people appear under several identities (CHI as PatientID,
  * a second board's hospital number with the CHI in OtherPatientIDsSequence or OtherPatientIDs, hospital numbers
  * known only to the generated patient index) goes through two nodes at once on one store and one external broker.
- * Every released file of a person carries that person's one pseudonym, on PostgreSQL (index imported first) and on
- * H2 (index imported after release: the unresolved pseudonyms are merged and their files re-issued).
+ * Every released file of a person carries that person's one pseudonym, on PostgreSQL (a linkage project: files
+ * without a CHI are held until the index, imported later, resolves them) and on H2 (unresolved patients are
+ * pseudonymised by hospital number; once the index resolves them, the pseudonyms are merged and the files re-issued).
  */
 class IdentityLinkageTest {
     static final Duration WAIT = Duration.ofSeconds(120);
@@ -41,22 +42,36 @@ class IdentityLinkageTest {
     Path tmp;
 
     @Test
-    void postgresIndexFirstTwoNodesOnePseudonymPerPerson() throws Exception {
+    void postgresLinkageProjectHoldsUnresolvedUntilTheIndexKnowsThem() throws Exception {
         Path archive = tmp.resolve("synth");
-        AnswerKey key = new SyntheticArchive(16L).studiesPerPatient(2).withIdentities().write(6, archive);
+        AnswerKey key = new SyntheticArchive(16L).studiesPerPatient(2).withIdentities().write(4, archive);
+        Path rules = Files.writeString(tmp.resolve("patients.yaml"), Files.readString(Path.of("config/patients.yaml"))
+            .replace("unresolved: pseudonymise", "unresolved: hold"));
         BrokerService broker = broker();
         String url = broker.getTransportConnectors().get(0).getConnectUri().toString();
         Path shared = tmp.resolve("shared");
-        try (TestNode a = ScaleOutTest.node(shared, url, "a").postgres("haven_it_identity").start();
+        try (TestNode a = ScaleOutTest.node(shared, url, "a").postgres("haven_it_identity").setting("haven.patients", rules.toString())
+                 .setting("haven.relink.check-ms", "300").start();
              TestNode b = ScaleOutTest.node(shared, url, "b").setting("haven.db.url", TestNode.POSTGRES_URL + "?currentSchema=haven_it_identity")
-                 .setting("haven.db.user", "postgres").start()) {
+                 .setting("haven.db.user", "postgres").setting("haven.patients", rules.toString()).setting("haven.relink.check-ms", "300").start()) {
+            Map<String, Integer> person = submitFromBothNodes(key, archive, a, b);
+            List<String> held = new ArrayList<>();
+            for (String id : person.keySet()) {
+                if ("unresolved-patient".equals(a.records.outcome(id).orElseThrow().reason())) held.add(id);
+            }
+            assertThat(held).as("files whose hospital number only the index knows are held").isNotEmpty();
+            assertThat(count(a, "select count(*) from pseudonym where status = 'unresolved'")).isZero();
+
             PatientIndex.ImportResult imported = new PatientIndex(a.haven.store()).importCsv(archive.resolve("patient-index.csv"));
             assertThat(imported.errors()).isEmpty();
-            assertThat(imported.added()).as("hospital numbers known only to the index").isPositive();
-            Map<String, Integer> person = submitFromBothNodes(key, archive, a, b);
-            Map<Integer, Set<String>> pseudonyms = releasedPseudonyms(a, person);
-            assertOnePseudonymPerPerson(pseudonyms, key);
-            assertThat(count(a, "select count(*) from pseudonym where status = 'unresolved'")).isZero();
+            await(() -> {
+                for (String id : held) {
+                    if (!a.records.outcome(id).map(o -> o.outcome().equals("released") || !"unresolved-patient".equals(o.reason())).orElse(false)) return false;
+                }
+                return true;
+            }, "held files re-processed once the index knows them");
+            for (String id : held) assertThat(a.records.outcome(id).orElseThrow().reason()).isNotEqualTo("unresolved-patient");
+            assertOnePseudonymPerPerson(releasedPseudonyms(a, person), key);
             assertThat(count(a, "select count(distinct resolved_by) from patient_file")).as("several ways of resolving exercised").isGreaterThanOrEqualTo(3);
         } finally {
             broker.stop();
@@ -66,7 +81,7 @@ class IdentityLinkageTest {
     @Test
     void h2IndexLaterRelinksAndReissuesUntilOnePseudonymPerPerson() throws Exception {
         Path archive = tmp.resolve("synth");
-        AnswerKey key = new SyntheticArchive(16L).studiesPerPatient(2).withIdentities().write(6, archive);
+        AnswerKey key = new SyntheticArchive(16L).studiesPerPatient(2).withIdentities().write(4, archive);
         BrokerService broker = broker();
         String url = broker.getTransportConnectors().get(0).getConnectUri().toString();
         Path shared = tmp.resolve("shared");
