@@ -57,8 +57,12 @@ public final class PatientsCommand implements Command {
             }
             System.out.println("patients import: " + r.rows() + " rows: " + r.added() + " added, " + r.updated() + " updated, "
                 + r.unchanged() + " unchanged");
-            int merged = detect(settings, store);
-            if (merged > 0) System.out.println("patients import: " + merged + " pseudonyms issued unresolved now resolve: see ./run.sh patients relink-report");
+            detect(settings, store); // or a running node, whichever is first
+            long pending = new IdentityStore(store).relinks().stream().filter(x -> x.reissuedAt() == null).count();
+            if (pending > 0) {
+                System.out.println("patients import: " + pending + " pseudonyms issued unresolved now resolve to a person and await re-issue:"
+                    + " see ./run.sh patients relink-report");
+            }
             return 0;
         }
     }
