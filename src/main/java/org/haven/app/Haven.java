@@ -124,8 +124,8 @@ public final class Haven implements AutoCloseable {
         if (externalIndex != null) resources.add(externalIndex);
         IdentityStore identities = new IdentityStore(store);
         Resolver resolver = new Resolver(identityRules, new PatientIndex(store), externalIndex);
-        main.bind("resolveStage", new ResolveStage(resolver, identities, records, workspace, key, node));
-        main.bind("relinker", new Relinker(resolver, identities, records, workspace, key, node, this::camel));
+        main.bind("resolveStage", new ResolveStage(resolver, identities, workspace, key, node));
+        main.bind("relinker", new Relinker(resolver, identities, workspace, key, node, this::camel));
         main.bind("deidentifyStage", new DeidentifyStage(workspace, records, profiles, key, node));
         main.bind("pixelStage", new PixelStage(pixelPolicy, records, node));
         main.bind("ocrStage", new OcrStage(workspace, records, pixelPolicy, ocr, verifier, node));

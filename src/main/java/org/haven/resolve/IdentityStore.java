@@ -71,23 +71,38 @@ public final class IdentityStore {
         }
     }
 
+    /** For a merged local key: the person's CHI and pseudonym it was merged into. */
+    public Optional<String[]> mergedInto(String project, String patientKey) throws SQLException {
+        try (Connection c = store.connection();
+             PreparedStatement ps = c.prepareStatement("select r.chi, r.resolved_pseudonym from pseudonym p join patient_relink r"
+                 + " on r.project = p.project and r.unresolved_pseudonym = p.pseudonym where p.project = ? and p.patient_key = ? and p.status = ?")) {
+            ps.setString(1, project);
+            ps.setString(2, patientKey);
+            ps.setString(3, MERGED);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(new String[] {rs.getString(1), rs.getString(2)}) : Optional.empty();
+            }
+        }
+    }
+
     /** What a file was resolved to; a replayed or re-issued file overwrites its row. */
     public void recordFile(String fileId, String project, String pseudonym, Resolver.Resolution r, String board, String studyDate)
         throws SQLException {
         try (Connection c = store.connection()) {
-            try (PreparedStatement up = c.prepareStatement("update patient_file set project = ?, pseudonym = ?, chi = ?, issuer = ?,"
-                + " local_id = ?, board = ?, study_date = ?, resolved_by = ?, at = ? where file_id = ?")) {
-                bind(up, project, pseudonym, r, board, studyDate);
-                up.setString(10, fileId);
-                if (up.executeUpdate() == 1) return;
-            }
             try (PreparedStatement ins = c.prepareStatement("insert into patient_file (project, pseudonym, chi, issuer, local_id, board,"
                 + " study_date, resolved_by, at, file_id) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
                 bind(ins, project, pseudonym, r, board, studyDate);
                 ins.setString(10, fileId);
                 ins.executeUpdate();
+                return;
             } catch (SQLException e) {
-                if (!Store.isDuplicateKey(e)) throw e; // the same file decided concurrently: either row is the same
+                if (!Store.isDuplicateKey(e)) throw e; // replayed, redelivered or re-issued: the row is rewritten
+            }
+            try (PreparedStatement up = c.prepareStatement("update patient_file set project = ?, pseudonym = ?, chi = ?, issuer = ?,"
+                + " local_id = ?, board = ?, study_date = ?, resolved_by = ?, at = ? where file_id = ?")) {
+                bind(up, project, pseudonym, r, board, studyDate);
+                up.setString(10, fileId);
+                up.executeUpdate();
             }
         }
     }

@@ -14,7 +14,6 @@ import org.apache.camel.ProducerTemplate;
 import org.haven.HavenHeaders;
 import org.haven.classify.DeviceStore;
 import org.haven.ingest.Stager;
-import org.haven.store.FileRecords;
 import org.haven.store.PseudonymProposal;
 import org.haven.store.Workspace;
 import org.slf4j.Logger;
@@ -38,7 +37,6 @@ public final class Relinker {
 
     private final Resolver resolver;
     private final IdentityStore identities;
-    private final FileRecords records;
     private final Workspace workspace;
     private final byte[] key;
     private final String node;
@@ -46,11 +44,10 @@ public final class Relinker {
     private volatile String lastStamp;
     private volatile ProducerTemplate producer;
 
-    public Relinker(Resolver resolver, IdentityStore identities, FileRecords records, Workspace workspace, byte[] key, String node,
+    public Relinker(Resolver resolver, IdentityStore identities, Workspace workspace, byte[] key, String node,
                     Supplier<CamelContext> camel) {
         this.resolver = resolver;
         this.identities = identities;
-        this.records = records;
         this.workspace = workspace;
         this.key = key == null ? null : key.clone();
         this.node = node;

@@ -14,7 +14,6 @@ import org.apache.camel.Message;
 import org.haven.HavenHeaders;
 import org.haven.dicom.DicomHeader;
 import org.haven.quarantine.QuarantineException;
-import org.haven.store.FileRecords;
 import org.haven.store.PseudonymProposal;
 import org.haven.store.Workspace;
 
@@ -34,15 +33,13 @@ public final class ResolveStage {
 
     private final Resolver resolver;
     private final IdentityStore identities;
-    private final FileRecords records;
     private final Workspace workspace;
     private final byte[] key;
     private final String node;
 
-    public ResolveStage(Resolver resolver, IdentityStore identities, FileRecords records, Workspace workspace, byte[] key, String node) {
+    public ResolveStage(Resolver resolver, IdentityStore identities, Workspace workspace, byte[] key, String node) {
         this.resolver = resolver;
         this.identities = identities;
-        this.records = records;
         this.workspace = workspace;
         this.key = key.clone();
         this.node = node;
@@ -87,12 +84,18 @@ public final class ResolveStage {
                     + " project " + project + " holds unresolved patients (re-processed when the index resolves them)");
             }
             String patientKey = IdentityStore.localKey(r.issuer(), r.localId());
-            pseudonym = identities.allocate(project, patientKey, PseudonymProposal.propose(key, project, patientKey), null, IdentityStore.UNRESOLVED);
-            retain(fileId);
+            Optional<String[]> merged = identities.mergedInto(project, patientKey);
+            if (merged.isPresent()) {
+                // this local id was merged into a person (the index said so once): never issue the withdrawn pseudonym again
+                r = new Resolver.Resolution(Optional.of(merged.get()[0]), "relink", r.issuer(), r.localId());
+                pseudonym = merged.get()[1];
+            } else {
+                pseudonym = identities.allocate(project, patientKey, PseudonymProposal.propose(key, project, patientKey), null, IdentityStore.UNRESOLVED);
+                retain(fileId);
+            }
         }
         identities.recordFile(fileId, project, pseudonym, r, board, studyDate);
-        exchange.setProperty(PSEUDONYM, pseudonym);
-        records.event(fileId, "resolved", null, r.resolved() ? "person resolved by " + r.method() : "no CHI: pseudonymised by issuer and local id (unresolved)", node);
+        exchange.setProperty(PSEUDONYM, pseudonym); // how the person was found is in patient_file (resolved_by), not one more event row
     }
 
     /** A local id first pseudonymised unresolved that now resolves: record the merge, once. */
