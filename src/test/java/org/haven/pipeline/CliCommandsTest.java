@@ -31,12 +31,14 @@ class CliCommandsTest {
     void devicesReportAndMappingExport() throws Exception {
         Corpus.assumeAvailable();
         String mrOnly = "devices:\n  - id: mr-only\n    modality: MR\n    state: trusted\n    profile: basic\n";
-        try (TestNode node = TestNode.builder(tmp.resolve("n")).devices(mrOnly).postgres("haven_it_cli").start()) {
+        // a schema of this run's own: other worktrees run this test against the same PostgreSQL at the same time
+        String schema = "haven_it_cli_" + ProcessHandle.current().pid();
+        try (TestNode node = TestNode.builder(tmp.resolve("n")).devices(mrOnly).postgres(schema).start()) {
             String mr = node.submit(Corpus.ROOT.resolve("pydicom/test_files/MR_small.dcm"), "lothian");
             String ct = node.submit(Corpus.ROOT.resolve("pydicom/test_files/CT_small.dcm"), "fife");
             String released = node.awaitOutcome(mr, Duration.ofSeconds(60)).location();
             assertThat(node.awaitOutcome(ct, Duration.ofSeconds(60)).reason()).isEqualTo("unknown-device");
-            Map<String, String> env = Map.of("HAVEN_DB_URL", TestNode.POSTGRES_URL + "?currentSchema=haven_it_cli",
+            Map<String, String> env = Map.of("HAVEN_DB_URL", TestNode.POSTGRES_URL + "?currentSchema=" + schema,
                 "HAVEN_DB_USER", "postgres", "HAVEN_DEVICES", node.root.resolve("devices.yaml").toString());
 
             JsonNode devices = new ObjectMapper().readTree(run(env, "devices", "--json"));

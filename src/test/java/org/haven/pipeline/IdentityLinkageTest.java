@@ -50,9 +50,10 @@ class IdentityLinkageTest {
         BrokerService broker = broker();
         String url = broker.getTransportConnectors().get(0).getConnectUri().toString();
         Path shared = tmp.resolve("shared");
-        try (TestNode a = ScaleOutTest.node(shared, url, "a").postgres("haven_it_identity").setting("haven.patients", rules.toString())
+        String schema = "haven_it_identity_" + ProcessHandle.current().pid(); // other worktrees share this PostgreSQL
+        try (TestNode a = ScaleOutTest.node(shared, url, "a").postgres(schema).setting("haven.patients", rules.toString())
                  .setting("haven.relink.check-ms", "300").start();
-             TestNode b = ScaleOutTest.node(shared, url, "b").setting("haven.db.url", TestNode.POSTGRES_URL + "?currentSchema=haven_it_identity")
+             TestNode b = ScaleOutTest.node(shared, url, "b").setting("haven.db.url", TestNode.POSTGRES_URL + "?currentSchema=" + schema)
                  .setting("haven.db.user", "postgres").setting("haven.patients", rules.toString()).setting("haven.relink.check-ms", "300").start()) {
             Map<String, Integer> person = submitFromBothNodes(key, archive, a, b);
             List<String> held = new ArrayList<>();
