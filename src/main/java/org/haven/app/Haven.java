@@ -31,8 +31,14 @@ import org.haven.pixel.PixelRules;
 import org.haven.pixel.PixelStage;
 import org.haven.quarantine.Quarantine;
 import org.haven.release.Releaser;
+import org.haven.resolve.ExternalIndex;
+import org.haven.resolve.IdentityRules;
+import org.haven.resolve.IdentityStore;
+import org.haven.resolve.PatientIndex;
+import org.haven.resolve.Relinker;
+import org.haven.resolve.ResolveStage;
+import org.haven.resolve.Resolver;
 import org.haven.store.FileRecords;
-import org.haven.store.Pseudonyms;
 import org.haven.store.Store;
 import org.haven.store.TemporarySweeper;
 import org.haven.store.DiskSpace;
@@ -80,6 +86,7 @@ public final class Haven implements AutoCloseable {
             org.haven.deidentify.RedactList.load(settings.path("haven.config").resolve("clean").resolve("redact.yaml"))));
         LiveConfig<PixelRules> pixelRules = LiveConfig.load("pixel rules (" + pixelsDir + ")", List.of(pixelsDir), () -> PixelRules.load(pixelsDir));
         PixelPolicy pixelPolicy = new PixelPolicy(pixelRules);
+        IdentityRules identityRules = IdentityRules.load(settings.path("haven.patients"));
         OcrChecker ocr = new OcrChecker(pixelPolicy.rules().ocr()); // fails here, naming the model file, if OCR cannot run
         byte[] key = SecretKey.load(settings);
         String node = settings.get("haven.node");
@@ -137,7 +144,13 @@ public final class Haven implements AutoCloseable {
             settings.get("haven.force-profile")));
         main.bind("deviceRegistries", devices); // the registry in force (tests and tools read its reload state)
         main.bind("replayer", new Replayer(workspace, deviceStore, devices, node, this::camel, forced.isEmpty()));
-        main.bind("deidentifyStage", new DeidentifyStage(workspace, records, new Pseudonyms(store), profiles, key, node));
+        ExternalIndex externalIndex = ExternalIndex.fromSettings(settings);
+        if (externalIndex != null) resources.add(externalIndex);
+        IdentityStore identities = new IdentityStore(store);
+        Resolver resolver = new Resolver(identityRules, new PatientIndex(store), externalIndex);
+        main.bind("resolveStage", new ResolveStage(resolver, identities, workspace, key, node));
+        main.bind("relinker", new Relinker(resolver, identities, workspace, key, node, this::camel));
+        main.bind("deidentifyStage", new DeidentifyStage(workspace, records, profiles, key, node));
         main.bind("pixelStage", new PixelStage(pixelPolicy, records, node));
         main.bind("ocrStage", new OcrStage(workspace, records, pixelPolicy, ocr, verifier, node));
         main.bind("verifyStage", new VerifyStage(workspace, records, verifier, node));

@@ -58,6 +58,13 @@ public final class Settings {
         p.setProperty("haven.devices", "${haven.config}/devices.yaml");
         p.setProperty("haven.verify", "${haven.config}/verify");
         p.setProperty("haven.pixels", "${haven.config}/pixels");
+        p.setProperty("haven.patients", "${haven.config}/patients.yaml");
+        p.setProperty("haven.resolve.external.url", "");
+        p.setProperty("haven.resolve.external.user", "");
+        p.setProperty("haven.resolve.external.password", "");
+        p.setProperty("haven.resolve.external.query", "select chi from patient_index where issuer = ? and local_id = ?");
+        p.setProperty("haven.resolve.external.cache-minutes", "60");
+        p.setProperty("haven.resolve.external.cache-size", "100000");
         p.setProperty("haven.workers.ocr", "1");
         p.setProperty("haven.workers.verify", "2");
         p.setProperty("haven.project", "default");

@@ -16,7 +16,7 @@ public final class HavenCli {
     static {
         COMMANDS.put("run", new String[] {"org.haven.cli.RunCommand", "run Haven (routes, broker, store) until stopped"});
         COMMANDS.put("deidentify", new String[] {"org.haven.cli.DeidentifyCommand", "IN_DIR OUT_DIR [--profile P] [--project P]: process a folder once"});
-        COMMANDS.put("synth", new String[] {"org.haven.synth.SynthCommand", "--patients N --out DIR [--seed S]: write synthetic messy DICOM + answer key"});
+        COMMANDS.put("synth", new String[] {"org.haven.synth.SynthCommand", "--patients N --out DIR [--seed S] [--single-identity]: write synthetic messy DICOM + answer key (+ patient-index.csv, identities.json)"});
         COMMANDS.put("explain", new String[] {"org.haven.deidentify.ExplainCommand", "FILE [--profile P] [--project P] [--show-identifiers]: what each rule does to a file"});
         COMMANDS.put("scan", new String[] {"org.haven.verify.ScanCommand", "DIR [--out REPORT]: residual-identifier scan of any DICOM folder"});
         COMMANDS.put("devices", new String[] {"org.haven.cli.DevicesCommand", "[--json]: device signatures, state, files seen/released/held per board, share of held files each unlocks"});
@@ -24,7 +24,8 @@ public final class HavenCli {
         COMMANDS.put("replay", new String[] {"org.haven.cli.ReplayCommand", "--device ID [--wait S]: release the held files of a device now trusted"});
         COMMANDS.put("user", new String[] {"org.haven.cli.UserCommand", "add NAME --role reviewer|admin | disable NAME: review UI users (password from stdin or generated)"});
         COMMANDS.put("pixels", new String[] {"org.haven.cli.PixelsCommand", "import FILE --format ctp|deid [--out FILE]: pixel rules from a published burned-in region library"});
-        COMMANDS.put("mapping", new String[] {"org.haven.cli.MappingCommand", "export --project P: pseudonym mapping for the linkage team"});
+        COMMANDS.put("mapping", new String[] {"org.haven.cli.MappingCommand", "export --project P --out FILE --reason WHY: the project's mapping for the linkage team (0600, audited)"});
+        COMMANDS.put("patients", new String[] {"org.haven.cli.PatientsCommand", "import FILE.csv | relink-report [--reissue]: patient index (issuer,local_id,chi) and re-linkage"});
     }
 
     private HavenCli() {}

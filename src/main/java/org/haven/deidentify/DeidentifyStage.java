@@ -19,14 +19,13 @@ import org.haven.dicom.DicomWriter;
 import org.haven.dicom.UnreadableDicomException;
 import org.haven.quarantine.QuarantineException;
 import org.haven.store.FileRecords;
-import org.haven.store.PseudonymProposal;
+import org.haven.resolve.ResolveStage;
 import org.haven.store.StageGuard;
-import org.haven.store.Pseudonyms;
 import org.haven.store.Workspace;
 
 /**
  * The de-identification stage: reads the staged file once (header only when the pixel data can be streamed),
- * looks up the patient's project pseudonym, applies the device's profile, and writes the result to outgoing/ in
+ * takes the person's project pseudonym from the resolve step, applies the device's profile, and writes the result to outgoing/ in
  * the original transfer syntax. The release path is built from de-identified values only.
  */
 public final class DeidentifyStage {
@@ -34,17 +33,15 @@ public final class DeidentifyStage {
 
     private final Workspace workspace;
     private final FileRecords records;
-    private final Pseudonyms pseudonyms;
     private final ProfileRegistry profiles;
     private final byte[] key;
     private final String node;
     private final Map<String, UidRemapper> remappers = new ConcurrentHashMap<>();
     private final Map<String, Deidentifier> deidentifiers = new ConcurrentHashMap<>();
 
-    public DeidentifyStage(Workspace workspace, FileRecords records, Pseudonyms pseudonyms, ProfileRegistry profiles, byte[] key, String node) {
+    public DeidentifyStage(Workspace workspace, FileRecords records, ProfileRegistry profiles, byte[] key, String node) {
         this.workspace = workspace;
         this.records = records;
-        this.pseudonyms = pseudonyms;
         this.profiles = profiles;
         this.key = key.clone();
         this.node = node;
@@ -77,14 +74,9 @@ public final class DeidentifyStage {
         DicomHeader header = exchange.getProperty(HavenHeaders.DATASET, DicomHeader.class);
         AttributeList list = header.attributes();
 
-        String patientId = header.text(TagFromName.PatientID);
-        if (patientId.isEmpty()) throw new QuarantineException("missing-patient-id", "no PatientID (0010,0020): cannot link to other records");
-        String patientKey = PseudonymProposal.patientKey(header.text(TagFromName.IssuerOfPatientID), patientId);
-        if (patientKey.length() > 400) {
-            // LO allows 64 characters; a longer value is bad data, and must never reach a database error message
-            throw new QuarantineException("invalid-patient-id", "PatientID or IssuerOfPatientID far longer than LO allows");
-        }
-        String pseudonym = pseudonyms.pseudonymFor(project, patientKey, PseudonymProposal.propose(key, project, patientKey));
+        // the person's project pseudonym, from the resolve step (org.haven.resolve) that runs first in this route
+        String pseudonym = exchange.getProperty(ResolveStage.PSEUDONYM, String.class);
+        if (pseudonym == null) throw new IllegalStateException("no pseudonym: the resolve step must run before deidentify");
         int shift = DateShift.offsetDays(key, project, pseudonym);
         UidRemapper uids = remappers.computeIfAbsent(project, p -> new UidRemapper(key, p));
         Deidentifier deidentifier = deidentifiers.computeIfAbsent(profileName, n -> new Deidentifier(profile));

@@ -8,7 +8,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
-/** {@code ./run.sh synth --patients N --out DIR [--seed S] [--studies-per-patient K]}. */
+/**
+ * {@code ./run.sh synth --patients N --out DIR [--seed S] [--studies-per-patient K] [--single-identity]}. People
+ * appear under several identities (a second board's hospital number; patient-index.csv, identities.json) unless
+ * {@code --single-identity}.
+ */
 public class SynthCommand implements Command {
 
     public SynthCommand() {}
@@ -19,6 +23,7 @@ public class SynthCommand implements Command {
         Path out = null;
         long seed = 1;
         Integer studies = null;
+        boolean identities = true;
         for (int i = 0; i < args.size(); i++) {
             String a = args.get(i);
             switch (a) {
@@ -26,6 +31,7 @@ public class SynthCommand implements Command {
                 case "--out" -> out = Path.of(value(args, ++i, a));
                 case "--seed" -> seed = parseLong(a, value(args, ++i, a));
                 case "--studies-per-patient" -> studies = positive(a, value(args, ++i, a));
+                case "--single-identity" -> identities = false;
                 default -> throw new UsageException("unknown argument: " + a);
             }
         }
@@ -33,6 +39,7 @@ public class SynthCommand implements Command {
         if (out == null) throw new UsageException("--out DIR is required");
         SyntheticArchive archive = new SyntheticArchive(seed);
         if (studies != null) archive.studiesPerPatient(studies);
+        if (identities) archive.withIdentities();
         AnswerKey key = archive.write(patients, out);
         System.out.println(summary(key, out));
         return 0;

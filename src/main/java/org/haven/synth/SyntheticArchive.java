@@ -77,6 +77,14 @@ public final class SyntheticArchive {
 
     public SyntheticArchive(long seed) { this.seed = seed; }
 
+    private boolean identities;
+
+    /** People also appear under a second board's hospital number ({@link SyntheticIdentities}, patient-index.csv). */
+    public SyntheticArchive withIdentities() {
+        this.identities = true;
+        return this;
+    }
+
     /** Fixed number of studies per patient (default: 1 to 4, varying). */
     public SyntheticArchive studiesPerPatient(int k) {
         if (k < 1) throw new IllegalArgumentException("studies per patient must be >= 1");
@@ -202,6 +210,7 @@ public final class SyntheticArchive {
             entries.addAll(new PatientWriter(person(i, r), r, outDir).writeAll());
         }
         AnswerKey key = new AnswerKey("haven-synth", 1, seed, patients, studiesPerPatient, entries);
+        if (identities) key = SyntheticIdentities.apply(outDir, key, seed);
         key.write(outDir.resolve(AnswerKey.FILE_NAME));
         return key;
     }
