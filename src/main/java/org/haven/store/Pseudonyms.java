@@ -4,40 +4,20 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * Project pseudonym mappings. A pseudonym is proposed deterministically by the caller (keyed hash), then recorded
- * here; once recorded, the stored value wins, so a rotated key never changes an issued pseudonym. Concurrent workers
- * proposing the same mapping converge on the primary key; two patients proposing the same pseudonym fail closed.
+ * Reading project pseudonym mappings. Allocation (a deterministic keyed proposal recorded once; the stored value
+ * wins, concurrent workers converge on the primary key, two people proposing the same pseudonym fail closed) is
+ * {@link org.haven.resolve.IdentityStore#allocate}, which also records the person's CHI and resolution status.
  */
 public final class Pseudonyms {
     private final Store store;
 
     public Pseudonyms(Store store) { this.store = store; }
-
-    public String pseudonymFor(String project, String patientKey, String proposed) throws SQLException {
-        Optional<String> existing = find(project, patientKey);
-        if (existing.isPresent()) return existing.get();
-        try (Connection c = store.connection();
-             PreparedStatement ps = c.prepareStatement(
-                 "insert into pseudonym (project, patient_key, pseudonym, created_at) values (?, ?, ?, ?)")) {
-            ps.setString(1, project);
-            ps.setString(2, patientKey);
-            ps.setString(3, proposed);
-            ps.setTimestamp(4, Timestamp.from(Instant.now()));
-            ps.executeUpdate();
-            return proposed;
-        } catch (SQLException e) {
-            if (!Store.isDuplicateKey(e)) throw e;
-        }
-        // another worker recorded this patient first, or (astronomically rarely) the pseudonym belongs to someone else
-        return find(project, patientKey).orElseThrow(() -> new PseudonymCollisionException(project));
-    }
 
     public Optional<String> find(String project, String patientKey) throws SQLException {
         try (Connection c = store.connection();
