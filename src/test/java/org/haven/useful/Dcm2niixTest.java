@@ -32,6 +32,8 @@ class Dcm2niixTest {
     static final Duration TIMEOUT = Duration.ofSeconds(120);
     /** dcm_qa series folders in the corpus today (Philips, UIH, Siemens XA30, GE): fewer means the corpus lost some. */
     static final int MIN_SERIES = 10;
+    /** NIfTI volumes compared today (the Phoenix protocol document has no image; one series has no PatientID). */
+    static final int MIN_VOLUMES = 8;
     static final List<String> BIDS_FIELDS = List.of("PhaseEncodingDirection", "SliceTiming", "TotalReadoutTime", "EffectiveEchoSpacing");
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -52,7 +54,7 @@ class Dcm2niixTest {
         for (Path in : inputs) {
             if (!Corpus.ROOT.relativize(in).getName(0).toString().startsWith("dcm_qa_")) continue;
             series.computeIfAbsent(in.getParent(), k -> new ArrayList<>()).add(in);
-            if (!run.released().containsKey(in)) {
+            if (!run.released().containsKey(in) && !heldForLinkage(in, run.quarantined().get(in))) {
                 problems.add(Corpus.ROOT.relativize(in) + ": not released (" + run.quarantined().get(in) + ")");
             }
         }
@@ -71,6 +73,10 @@ class Dcm2niixTest {
                 if (released != null) Files.copy(released, outDir.resolve(i + ".dcm"));
                 i++;
             }
+            if (i > 0 && Files.list(outDir).findAny().isEmpty()) {
+                report.append(name).append(": held (no PatientID), not converted\n");
+                continue;
+            }
             Conversion a = convert(inDir, work.resolve("nii-in"));
             Conversion b = convert(outDir, work.resolve("nii-released"));
             if (a.exitCode != 0 && a.exitCode != 2) problems.add(name + ": dcm2niix exit " + a.exitCode + " on the input\n" + a.output);
@@ -87,8 +93,20 @@ class Dcm2niixTest {
         System.out.println("dcm2niix (profile " + profile + "):\n" + report);
         Files.createDirectories(Path.of("target/useful"));
         Files.writeString(Path.of("target/useful/dcm2niix-" + profile + ".txt"), report + String.join("\n", problems));
-        assertThat(volumes).as("NIfTI volumes dcm2niix made from the dcm_qa inputs").isGreaterThanOrEqualTo(MIN_SERIES);
+        assertThat(volumes).as("NIfTI volumes dcm2niix made from the dcm_qa inputs").isGreaterThanOrEqualTo(MIN_VOLUMES);
         assertThat(problems).as("dcm2niix on input vs released series").isEmpty();
+    }
+
+    /**
+     * A file with no PatientID at all cannot be linked to anything else the Safe Haven holds: it is held
+     * (missing-patient-id) whatever its content, by the pipeline's linkage rule, not by a list here. Checked on the
+     * input itself, so a file that has a PatientID and is held for this reason fails the test.
+     */
+    private static boolean heldForLinkage(Path in, String reason) throws Exception {
+        if (!"missing-patient-id".equals(reason)) return false;
+        com.pixelmed.dicom.AttributeList l = new com.pixelmed.dicom.AttributeList();
+        l.read(in.toString(), com.pixelmed.dicom.TagFromName.PixelData);
+        return com.pixelmed.dicom.Attribute.getSingleStringValueOrEmptyString(l, com.pixelmed.dicom.TagFromName.PatientID).isBlank();
     }
 
     /** dcm2niix's exit code and output, and one line per volume (NIfTI facts + BIDS fields), sorted. */
