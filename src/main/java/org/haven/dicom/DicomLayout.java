@@ -13,7 +13,7 @@ package org.haven.dicom;
  */
 public record DicomLayout(boolean hasFileMeta, String transferSyntaxUID, boolean explicitVr, boolean bigEndian,
                           boolean deflated, long pixelDataStart, long pixelDataEnd, boolean encapsulated,
-                          long fileLength, boolean onlyPaddingAfterPixelData) {
+                          long fileLength, boolean onlyPaddingAfterPixelData, boolean metaGroupLengthMissing) {
 
     public boolean hasPixelData() { return pixelDataStart >= 0; }
 
