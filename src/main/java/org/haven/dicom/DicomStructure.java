@@ -80,10 +80,11 @@ public final class DicomStructure {
             }
         }
         return new DicomLayout(meta, ts, explicit, bigEndian, deflated, pixelStart, pixelEnd, encapsulated, length,
-            pixelStart >= 0 && onlyPaddingAfterPixelData, metaGroupLengthMissing);
+            pixelStart >= 0 && onlyPaddingAfterPixelData, metaGroupLengthMissing, encapsulatedIcon);
     }
 
     private boolean metaGroupLengthMissing;
+    private boolean encapsulatedIcon;
 
     private record MetaResult(long end, String transferSyntax) {}
 
@@ -170,6 +171,13 @@ public final class DicomStructure {
                     pixelStart = valueStart - headerLen;
                     pixelEnd = pos;
                     encapsulated = true;
+                    continue;
+                }
+                if (tag == PIXEL_DATA) {
+                    // encapsulated pixel data inside an item: an Icon Image Sequence thumbnail (JPEG, JPEG 2000...).
+                    // Walked like the image's own fragments; the icon is removed by de-identification (a repair).
+                    pos = walkFragments(valueStart);
+                    encapsulatedIcon = true;
                     continue;
                 }
                 if (explicitVr && !"SQ".equals(vr) && !"UN".equals(vr)) {

@@ -18,7 +18,8 @@ import com.pixelmed.dicom.ValueRepresentation;
  * Repairs messy but harmless encodings instead of rejecting the file, where the meaning is unambiguous and the value
  * is shifted or replaced by the profile anyway: times in ACR-NEMA form ("09:11:02") or with more than six fraction
  * digits ("101530.123456789" - truncated to microseconds), dates in ACR-NEMA form ("2019.04.02"), date-times with
- * more than six fraction digits; and a file meta group without its group length (the writer adds it). Private values
+ * more than six fraction digits; a file meta group without its group length (the writer adds it); an encapsulated
+ * thumbnail in the Icon Image Sequence (walked by {@link DicomStructure}; the profile removes the icon). Private values
  * are left alone (removed or allowlisted, never computed with). Each repair is described by attribute, never by
  * value, for the audit trail and the quarantine sidecar. Anything else that is wrong stays wrong: {@link ValueChecks}
  * and the structure walk decide what is unreadable.
@@ -33,6 +34,7 @@ final class ValueRepairs {
     static List<String> repair(DicomLayout layout, AttributeList list) {
         List<String> out = new ArrayList<>();
         if (layout.metaGroupLengthMissing()) out.add("file meta group length (0002,0000) missing: written on output");
+        if (layout.encapsulatedIcon()) out.add("IconImageSequence (0088,0200) holds an encapsulated thumbnail: accepted, removed with the icon");
         repair(list, "", out);
         return out;
     }

@@ -60,4 +60,52 @@ class RepairTest {
         }
         return out;
     }
+
+    @Test
+    void anEncapsulatedIconIsAcceptedAndRemoved() throws Exception {
+        Corpus.assumeAvailable();
+        Path source = Corpus.ROOT.resolve("pydicom/test_files/MR_small_jp2klossless.dcm");
+        Path withIcon = tmp.resolve("icon.dcm");
+        Files.write(withIcon, withEncapsulatedIcon(Files.readAllBytes(source), DicomReader.readHeader(source).layout().pixelDataStart()));
+        try (TestNode node = TestNode.builder(tmp.resolve("n")).devices(TestNode.trustAll("research")).start()) {
+            String id = node.submit(withIcon, "repair");
+            FileRecords.Outcome o = node.awaitOutcome(id, Duration.ofSeconds(60));
+            assertThat(o.outcome()).as(o.reason() + " " + o.detail()).isEqualTo("released");
+            com.pixelmed.dicom.AttributeList out = DicomReader.readAll(node.release().resolve(o.location())).attributes();
+            assertThat(out.get(TagFromName.IconImageSequence)).isNull();
+            assertThat(out.get(TagFromName.PixelData)).isNotNull();
+            assertThat(repairs(node, id)).anySatisfy(r -> assertThat(r).startsWith("IconImageSequence (0088,0200) holds an encapsulated thumbnail"));
+        }
+    }
+
+    /** The file with an Icon Image Sequence whose 8x8 thumbnail is encapsulated, inserted before PixelData (explicit VR LE). */
+    static byte[] withEncapsulatedIcon(byte[] file, long pixelDataStart) {
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(512).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        b.putShort((short) 0x0088).putShort((short) 0x0200).put("SQ".getBytes()).putShort((short) 0).putInt(-1);
+        b.putShort((short) 0xFFFE).putShort((short) 0xE000).putInt(-1);
+        us(b, 0x0002, 1);
+        b.putShort((short) 0x0028).putShort((short) 0x0004).put("CS".getBytes()).putShort((short) 12).put("MONOCHROME2 ".getBytes());
+        us(b, 0x0010, 8);
+        us(b, 0x0011, 8);
+        us(b, 0x0100, 8);
+        us(b, 0x0101, 8);
+        us(b, 0x0102, 7);
+        us(b, 0x0103, 0);
+        b.putShort((short) 0x7FE0).putShort((short) 0x0010).put("OB".getBytes()).putShort((short) 0).putInt(-1);
+        b.putShort((short) 0xFFFE).putShort((short) 0xE000).putInt(0);                       // empty offset table
+        b.putShort((short) 0xFFFE).putShort((short) 0xE000).putInt(4).put(new byte[] {(byte) 0xFF, (byte) 0x4F, (byte) 0xFF, (byte) 0x51});
+        b.putShort((short) 0xFFFE).putShort((short) 0xE0DD).putInt(0);                       // end of fragments
+        b.putShort((short) 0xFFFE).putShort((short) 0xE00D).putInt(0);                       // end of item
+        b.putShort((short) 0xFFFE).putShort((short) 0xE0DD).putInt(0);                       // end of sequence
+        byte[] icon = java.util.Arrays.copyOf(b.array(), b.position());
+        byte[] out = new byte[file.length + icon.length];
+        System.arraycopy(file, 0, out, 0, (int) pixelDataStart);
+        System.arraycopy(icon, 0, out, (int) pixelDataStart, icon.length);
+        System.arraycopy(file, (int) pixelDataStart, out, (int) pixelDataStart + icon.length, file.length - (int) pixelDataStart);
+        return out;
+    }
+
+    private static void us(java.nio.ByteBuffer b, int element, int value) {
+        b.putShort((short) 0x0028).putShort((short) element).put("US".getBytes()).putShort((short) 2).putShort((short) value);
+    }
 }
