@@ -19,7 +19,8 @@ import com.pixelmed.dicom.ValueRepresentation;
  * is shifted or replaced by the profile anyway: times in ACR-NEMA form ("09:11:02") or with more than six fraction
  * digits ("101530.123456789" - truncated to microseconds), dates in ACR-NEMA form ("2019.04.02"), date-times with
  * more than six fraction digits; a file meta group without its group length (the writer adds it); an encapsulated
- * thumbnail in the Icon Image Sequence (walked by {@link DicomStructure}; the profile removes the icon). Private values
+ * thumbnail in the Icon Image Sequence (walked by {@link DicomStructure}; the profile removes the icon); text in an
+ * undeclared character set ({@link CharsetRepair}). Private values
  * are left alone (removed or allowlisted, never computed with). Each repair is described by attribute, never by
  * value, for the audit trail and the quarantine sidecar. Anything else that is wrong stays wrong: {@link ValueChecks}
  * and the structure walk decide what is unreadable.
@@ -35,6 +36,8 @@ final class ValueRepairs {
         List<String> out = new ArrayList<>();
         if (layout.metaGroupLengthMissing()) out.add("file meta group length (0002,0000) missing: written on output");
         if (layout.encapsulatedIcon()) out.add("IconImageSequence (0088,0200) holds an encapsulated thumbnail: accepted, removed with the icon");
+        String charset = CharsetRepair.repair(list);
+        if (charset != null) out.add(charset);
         repair(list, "", out);
         return out;
     }
