@@ -80,6 +80,8 @@ class Dcm2niixTest {
             Conversion a = convert(inDir, work.resolve("nii-in"));
             Conversion b = convert(outDir, work.resolve("nii-released"));
             if (a.exitCode != 0 && a.exitCode != 2) problems.add(name + ": dcm2niix exit " + a.exitCode + " on the input\n" + a.output);
+            if (a.exitCode == 0 && a.volumes.isEmpty()) problems.add(name + ": dcm2niix exit 0 but no NIfTI written from the input");
+            if (b.exitCode == 0 && b.volumes.isEmpty()) problems.add(name + ": dcm2niix exit 0 but no NIfTI written from the released files");
             if (b.exitCode != a.exitCode) problems.add(name + ": dcm2niix exit " + b.exitCode + " on the released files, " + a.exitCode + " on the input\n" + b.output);
             report.append(name).append(": ").append(s.getValue().size()).append(" files -> ").append(a.volumes.size())
                   .append(" volume(s) from input, ").append(b.volumes.size()).append(" from released (exit ")
