@@ -219,7 +219,9 @@ async function nextHeld(f) {
 }
 
 function profileSelect(id, d, selected) {
-  return h('select', { id }, h('option', { value: '' }, '(registry profile)'), d.profiles.map((p) => h('option', { value: p, selected: p === selected }, p)));
+  // a device's profile may be a composition (research+retain-uids): offer it too
+  const names = selected && !d.profiles.includes(selected) ? [selected, ...d.profiles] : d.profiles;
+  return h('select', { id }, h('option', { value: '' }, '(registry profile)'), names.map((p) => h('option', { value: p, selected: p === selected }, p)));
 }
 
 function actionsPanel(id, d) {
@@ -313,6 +315,8 @@ function attributesPanel(id, d) {
   sel.addEventListener('change', () => fileView(id, sel.value).catch((e) => message(e.message, 'error')));
   return h('div', { className: 'panel' }, h('h3', {}, 'Attributes: original beside de-identified (' + txt(a.changed) + ' changed, profile ' + txt(a.profile) + ')'),
     h('label', {}, 'Preview with profile ', sel), h('p', { className: 'hint', id: 'profile-source' }, 'Profile: ' + txt(d.previewProfileSource)),
+    h('p', { id: 'composition' }, 'Composed of (applied in this order, later ones win): ' + (a.composition || []).map(txt).join(', ')),
+    (a.conflicts || []).length ? h('ul', { id: 'conflicts' }, a.conflicts.map((c) => h('li', {}, 'conflict: ' + txt(c)))) : null,
     h('table', { id: 'attrs' }, h('tr', {}, ['Tag', 'Attribute', 'Original', 'Action', 'De-identified', 'Rule'].map((t) => h('th', {}, t))),
       (a.rows || []).map((r) => h('tr', { className: r.changed ? 'changed' : '' },
         h('td', {}, txt(r.tag)), h('td', { className: 'depth' + Math.min(r.depth || 0, 3) }, txt(r.keyword)),

@@ -34,6 +34,8 @@ public final class HavenHeaders {
     public static final String TRANSFER_SYNTAX_OUT = "HavenTransferSyntaxOut";
     /** Verification findings (JSON) of a file the gate holds. */
     public static final String FINDINGS = "HavenFindings";
+    /** Safe repairs made while reading the file (one per line, attributes named, never values): audit and sidecar. */
+    public static final String REPAIRS = "HavenRepairs";
     /** A reviewer released this one file from the quarantine: its device counts as trusted for it (with HavenProfile). */
     public static final String REVIEW_RELEASE = "HavenReviewRelease";
     /** Boxes a reviewer drew for this one file (JSON list of {x, y, width, height}), blanked on top of the device's pixel rule. */

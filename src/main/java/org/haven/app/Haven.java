@@ -77,7 +77,7 @@ public final class Haven implements AutoCloseable {
         DeviceRegistries devices = DeviceRegistries.load(settings.path("haven.devices"),
             settings.path("haven.config").resolve("manufacturers.yaml"), profiles.names());
         String forced = settings.get("haven.force-profile");
-        if (!forced.isEmpty() && profiles.get(forced) == null) throw new IllegalArgumentException("unknown profile '" + forced + "'");
+        if (!forced.isEmpty() && profiles.get(forced) == null) throw new IllegalArgumentException(profiles.problem(forced));
         Path verifyDir = settings.path("haven.verify");
         Path pixelsDir = settings.path("haven.pixels");
         LiveConfig<Verifier> verifier = LiveConfig.load("verification rules (" + verifyDir + ")", List.of(verifyDir), () -> Verifier.load(verifyDir));

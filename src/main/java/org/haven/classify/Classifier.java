@@ -64,6 +64,10 @@ public final class Classifier {
             throw new QuarantineException("unreadable", e.getMessage());
         }
         exchange.setProperty(HavenHeaders.DATASET, header); // parsed once: the pixel decision reads it too
+        if (!header.repairs().isEmpty() && in.getHeader(HavenHeaders.REPAIRS) == null) {
+            for (String r : header.repairs()) records.event(fileId, "repaired", null, r, node);
+            in.setHeader(HavenHeaders.REPAIRS, String.join("\n", header.repairs()));
+        }
         DeviceSignature signature = DeviceSignature.of(header, registry.manufacturers());
         in.setHeader(HavenHeaders.MODALITY, signature.modality());
         in.setHeader(HavenHeaders.MANUFACTURER, signature.manufacturer());

@@ -119,8 +119,14 @@ public final class DeviceRegistry {
             }
             String profile = n.string("profile", "").trim();
             if (state == State.TRUSTED && profile.isBlank()) throw n.fail("trusted device '" + id + "' needs a profile");
-            if (!profile.isBlank() && knownProfiles != null && !knownProfiles.contains(profile)) {
-                throw n.require("profile").fail("unknown profile '" + profile + "' (known: " + String.join(", ", knownProfiles) + ")");
+            if (!profile.isBlank() && knownProfiles != null) {
+                // a composition "research+retain-uids" is valid when every part is a known profile
+                for (String part : profile.split("\\+", -1)) {
+                    if (!knownProfiles.contains(part.trim())) {
+                        throw n.require("profile").fail("unknown profile '" + part.trim() + "'" + (part.equals(profile) ? "" : " in '" + profile + "'")
+                                + " (known: " + String.join(", ", knownProfiles) + "; compose with '+', e.g. research+retain-uids)");
+                    }
+                }
             }
             String pixels = n.string("pixels", "").trim();
             if (!pixels.isEmpty() && !pixels.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,99}")) {

@@ -47,8 +47,25 @@ public final class DeidentifyCommand implements Command {
         if (!Files.isDirectory(in)) throw new UsageException(in + " is not a folder");
 
         Map<String, String> overrides = new LinkedHashMap<>();
-        Path work = out.resolve(".haven");
-        boolean freshStore = !Files.exists(work) && System.getenv("HAVEN_DB_URL") == null; // nothing in it but this run
+        // The service's key and a store of this run's own under the service's workspace: never inside OUT (which is
+        // handed to researchers), never a key made up for this run (same key, same input -> the same release as the
+        // service's, byte for byte).
+        Settings service = Settings.load(Path.of("config/haven.properties"), System.getenv(), Map.of());
+        Path outAbs = out.toAbsolutePath().normalize();
+        String keySource;
+        if (!service.get("haven.secret.key").isEmpty()) {
+            keySource = "HAVEN_SECRET_KEY (environment)";
+        } else {
+            Path keyFile = service.path("haven.secret.key-file").toAbsolutePath().normalize();
+            if (keyFile.startsWith(outAbs)) throw new UsageException("the key file " + keyFile + " is inside OUT_DIR: choose another OUT_DIR");
+            overrides.put("haven.secret.key-file", keyFile.toString());
+            keySource = keyFile + (Files.exists(keyFile) ? "" : " (created now; the service uses the same file)");
+        }
+        String runId = java.time.LocalDateTime.now().format(java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"))
+                + "-" + ProcessHandle.current().pid();
+        Path work = service.path("haven.workspace").toAbsolutePath().normalize().resolve("batch").resolve(runId);
+        if (work.startsWith(outAbs)) throw new UsageException("OUT_DIR contains Haven's workspace " + work.getParent() + ": choose another OUT_DIR");
+        boolean freshStore = System.getenv("HAVEN_DB_URL") == null; // nothing in it but this run
         overrides.put("haven.workspace", work.toString());
         overrides.put("haven.release", out.resolve("release").toString());
         overrides.put("haven.quarantine", out.resolve("quarantine").toString());
@@ -60,12 +77,14 @@ public final class DeidentifyCommand implements Command {
         overrides.put("haven.broker.url", "vm://haven?create=false");
         overrides.put("haven.broker.embedded", "true");
         overrides.put("haven.routes.reload", "false");
-        if (System.getenv("HAVEN_DB_URL") == null) {
-            overrides.put("haven.db.url", "jdbc:h2:file:" + work.toAbsolutePath().resolve("db/haven"));
-        }
+        if (freshStore) overrides.put("haven.db.url", "jdbc:h2:file:" + work.resolve("db/haven"));
         if (opts.containsKey("project")) overrides.put("haven.project", opts.get("project"));
         if (opts.containsKey("profile")) overrides.put("haven.force-profile", opts.get("profile"));
         Settings settings = Settings.load(Path.of("config/haven.properties"), System.getenv(), overrides);
+        // where the key and the store are (stderr: stdout is the summary, one "label count" per line)
+        System.err.println("key:   " + keySource);
+        System.err.println("store: " + (freshStore ? work.resolve("db") + " (this run's H2 store: outcomes, audit trail, pseudonym mapping)"
+                : "HAVEN_DB_URL (the service's store)"));
         String board = opts.getOrDefault("board", "batch");
 
         List<Path> files;

@@ -59,7 +59,7 @@ public final class ExplainCommand implements Command {
         if (!Files.isRegularFile(Path.of(file))) throw new UsageException("not a file: " + file);
         ProfileRegistry registry = ProfileRegistry.load(profilesDir);
         Profile profile = registry.get(profileName);
-        if (profile == null) throw new UsageException("unknown profile '" + profileName + "' (known: " + String.join(", ", registry.names()) + ")");
+        if (profile == null) throw new UsageException(registry.problem(profileName));
 
         byte[] key = key();
         AttributeList list = new AttributeList();
@@ -75,6 +75,9 @@ public final class ExplainCommand implements Command {
         out.println("  pseudonym " + pseudonym + " is a placeholder derived by HMAC for this explanation; the real one comes from the store");
         out.println("  date shift for this placeholder: " + shift + " days; unlisted attributes: " + profile.unlisted().action().word()
                 + "; private attributes: " + (profile.privateRule().action() == Action.CLEAN ? "safe-private allowlist only" : "removed"));
+        out.println("  composed of (own rules applied in this order, later ones win): " + String.join(", ", profile.applied()));
+        out.println("  method codes: " + String.join(", ", profile.methodCodes()));
+        for (String c : profile.conflicts()) out.println("  conflict (the later option wins): " + c);
         if (!show) out.println("  original values of changed attributes are masked (use --show-identifiers to see them)");
         out.println();
         for (AppliedAction a : result.actions()) out.println(format(a, show));

@@ -45,9 +45,14 @@ public final class Profile {
     private final SafePrivateList safePrivate;
     private final Map<Integer, Rule> exact;
     private final List<Map.Entry<TagPattern, Rule>> wildcards;
+    private final List<String> applied;
+    private final List<String> conflicts;
 
     Profile(String name, Path file, String description, List<String> methodCodes, Rule unlisted, Rule privateRule,
-            SafePrivateList safePrivate, Map<Integer, Rule> exact, List<Map.Entry<TagPattern, Rule>> wildcards) {
+            SafePrivateList safePrivate, Map<Integer, Rule> exact, List<Map.Entry<TagPattern, Rule>> wildcards,
+            List<String> applied, List<String> conflicts) {
+        this.applied = List.copyOf(applied);
+        this.conflicts = List.copyOf(conflicts);
         this.name = name;
         this.file = file;
         this.description = description;
@@ -64,6 +69,15 @@ public final class Profile {
     public Path file() { return file; }
 
     public String description() { return description; }
+
+    /** The profile files whose own rules make this profile, in the order they were applied (later ones win). */
+    public List<String> applied() { return applied; }
+
+    /**
+     * Rules of one option replaced by a different rule of another option that does not extend it, each as
+     * {@code selector: code (file:line) overridden by code (file:line)}; empty when the options agree.
+     */
+    public List<String> conflicts() { return conflicts; }
 
     /** CID 7050 code values, in order, e.g. 113100, 113105, 113107. */
     public List<String> methodCodes() { return methodCodes; }

@@ -45,10 +45,18 @@ import org.haven.config.YamlNode;
 public final class ProfileRegistry {
     static final List<String> KEYS = List.of("description", "extends", "methods", "unlisted", "private", "safe-private", "attributes");
     private static final DicomDictionary DICT = AttributeList.getDictionary();
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ProfileRegistry.class);
 
     private final Map<String, Profile> profiles;
+    private final Map<String, Raw> raws;
+    private final Map<String, List<String>> lineages;
+    private final Map<String, Profile> compositions = new java.util.concurrent.ConcurrentHashMap<>();
 
-    private ProfileRegistry(Map<String, Profile> profiles) { this.profiles = profiles; }
+    private ProfileRegistry(Map<String, Profile> profiles, Map<String, Raw> raws, Map<String, List<String>> lineages) {
+        this.profiles = profiles;
+        this.raws = raws;
+        this.lineages = lineages;
+    }
 
     /** Loads and validates every {@code *.yaml} directly in the directory (sub-directories hold allowlists etc.). */
     public static ProfileRegistry load(Path profilesDir) {
@@ -62,19 +70,68 @@ public final class ProfileRegistry {
         Map<String, Raw> raws = new LinkedHashMap<>();
         for (Path f : files) {
             String name = f.getFileName().toString().replaceFirst("\\.yaml$", "");
+            if (name.contains(COMPOSE)) throw new ConfigException(f, 0, "a profile's file name may not contain '" + COMPOSE + "' (it composes profiles)");
             raws.put(name, Raw.parse(name, f, profilesDir));
         }
         Map<String, Profile> out = new TreeMap<>();
         Map<String, List<String>> done = new HashMap<>();
         for (String name : raws.keySet()) {
-            Resolved r = resolve(name, raws, done);
-            out.put(name, r.toProfile(raws.get(name)));
+            Resolved r = resolve(linearise(name, raws, done, new LinkedHashSet<>(), null, 0), raws, done);
+            Profile p = r.toProfile(name, raws.get(name));
+            warnConflicts(p);
+            out.put(name, p);
         }
-        return new ProfileRegistry(Collections.unmodifiableMap(out));
+        return new ProfileRegistry(Collections.unmodifiableMap(out), raws, done);
     }
 
-    /** The profile, or null if unknown. */
-    public Profile get(String name) { return name == null ? null : profiles.get(name); }
+    /** Separates the parts of a composition on the command line or in the device registry: {@code research+retain-uids}. */
+    public static final String COMPOSE = "+";
+
+    /**
+     * The profile, or null if unknown. A composition {@code a+b+c} of loaded profiles is resolved (once, then
+     * cached) as if a profile extended {@code [a, b, c]}: each profile's own rules once, left to right, the later
+     * one winning a conflict (recorded in {@link Profile#conflicts()}).
+     */
+    public Profile get(String name) {
+        if (name == null) return null;
+        Profile p = profiles.get(name);
+        if (p != null || !name.contains(COMPOSE)) return p;
+        if (problem(name) != null) return null;
+        return compositions.computeIfAbsent(name, n -> {
+            List<String> order = new ArrayList<>();
+            for (String part : parts(n)) for (String x : lineages.get(part)) if (!order.contains(x)) order.add(x);
+            Raw first = raws.get(parts(n).get(0));
+            StringBuilder d = new StringBuilder();
+            for (String part : parts(n)) d.append(d.length() == 0 ? "" : " + ").append(part);
+            Raw shown = new Raw(n, first.file, "composition: " + d, List.of(), List.of(), List.of(), null, null, null, Map.of(), List.of());
+            Profile out = resolve(order, raws, lineages).toProfile(n, shown);
+            warnConflicts(out);
+            return out;
+        });
+    }
+
+    private static void warnConflicts(Profile p) {
+        if (p.conflicts().isEmpty()) return;
+        LOG.warn("profile {}: {} rule(s) of one option overridden by a later option, e.g. {} (all: ./run.sh explain FILE --profile {})",
+                p.name(), p.conflicts().size(), p.conflicts().get(0), p.name());
+    }
+
+    /** Why a profile name (or composition) is not usable, or null when it is. */
+    public String problem(String name) {
+        if (name == null || name.isBlank()) return "no profile named";
+        if (profiles.containsKey(name)) return null;
+        for (String part : parts(name)) {
+            if (!profiles.containsKey(part)) return "unknown profile '" + part + "' (known: " + String.join(", ", profiles.keySet()) + ")";
+        }
+        return null;
+    }
+
+    /** The parts of a composition, in order (one part for a plain profile name). */
+    public static List<String> parts(String name) {
+        List<String> out = new ArrayList<>();
+        for (String s : name.split(java.util.regex.Pattern.quote(COMPOSE), -1)) out.add(s.trim());
+        return out;
+    }
 
     public Set<String> names() { return profiles.keySet(); }
 
@@ -193,41 +250,70 @@ public final class ProfileRegistry {
      * once, parents before children, in the order listed. So {@code research} extending
      * {@code [clean-descriptors, retain-modified-dates]} (both extending {@code basic}) applies basic, then
      * clean-descriptors' own rules, then retain-modified-dates' own rules, then its own: an option's overrides are
-     * not undone by the second option re-applying basic.
+     * not undone by the second option re-applying basic. A composition {@code a+b} is linearised the same way, as if
+     * a profile extended {@code [a, b]}: {@code b} adds only its own rules on top of {@code a}.
+     *
+     * <p>A rule that replaces a different rule of a profile which is not one of its own ancestors is a
+     * <em>conflict</em> (two options disagree): the later one wins and the conflict is recorded with both
+     * {@code file:line}s.
      */
     private static final class Resolved {
         final List<String> methods = new ArrayList<>();
+        final List<String> applied = new ArrayList<>();
+        final List<String> conflicts = new ArrayList<>();
         Rule unlisted;
         Rule privateRule;
         SafePrivateList safePrivate;
         final Map<Integer, Rule> exact = new LinkedHashMap<>();
         final List<Map.Entry<TagPattern, Rule>> wildcards = new ArrayList<>();
+        private final Map<Object, String> owner = new HashMap<>();   // rule key -> profile that set it
 
-        void addOwn(Raw r) {
+        void addOwn(Raw r, List<String> ancestors) {
+            applied.add(r.name);
             for (String m : r.methods) if (!methods.contains(m)) methods.add(m);
-            if (r.unlisted != null) unlisted = r.unlisted;
-            if (r.privateRule != null) privateRule = r.privateRule;
-            if (r.safePrivate != null) safePrivate = r.safePrivate;
-            exact.putAll(r.exact);
+            if (r.unlisted != null) unlisted = set("unlisted", unlisted, r.unlisted, r.name, ancestors);
+            if (r.privateRule != null) privateRule = set("private", privateRule, r.privateRule, r.name, ancestors);
+            if (r.safePrivate != null) {
+                String was = owner.put("safe-private", r.name);
+                if (safePrivate != null && was != null && !ancestors.contains(was) && !safePrivate.file().equals(r.safePrivate.file())) {
+                    conflicts.add("safe-private: " + was + " (" + safePrivate.file().getFileName() + ") overridden by " + r.name
+                            + " (" + r.safePrivate.file().getFileName() + ")");
+                }
+                safePrivate = r.safePrivate;
+            }
+            for (Map.Entry<Integer, Rule> e : r.exact.entrySet()) exact.put(e.getKey(), set(e.getKey(), exact.get(e.getKey()), e.getValue(), r.name, ancestors));
             for (Map.Entry<TagPattern, Rule> w : r.wildcards) {
+                String k = w.getKey().value() + "/" + w.getKey().mask();
+                Rule old = null;
+                for (Map.Entry<TagPattern, Rule> x : wildcards) if (x.getKey().value() == w.getKey().value() && x.getKey().mask() == w.getKey().mask()) old = x.getValue();
+                set(k, old, w.getValue(), r.name, ancestors);
                 wildcards.removeIf(x -> x.getKey().value() == w.getKey().value() && x.getKey().mask() == w.getKey().mask());
                 wildcards.add(w);
             }
         }
 
-        Profile toProfile(Raw raw) {
+        private Rule set(Object key, Rule old, Rule rule, String profile, List<String> ancestors) {
+            String was = owner.put(key, profile);
+            if (old != null && was != null && !ancestors.contains(was)
+                    && (old.action() != rule.action() || !java.util.Objects.equals(old.value(), rule.value()))) {
+                conflicts.add(rule.selector() + ": " + old.code() + " (" + old.source() + ") overridden by " + rule.code() + " (" + rule.source() + ")");
+            }
+            return rule;
+        }
+
+        Profile toProfile(String name, Raw raw) {
             Rule u = unlisted != null ? unlisted : Rule.builtin(Action.KEEP, "unlisted public attributes are kept");
             Rule p = privateRule != null ? privateRule : Rule.builtin(Action.REMOVE, "private attributes are removed");
             if (p.action() == Action.CLEAN && safePrivate == null) {
                 throw new ConfigException(raw.file, 0, "'private: " + p.code() + "' needs a 'safe-private' allowlist (here or in a parent)");
             }
-            return new Profile(raw.name, raw.file, raw.description, methods, u, p, safePrivate, exact, wildcards);
+            return new Profile(name, raw.file, raw.description, methods, u, p, safePrivate, exact, wildcards, applied, conflicts);
         }
     }
 
-    private static Resolved resolve(String name, Map<String, Raw> raws, Map<String, List<String>> done) {
+    private static Resolved resolve(List<String> order, Map<String, Raw> raws, Map<String, List<String>> done) {
         Resolved out = new Resolved();
-        for (String n : linearise(name, raws, done, new LinkedHashSet<>(), null, 0)) out.addOwn(raws.get(n));
+        for (String n : order) out.addOwn(raws.get(n), done.get(n).subList(0, done.get(n).size() - 1));
         return out;
     }
 

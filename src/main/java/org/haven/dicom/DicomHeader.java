@@ -4,8 +4,12 @@ import com.pixelmed.dicom.Attribute;
 import com.pixelmed.dicom.AttributeList;
 import com.pixelmed.dicom.AttributeTag;
 
-/** A file's structure and its header attributes (everything before PixelData), parsed once per stage. */
-public record DicomHeader(DicomLayout layout, AttributeList attributes) {
+/**
+ * A file's structure and its header attributes (everything before PixelData), parsed once per stage, and the safe
+ * repairs made while reading it ({@link ValueRepairs}; descriptions name attributes, never values).
+ */
+public record DicomHeader(DicomLayout layout, AttributeList attributes, java.util.List<String> repairs) {
+    public DicomHeader(DicomLayout layout, AttributeList attributes) { this(layout, attributes, java.util.List.of()); }
 
     /** Trimmed single string value, "" when absent. */
     public String text(AttributeTag tag) {

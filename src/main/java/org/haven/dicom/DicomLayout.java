@@ -13,7 +13,8 @@ package org.haven.dicom;
  */
 public record DicomLayout(boolean hasFileMeta, String transferSyntaxUID, boolean explicitVr, boolean bigEndian,
                           boolean deflated, long pixelDataStart, long pixelDataEnd, boolean encapsulated,
-                          long fileLength, boolean onlyPaddingAfterPixelData) {
+                          long fileLength, boolean onlyPaddingAfterPixelData, boolean metaGroupLengthMissing,
+                          boolean encapsulatedIcon) {
 
     public boolean hasPixelData() { return pixelDataStart >= 0; }
 

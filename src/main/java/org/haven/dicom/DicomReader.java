@@ -15,7 +15,8 @@ import com.pixelmed.dicom.TagFromName;
 
 /**
  * Reads DICOM files for Haven: walks the structure strictly ({@link DicomStructure}), then lets PixelMed parse the
- * header (up to PixelData) or the whole file, and checks values that later stages rely on ({@link ValueChecks}).
+ * header (up to PixelData) or the whole file, repairs messy but harmless values ({@link ValueRepairs}) and checks
+ * values that later stages rely on ({@link ValueChecks}).
  */
 public final class DicomReader {
     /** PixelMed logs through java.util.logging, sometimes with attribute values: keep it silent. */
@@ -31,9 +32,10 @@ public final class DicomReader {
     public static DicomHeader readHeader(Path file) throws UnreadableDicomException {
         DicomLayout layout = DicomStructure.walk(file);
         AttributeList list = parse(file, layout, true);
+        java.util.List<String> repairs = ValueRepairs.repair(layout, list);
         ValueChecks.check(list);
         requirePixelsOfAnImage(layout, list);
-        return new DicomHeader(layout, list);
+        return new DicomHeader(layout, list, repairs);
     }
 
     /**
@@ -50,9 +52,10 @@ public final class DicomReader {
     public static DicomHeader readAll(Path file) throws UnreadableDicomException {
         DicomLayout layout = DicomStructure.walk(file);
         AttributeList list = parse(file, layout, false);
+        java.util.List<String> repairs = ValueRepairs.repair(layout, list);
         ValueChecks.check(list);
         requirePixelsOfAnImage(layout, list);
-        return new DicomHeader(layout, list);
+        return new DicomHeader(layout, list, repairs);
     }
 
     static AttributeList parse(Path file, DicomLayout layout, boolean headerOnly) throws UnreadableDicomException {

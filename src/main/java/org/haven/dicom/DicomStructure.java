@@ -80,15 +80,19 @@ public final class DicomStructure {
             }
         }
         return new DicomLayout(meta, ts, explicit, bigEndian, deflated, pixelStart, pixelEnd, encapsulated, length,
-            pixelStart >= 0 && onlyPaddingAfterPixelData);
+            pixelStart >= 0 && onlyPaddingAfterPixelData, metaGroupLengthMissing, encapsulatedIcon);
     }
+
+    private boolean metaGroupLengthMissing;
+    private boolean encapsulatedIcon;
 
     private record MetaResult(long end, String transferSyntax) {}
 
     private MetaResult readMeta() throws IOException, UnreadableDicomException {
         long pos = 132;
         int tag = in.tag(pos, false);
-        if (tag != 0x00020000) throw new UnreadableDicomException("file meta has no group length (0002,0000) at offset 132");
+        // no (0002,0000): the group is walked element by element instead (a repair: the writer adds the length)
+        metaGroupLengthMissing = tag != 0x00020000;
         String ts = "";
         long end = -1;
         while (pos + 8 <= length) {
@@ -104,7 +108,7 @@ public final class DicomStructure {
             if (tag == 0x00020010) ts = in.ascii(valueStart, (int) len).replace("\0", "").trim();
             pos = valueStart + len;
         }
-        if (end != pos) throw new UnreadableDicomException("file meta group length says " + end + " but the group ends at " + pos);
+        if (!metaGroupLengthMissing && end != pos) throw new UnreadableDicomException("file meta group length says " + end + " but the group ends at " + pos);
         return new MetaResult(pos, ts);
     }
 
@@ -167,6 +171,13 @@ public final class DicomStructure {
                     pixelStart = valueStart - headerLen;
                     pixelEnd = pos;
                     encapsulated = true;
+                    continue;
+                }
+                if (tag == PIXEL_DATA) {
+                    // encapsulated pixel data inside an item: an Icon Image Sequence thumbnail (JPEG, JPEG 2000...).
+                    // Walked like the image's own fragments; the icon is removed by de-identification (a repair).
+                    pos = walkFragments(valueStart);
+                    encapsulatedIcon = true;
                     continue;
                 }
                 if (explicitVr && !"SQ".equals(vr) && !"UN".equals(vr)) {

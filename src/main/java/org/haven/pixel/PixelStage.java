@@ -39,6 +39,14 @@ public final class PixelStage {
         Message in = exchange.getIn();
         DicomHeader header = exchange.getProperty(HavenHeaders.DATASET, DicomHeader.class);
         String deviceRule = in.getHeader(HavenHeaders.PIXEL_RULE, "", String.class); // the registry's `pixels:` for the device
+        if (!hasPixels(header)) {
+            // a document, report or protocol without an image (e.g. a Siemens Phoenix protocol stored as SR): no
+            // pixels, no burned-in text; its text is the profile's and the gate's business
+            in.setHeader(HavenHeaders.PIXEL_ACTION, PixelDecision.Action.PASS.name());
+            in.setHeader(HavenHeaders.PIXEL_RULE, "");
+            in.setHeader(HavenHeaders.OCR, false);
+            return;
+        }
         PixelDecision d = deviceRule.isBlank() ? policy.decide(header.attributes()) : policy.decideWith(header.attributes(), deviceRule);
         if (!fileBoxes(in).isEmpty()) {
             // a reviewer drew boxes for this file: blank them (on top of the device's rule, if any), then OCR checks the result
@@ -51,6 +59,13 @@ public final class PixelStage {
         in.setHeader(HavenHeaders.PIXEL_ACTION, d.action().name());
         in.setHeader(HavenHeaders.PIXEL_RULE, d.rule().map(PixelRule::id).orElse(""));
         in.setHeader(HavenHeaders.OCR, d.ocrRequired());
+    }
+
+    private static boolean hasPixels(DicomHeader header) {
+        com.pixelmed.dicom.AttributeList l = header.attributes();
+        return header.layout().hasPixelData()
+            || l.get(new com.pixelmed.dicom.AttributeTag(0x7FE0, 0x0008)) != null     // FloatPixelData
+            || l.get(new com.pixelmed.dicom.AttributeTag(0x7FE0, 0x0009)) != null;    // DoubleFloatPixelData
     }
 
     /** Blanks in place when classify decided REDACT; the data set was read whole by the de-identify stage. */

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -117,6 +118,8 @@ public final class Quarantine {
             if (v != null) device.put(h.substring("Haven".length()), v);
         }
         doc.put("device", device);
+        Object repairs = in.getHeader(HavenHeaders.REPAIRS);
+        if (repairs != null) doc.put("repairs", List.of(repairs.toString().split("\n")));
         Object findings = in.getHeader(HavenHeaders.FINDINGS);
         if (findings != null) doc.put("findings", JSON.readTree(findings.toString()));
         Files.createDirectories(path.getParent()); // no original was moved there when the bytes are missing

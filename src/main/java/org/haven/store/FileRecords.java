@@ -1,5 +1,6 @@
 package org.haven.store;
 
+import java.io.IOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -153,6 +154,81 @@ public final class FileRecords {
             ps.setString(1, location);
             ps.setString(2, fileId);
             ps.executeUpdate();
+        }
+    }
+
+    /** Work done while holding the lock on one release claim; {@code holder} is the file that holds it now. */
+    public interface ClaimWork<T> {
+        T run(Connection c, String holder) throws IOException, SQLException;
+    }
+
+    /**
+     * Runs {@code work} in one transaction holding a row lock on the release claim {@code location} (which must
+     * exist: {@link #claimReleasePath} first), so that two files of one instance never move onto the release path at
+     * the same time. Committed when {@code work} returns, rolled back when it throws.
+     */
+    public <T> T underClaimLock(String location, ClaimWork<T> work) throws IOException, SQLException {
+        try (Connection c = store.connection()) {
+            c.setAutoCommit(false);
+            try {
+                String holder;
+                try (PreparedStatement ps = c.prepareStatement("select file_id from released_instance where location = ? for update")) {
+                    ps.setString(1, location);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        if (!rs.next()) throw new SQLException("release claim vanished for a file");
+                        holder = rs.getString(1);
+                    }
+                }
+                T out = work.run(c, holder);
+                c.commit();
+                return out;
+            } catch (IOException | SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        }
+    }
+
+    /**
+     * Inside {@link #underClaimLock}: the claim passes to {@code winner}; a loser already released becomes
+     * quarantined as duplicate-instance (at {@code loserLocation}) with an audit event. Returns whether the loser had
+     * been released (false: it is still in flight and will find the claim taken).
+     */
+    public boolean supersede(Connection c, String location, String loser, String winner, String detail, String loserLocation, String actor)
+            throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("update released_instance set file_id = ?, claimed_at = ? where location = ?")) {
+            ps.setString(1, winner);
+            ps.setTimestamp(2, now());
+            ps.setString(3, location);
+            ps.executeUpdate();
+        }
+        int n;
+        try (PreparedStatement ps = c.prepareStatement("update file_outcome set outcome = 'quarantined', reason = 'duplicate-instance',"
+                + " detail = ?, location = ?, decided_at = ?, node = ? where file_id = ? and outcome = 'released'")) {
+            ps.setString(1, truncate(detail, 4000));
+            ps.setString(2, loserLocation);
+            ps.setTimestamp(3, now());
+            ps.setString(4, actor);
+            ps.setString(5, loser);
+            n = ps.executeUpdate();
+        }
+        if (n > 0) insertEvent(c, loser, "superseded", "duplicate-instance", detail, actor);
+        return n > 0;
+    }
+
+    /** Whether the file's recorded fate is released (inside a transaction). */
+    public boolean isReleased(Connection c, String fileId) throws SQLException {
+        return outcome(c, fileId).map(o -> o.outcome().equals("released")).orElse(false);
+    }
+
+    /** The transfer syntax the file arrived in (recorded by classify), or null. */
+    public String transferSyntax(String fileId) throws SQLException {
+        try (Connection c = store.connection();
+             PreparedStatement ps = c.prepareStatement("select transfer_syntax from haven_file where file_id = ?")) {
+            ps.setString(1, fileId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
         }
     }
 

@@ -23,7 +23,7 @@ import org.haven.config.YamlNode;
  * </ul>
  */
 final class Scope {
-    static final Set<String> VRS = Set.of("AE", "AS", "CS", "DA", "DT", "LO", "LT", "PN", "SH", "ST", "TM", "UC", "UR", "UT", "UI", "UN", "OCR");
+    static final Set<String> VRS = Set.of("AE", "AS", "CS", "DA", "DT", "LO", "LT", "PN", "SH", "ST", "TM", "UC", "UR", "UT", "UI", "UN", "OB", "OCR");
 
     static final Scope ALL = new Scope(List.of(), List.of(), Set.of(), Set.of());
 

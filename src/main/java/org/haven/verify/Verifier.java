@@ -74,7 +74,10 @@ public final class Verifier {
                 fields.add(new Field(List.of(new Field.Element(-1, -1, "OCR", false)), t.path(), "OCR", t.text()));
             }
         }
-        for (Field f : fields) scanField(f, known, findings);
+        for (Field f : fields) {
+            if (f.text() == EmbeddedText.TOO_LONG) findings.add(new Finding("unscannable", "embedded-text", f.path(), 0, ""));
+            else scanField(f, known, findings);
+        }
         return new VerificationReport(findings);
     }
 
@@ -167,9 +170,23 @@ public final class Verifier {
                 errors.add(new Finding(VERIFIER_ERROR, "read", path, 0, "unreadable value: " + e.getClass().getSimpleName()));
                 continue;
             }
+            if (text == null && tag.isPrivate() && BINARY_VRS.contains(vr)) {
+                // a kept private blob (Siemens CSA header, XA protocol, GE protocol block): scan the text inside it
+                byte[] blob;
+                try {
+                    blob = a.getByteValues();
+                } catch (DicomException | RuntimeException e) {
+                    errors.add(new Finding(VERIFIER_ERROR, "read", path, 0, "unreadable value: " + e.getClass().getSimpleName()));
+                    continue;
+                }
+                text = EmbeddedText.of(blob);
+                vr = "OB"; // rules see it as OB: config/verify/detectors.yaml decides which detectors look inside blobs
+            }
             if (text != null && !text.isBlank()) out.add(new Field(List.copyOf(elements), path, vr, text));
         }
     }
+
+    private static final Set<String> BINARY_VRS = Set.of("OB", "OW", "UN");
 
     /**
      * The value as text, multiple values joined with backslash; null for VRs that are never scanned. A value that

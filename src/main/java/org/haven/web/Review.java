@@ -205,7 +205,8 @@ public final class Review {
                 r.put("changed", a.changed());
                 rows.add(r);
             }
-            return Map.of("profile", profileName, "project", project, "changed", result.changedCount(), "rows", rows);
+            return Map.of("profile", profileName, "project", project, "changed", result.changedCount(), "rows", rows,
+                    "composition", profile.applied(), "conflicts", profile.conflicts());
         } catch (Exception e) {
             return Map.of("error", "de-identification preview failed: " + e.getClass().getSimpleName());
         }

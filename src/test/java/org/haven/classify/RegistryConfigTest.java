@@ -84,6 +84,15 @@ class RegistryConfigTest {
         assertError("devices.yaml", "devices:\n  - id: a\n    state: trusted\n", 2, "trusted device 'a' needs a profile");
         assertError("devices.yaml", "devices:\n  - id: a\n    state: trusted\n    profile: nope\n", 4, "unknown profile 'nope'");
         assertError("devices.yaml", "devices:\n  - id: a\n    state: trusted\n    profile: basic\n    pixels: \"bad rule\"\n", 5, "pixel rule id");
+        assertError("devices.yaml", "devices:\n  - id: a\n    state: review\n  - id: b\n    state: trusted\n    profile: basic+nope\n", 6,
+            "unknown profile 'nope' in 'basic+nope'");
+    }
+
+    @Test
+    void aTrustedDeviceMayNameACompositionOfKnownProfiles() throws Exception {
+        Path f = write("devices.yaml", "devices:\n  - id: a\n    modality: MR\n    state: trusted\n    profile: research+retain-uids\n");
+        DeviceRegistry r = DeviceRegistry.load(f, Set.of("research", "retain-uids"));
+        assertThat(r.devices()).singleElement().satisfies(d -> assertThat(d.profile()).isEqualTo("research+retain-uids"));
     }
 
     @Test

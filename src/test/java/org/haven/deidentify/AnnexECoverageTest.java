@@ -109,7 +109,7 @@ class AnnexECoverageTest {
     }
 
     @Test
-    void researchIsBasicPlusCleanDescriptorsPlusStructuredContentPlusModifiedDates() {
+    void researchIsBasicPlusCleanDescriptorsStructuredContentModifiedDatesPatientCharacteristicsAndSafePrivate() {
         Profile research = Keys.REGISTRY.get("research"), basic = Keys.REGISTRY.get("basic");
         List<String> problems = new ArrayList<>();
         for (JsonNode row : rows) {
@@ -119,11 +119,14 @@ class AnnexECoverageTest {
             if (row.hasNonNull("cleanDescOpt")) msg = check("cleanDescOpt", row.get("cleanDescOpt").asText(), tag, r);
             else if (row.hasNonNull("cleanStructContOpt")) msg = check("cleanStructContOpt", row.get("cleanStructContOpt").asText(), tag, r);
             else if (row.hasNonNull("rtnLongModifDatesOpt")) msg = check("rtnLongModifDatesOpt", row.get("rtnLongModifDatesOpt").asText(), tag, r);
+            else if (row.hasNonNull("rtnPatCharsOpt")) msg = check("rtnPatCharsOpt", row.get("rtnPatCharsOpt").asText(), tag, r);
+            else if (row.hasNonNull("rtnSafePrivOpt")) msg = check("rtnSafePrivOpt", row.get("rtnSafePrivOpt").asText(), tag, r);
             else msg = java.util.Objects.equals(r, ruleFor(basic, tag)) ? null : "differs from basic: " + r.code() + " at " + r.source();
             if (msg != null) problems.add(tag + ": " + msg);
         }
         assertThat(problems).isEmpty();
-        assertThat(research.methodCodes()).containsExactly("113100", "113105", "113104", "113107");
+        assertThat(research.methodCodes()).containsExactly("113100", "113105", "113104", "113107", "113108", "113111");
+        assertThat(research.conflicts()).as("options research combines agree with each other").isEmpty();
         assertThat(research.longitudinalTemporalInformation()).isEqualTo("MODIFIED");
         assertThat(basic.longitudinalTemporalInformation()).isEqualTo("REMOVED");
         assertThat(Keys.REGISTRY.get("retain-full-dates").longitudinalTemporalInformation()).isEqualTo("UNMODIFIED");

@@ -141,7 +141,7 @@ class DeidentifierTest {
         List<String> codes = new java.util.ArrayList<>();
         SequenceAttribute seq = (SequenceAttribute) l.get(TagFromName.DeidentificationMethodCodeSequence);
         for (int i = 0; i < seq.getNumberOfItems(); i++) codes.add(s(seq.getItem(i).getAttributeList(), TagFromName.CodeValue));
-        assertThat(codes).containsExactly("113100", "113105", "113104", "113107");
+        assertThat(codes).containsExactly("113100", "113105", "113104", "113107", "113108", "113111");
     }
 
     @Test

@@ -123,4 +123,58 @@ class ProfileValidationTest {
         assertThat(r.get("basic").ruleFor(0x6002, 0x3000).action()).isEqualTo(Action.REMOVE);
         assertThat(r.get("basic").ruleFor(0x6002, 0x3000).source()).startsWith("basic.yaml:");
     }
+
+    @Test
+    void anOptionComposedOnResearchAddsOnlyItsOwnRules() {
+        ProfileRegistry shipped = ProfileRegistry.load(Path.of("config/profiles"));
+        Profile research = shipped.get("research");
+        Profile composed = shipped.get("research+retain-device-identity");
+        assertThat(composed).isNotNull();
+        assertThat(composed.name()).isEqualTo("research+retain-device-identity");
+        assertThat(composed.applied()).endsWith("research", "retain-device-identity").containsOnlyOnce("basic");
+        // the option's own rule applies ...
+        assertThat(composed.ruleFor(0x0008, 0x1010).action()).isEqualTo(Action.KEEP);                    // StationName
+        assertThat(research.ruleFor(0x0008, 0x1010).action()).isNotEqualTo(Action.KEEP);
+        // ... and research's dates, descriptors, patient characteristics and private rule are not undone by basic
+        assertThat(composed.ruleFor(0x0008, 0x0020).action()).isEqualTo(Action.SHIFT_DATE);              // StudyDate
+        assertThat(composed.ruleFor(0x0008, 0x1030).action()).isEqualTo(Action.CLEAN_TEXT);              // StudyDescription
+        assertThat(composed.ruleFor(0x0010, 0x0040).action()).isEqualTo(Action.KEEP);                    // PatientSex
+        assertThat(composed.privateRule().action()).isEqualTo(Action.CLEAN);
+        assertThat(composed.methodCodes()).containsAll(research.methodCodes()).contains("113109");
+        // the standard's two options disagree on calibration dates (shifted vs kept): reported, the later one wins
+        assertThat(composed.conflicts()).isNotEmpty().allSatisfy(c -> assertThat(c).contains("overridden by K (retain-device-identity.yaml:"));
+        assertThat(shipped.get("research+retain-device-identity")).isSameAs(composed);   // resolved once
+    }
+
+    @Test
+    void conflictingOptionsResolveLeftToRightAndAreReportedWithFileAndLine() {
+        ProfileRegistry shipped = ProfileRegistry.load(Path.of("config/profiles"));
+        Profile full = shipped.get("research+retain-full-dates");
+        assertThat(full.ruleFor(0x0008, 0x0020).action()).isEqualTo(Action.KEEP);
+        assertThat(full.longitudinalTemporalInformation()).isEqualTo("UNMODIFIED");
+        assertThat(full.conflicts()).anySatisfy(c -> assertThat(c).startsWith("StudyDate: shift-date (retain-modified-dates.yaml:")
+                .containsPattern("overridden by K \\(retain-full-dates\\.yaml:\\d+\\)"));
+        // the other order: the later option wins again
+        Profile modified = shipped.get("retain-full-dates+research");
+        assertThat(modified.ruleFor(0x0008, 0x0020).action()).isEqualTo(Action.SHIFT_DATE);
+        assertThat(modified.conflicts()).anySatisfy(c -> assertThat(c).startsWith("StudyDate: K (retain-full-dates.yaml:"));
+    }
+
+    @Test
+    void aCompositionWithAnUnknownPartIsRefusedWithTheKnownNames() {
+        ProfileRegistry shipped = ProfileRegistry.load(Path.of("config/profiles"));
+        assertThat(shipped.get("research+retain-nothing")).isNull();
+        assertThat(shipped.problem("research+retain-nothing")).contains("unknown profile 'retain-nothing'").contains("retain-uids");
+        assertThat(shipped.problem("research+retain-uids")).isNull();
+    }
+
+    @Test
+    void conflictsBetweenParentsOfAFileAreRecordedToo() throws IOException {
+        Files.writeString(dir.resolve("a.yaml"), "attributes:\n  StationName: K\n");
+        Files.writeString(dir.resolve("b.yaml"), "attributes:\n\n  StationName: X\n");
+        Files.writeString(dir.resolve("c.yaml"), "extends: [a, b]\n");
+        Profile c = ProfileRegistry.load(dir).get("c");
+        assertThat(c.ruleFor(0x0008, 0x1010).action()).isEqualTo(Action.REMOVE);
+        assertThat(c.conflicts()).containsExactly("StationName: K (a.yaml:2) overridden by X (b.yaml:3)");
+    }
 }

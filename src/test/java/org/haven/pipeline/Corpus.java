@@ -15,6 +15,12 @@ public final class Corpus {
     public record Entry(Path path, String name, String modality, String transferSyntax, String notes) {
         /** Structurally broken files the manifest calls malformed (not just odd pixel codestreams or DICOMDIR records). */
         public boolean malformed() { return notes.startsWith("malformed:") || notes.startsWith("malformed/edge:"); }
+
+        /** Malformed in a way Haven repairs (org.haven.dicom.ValueRepairs): a missing meta group length, a messy TM. */
+        public boolean repairable() {
+            return notes.startsWith("malformed: File Meta without (0002,0000) group length")
+                || (notes.startsWith("malformed: value exceeds VR max length") && notes.contains(" TM "));
+        }
     }
 
     private Corpus() {}

@@ -12,6 +12,7 @@ import java.util.Set;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.pixelmed.dicom.Attribute;
 import com.pixelmed.dicom.AttributeList;
 import com.pixelmed.dicom.TagFromName;
 
@@ -177,5 +178,42 @@ class VerifierTest {
         assertThat(phone.get("matchedText").asText()).isEqualTo("0141 211 4000");
         assertThat(json.get("counts").get("phone").asInt()).isEqualTo(1);
         assertThat(r.toString()).doesNotContain("0141");
+    }
+
+    /** A kept private OB value (a CSA header, a GE protocol block) whose bytes hide the patient's name. */
+    static AttributeList withPrivateBlob(byte[] blob) throws Exception {
+        AttributeList l = clean();
+        Attribute c = new com.pixelmed.dicom.LongStringAttribute(new com.pixelmed.dicom.AttributeTag(0x0025, 0x0010));
+        c.addValue("GEMS_SERS_01");
+        l.put(c);
+        Attribute a = new com.pixelmed.dicom.OtherByteAttribute(new com.pixelmed.dicom.AttributeTag(0x0025, 0x101B));
+        a.setValues(blob);
+        l.put(a);
+        return l;
+    }
+
+    @Test
+    void textInsideAKeptPrivateBlobIsScannedPlainOrGzipped() throws Exception {
+        byte[] text = "\0\1\2SCANTYPE \"EPI\"\nTE \"Min Full\"\nPATNAME \"HENDERSON\"\n\3\4".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        java.io.ByteArrayOutputStream gz = new java.io.ByteArrayOutputStream();
+        gz.write(new byte[] {0, 0, 1, 0});   // GE puts the length first
+        try (java.util.zip.GZIPOutputStream z = new java.util.zip.GZIPOutputStream(gz)) { z.write(text); }
+        for (byte[] blob : List.of(text, gz.toByteArray())) {
+            VerificationReport r = verifier.scan(withPrivateBlob(blob), KnownIdentifiers.from(original()), List.of(), PSEUDONYM);
+            assertThat(r.findings()).extracting(Finding::classification, Finding::attributePath, Finding::matchedText)
+                    .containsExactly(tuple("source-identifier", "(0025,101B)", "HENDERSON"));
+        }
+        // protocol words alone pass (the dictionary name detector does not look inside blobs: "Min Full")
+        byte[] clean = "TE \"Min Full\"\nSCANTYPE \"EPI\"".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        assertThat(verifier.scan(withPrivateBlob(clean), KnownIdentifiers.from(original()), List.of(), PSEUDONYM).passed()).isTrue();
+    }
+
+    @Test
+    void aBlobTooLongToScanHoldsTheFile() throws Exception {
+        byte[] big = new byte[EmbeddedText.MAX_CHARS + 10];
+        java.util.Arrays.fill(big, (byte) 'A');
+        VerificationReport r = verifier.scan(withPrivateBlob(big), KnownIdentifiers.from(original()), List.of(), PSEUDONYM);
+        assertThat(r.passed()).isFalse();
+        assertThat(r.findings()).extracting(Finding::ruleId).containsExactly("embedded-text");
     }
 }

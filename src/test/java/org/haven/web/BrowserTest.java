@@ -65,6 +65,8 @@ class BrowserTest {
             b.click("#queue a.file-link");
             b.waitFor("document.querySelectorAll('#attrs tr.changed').length > 5", WAIT);
             assertThat(b.eval("[...document.querySelectorAll('#attrs tr.changed td:nth-child(2)')].map(td => td.textContent).includes('PatientName')").asBoolean()).isTrue();
+            // the composed profile: which profile files' rules apply, in order
+            assertThat(b.eval("document.getElementById('composition').textContent").asText()).contains("basic").contains("research");
             b.waitFor("document.getElementById('preview').complete && document.getElementById('preview').naturalWidth === 128", WAIT);
             assertThat(b.text("document.getElementById('events').textContent")).contains("received", "quarantined");
 
