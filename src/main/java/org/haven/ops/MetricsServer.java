@@ -51,6 +51,7 @@ public final class MetricsServer implements AutoCloseable {
         this.registry = registry;
         this.source = source;
         this.metrics = new OpsMetrics(registry);
+        org.haven.web.HttpTimeouts.apply(); // before the first JDK server of the process: it reads them once
         this.server = HttpServer.create(new InetSocketAddress(bind, port), 16);
         this.pool = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "haven-metrics");

@@ -46,10 +46,7 @@ public final class WebApp implements AutoCloseable {
         new SimpleModule().addSerializer(java.time.Instant.class, ToStringSerializer.instance));
 
     static {
-        // The JDK server reads a request on a pool thread: without a deadline, a few clients that stall mid-header
-        // hold every thread and lock everyone out. These close such connections (seconds; read once, at first use).
-        if (System.getProperty("sun.net.httpserver.maxReqTime") == null) System.setProperty("sun.net.httpserver.maxReqTime", "10");
-        if (System.getProperty("sun.net.httpserver.maxRspTime") == null) System.setProperty("sun.net.httpserver.maxRspTime", "120");
+        HttpTimeouts.apply(); // stalled clients must not hold every server thread
     }
 
     private final LoginThrottle throttle = new LoginThrottle(java.time.Clock.systemUTC());

@@ -72,14 +72,15 @@ class HeldFilesBrowserTest {
              Chrome b = new Chrome(tmp.resolve("chromium-profile"))) {
             HeldInputs in = new HeldInputs(tmp.resolve("inputs"));
             Map<String, String> held = new LinkedHashMap<>(); // expected reason (prefix) -> file id
-            // a postcode in an attribute the basic profile keeps: held by the gate (not an identifier class)
+            // an e-mail address typed into a coded attribute the basic profile keeps (CS: the text cleaner rewrites free
+            // text, not codes): held by the gate (not an identifier class)
             AttributeList postcode = HeldInputs.image("MR", HeldInputs.MR, "1.1", 32, 32);
-            HeldInputs.put(postcode, TagFromName.ConvolutionKernel, "EH4 2XU");
-            held.put("verification:postcode", hold(w, in.write(postcode), "verification:postcode"));
-            // the patient's own surname in a kept attribute: an identifier class
+            HeldInputs.put(postcode, TagFromName.BodyPartExamined, "WARD7@NHS.NET");
+            held.put("verification:email", hold(w, in.write(postcode), "verification:email"));
+            // a CHI number typed into a kept coded attribute: an identifier class
             AttributeList surname = HeldInputs.image("MR", HeldInputs.MR, "2.1", 32, 32);
-            HeldInputs.put(surname, TagFromName.ConvolutionKernel, "KIRKTON B30");
-            held.put("verification:source-identifier", hold(w, in.write(surname), "verification:"));
+            HeldInputs.put(surname, TagFromName.BodyPartExamined, "0101011237");
+            held.put("verification:chi", hold(w, in.write(surname), "verification:chi"));
             held.put("pixel-text", hold(w, in.write(HeldInputs.screenshot("3.1", "KIRKTON CRESCENT")), "pixel-text"));
             AttributeList burned = HeldInputs.image("MR", HeldInputs.MR, "4.1", 64, 64);
             HeldInputs.put(burned, TagFromName.BurnedInAnnotation, "YES");
@@ -99,10 +100,10 @@ class HeldFilesBrowserTest {
             assertThat(b.eval("getComputedStyle(document.getElementById('login')).display").asText()).as("sign-in form hidden").isEqualTo("none");
             for (Map.Entry<String, String> e : held.entrySet()) open(w, b, e.getKey(), e.getValue());
 
-            // allowlist a postcode finding from the page scrolled to its end: the message is in view, the file re-checked and released
-            String pc = held.get("verification:postcode");
+            // allowlist an e-mail finding from the page scrolled to its end: the message is in view, the file re-checked and released
+            String pc = held.get("verification:email");
             openFile(w, b, pc);
-            b.type("rule-comment", "kernel name of this scanner, not an address");
+            b.type("rule-comment", "the ward's shared mailbox, not a person's");
             b.eval("window.scrollTo(0, document.body.scrollHeight)");
             b.click("#findings .allow-finding[data-index='0']");
             b.waitFor("document.getElementById('msg').textContent.includes('Allowlist entry')", WAIT);
@@ -110,12 +111,12 @@ class HeldFilesBrowserTest {
                 .asBoolean()).as("success message in view").isTrue();
             w.awaitOutcome(pc, "released");
             b.waitFor("document.getElementById('outcome').textContent.includes('released')", WAIT); // the page refreshed itself
-            assertThat(Files.readString(w.config.resolve("verify/allowlist.yaml"))).contains("\"EH4 2XU\"", "apply-to: [\"ConvolutionKernel\"]");
+            assertThat(Files.readString(w.config.resolve("verify/allowlist.yaml"))).contains("\"WARD7@NHS.NET\"", "apply-to: [\"BodyPartExamined\"]");
 
             // the patient's own surname: allowlisting an identifier class needs the confirmation box, and the audit flags it
-            String sn = held.get("verification:source-identifier");
+            String sn = held.get("verification:chi");
             openFile(w, b, sn);
-            b.type("rule-comment", "vendor kernel code that happens to match");
+            b.type("rule-comment", "a body-part code that happens to validate as a CHI");
             b.click("#findings .allow-finding[data-index='0']");
             b.waitFor("document.getElementById('msg').textContent.includes('needs explicit confirmation')", WAIT);
             assertThat(w.node.records.outcome(sn).get().outcome()).isEqualTo("quarantined");
@@ -126,15 +127,15 @@ class HeldFilesBrowserTest {
 
             // redact this: an entry in config/clean/redact.yaml in the cleaner's format, and the file re-submitted
             AttributeList other = HeldInputs.image("MR", HeldInputs.MR, "11.1", 32, 32);
-            HeldInputs.put(other, TagFromName.ConvolutionKernel, "EH9 1AB");
-            String rd = hold(w, in.write(other), "verification:postcode");
+            HeldInputs.put(other, TagFromName.BodyPartExamined, "WARD9@NHS.NET");
+            String rd = hold(w, in.write(other), "verification:email");
             openFile(w, b, rd);
-            b.type("rule-comment", "postcode typed into the kernel field");
+            b.type("rule-comment", "mailbox typed into the body part field");
             b.click("#findings .redact-finding[data-index='0']");
             b.waitFor("document.getElementById('msg').textContent.includes('Redaction review-')", WAIT);
             Map<String, Object> redact = new org.yaml.snakeyaml.Yaml().load(Files.readString(w.config.resolve("clean/redact.yaml")));
             @SuppressWarnings("unchecked") Map<String, Object> entry = ((List<Map<String, Object>>) redact.get("redact")).get(0);
-            assertThat(entry).containsEntry("text", "EH9 1AB").containsEntry("reason", "postcode typed into the kernel field").containsEntry("added-by", "adam");
+            assertThat(entry).containsEntry("text", "WARD9@NHS.NET").containsEntry("reason", "mailbox typed into the body part field").containsEntry("added-by", "adam");
             assertThat((String) entry.get("id")).matches("review-\\d{8}-1");
             awaitEvent(w, rd, "review-recheck");
             w.node.awaitOutcome(rd, WAIT);
