@@ -174,7 +174,7 @@ public final class Verifier {
                 // a kept private blob (Siemens CSA header, XA protocol, GE protocol block): scan the text inside it
                 byte[] blob;
                 try {
-                    blob = a.getByteValues();
+                    blob = bytesOf(a);
                 } catch (DicomException | RuntimeException e) {
                     errors.add(new Finding(VERIFIER_ERROR, "read", path, 0, "unreadable value: " + e.getClass().getSimpleName()));
                     continue;
@@ -187,6 +187,22 @@ public final class Verifier {
     }
 
     private static final Set<String> BINARY_VRS = Set.of("OB", "OW", "UN");
+
+    /** The bytes of a binary value; OW as stored little endian (PixelMed's OW attribute keeps 16-bit words). */
+    private static byte[] bytesOf(Attribute a) throws DicomException {
+        if (a instanceof com.pixelmed.dicom.OtherWordAttribute w) {
+            short[] s = w.getShortValues();
+            if (s == null) return new byte[0];
+            byte[] b = new byte[s.length * 2];
+            for (int i = 0; i < s.length; i++) {
+                b[2 * i] = (byte) s[i];
+                b[2 * i + 1] = (byte) (s[i] >> 8);
+            }
+            return b;
+        }
+        byte[] b = a.getByteValues();
+        return b == null ? new byte[0] : b;
+    }
 
     /**
      * The value as text, multiple values joined with backslash; null for VRs that are never scanned. A value that
