@@ -50,7 +50,7 @@ public final class DeidentifyCommand implements Command {
         // The service's key and a store of this run's own under the service's workspace: never inside OUT (which is
         // handed to researchers), never a key made up for this run (same key, same input -> the same release as the
         // service's, byte for byte).
-        Settings service = Settings.load(Path.of("config/haven.properties"), System.getenv(), Map.of());
+        Settings service = CommandContext.settings();
         Path outAbs = out.toAbsolutePath().normalize();
         String keySource;
         if (!service.get("haven.secret.key").isEmpty()) {

@@ -1,8 +1,6 @@
 package org.haven.cli;
 
-import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -26,10 +24,10 @@ public final class DevicesCommand implements Command {
             if (a.equals("--json")) json = true;
             else throw new UsageException("unknown option " + a);
         }
-        Settings settings = Settings.load(Path.of("config/haven.properties"), System.getenv(), Map.of());
+        Settings settings = CommandContext.settings();
         DeviceRegistries registries = DeviceRegistries.load(settings.path("haven.devices"),
             settings.path("haven.config").resolve("manufacturers.yaml"), ProfileRegistry.load(settings.path("haven.profiles")).names());
-        try (Store store = Store.open(settings.get("haven.db.url"), settings.get("haven.db.user"), settings.get("haven.db.password"), 2)) {
+        try (Store store = CommandContext.openStore(settings)) {
             List<DeviceReport.DeviceRow> rows = DeviceReport.report(new DeviceStore(store), registries);
             if (json) {
                 System.out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(rows));

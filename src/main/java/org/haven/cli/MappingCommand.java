@@ -2,7 +2,6 @@ package org.haven.cli;
 
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.TreeSet;
 
 import org.haven.app.Settings;
@@ -37,8 +36,8 @@ public final class MappingCommand implements Command {
         if (project == null) throw new UsageException("--project is required");
         if (out == null) throw new UsageException("--out FILE is required (the export is written owner-only)");
         if (reason == null || reason.isBlank()) throw new UsageException("--reason is required (recorded in the audit trail)");
-        Settings settings = Settings.load(Path.of("config/haven.properties"), System.getenv(), Map.of());
-        try (Store store = Store.open(settings.get("haven.db.url"), settings.get("haven.db.user"), settings.get("haven.db.password"), 2)) {
+        Settings settings = CommandContext.settings();
+        try (Store store = CommandContext.openStore(settings)) {
             LinkageExport export = new LinkageExport(store);
             TreeSet<String> known = export.projects();
             known.addAll(IdentityRules.load(settings.path("haven.patients")).projects());

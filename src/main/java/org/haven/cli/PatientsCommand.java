@@ -27,7 +27,7 @@ public final class PatientsCommand implements Command {
     @Override
     public int run(List<String> args) throws Exception {
         if (args.isEmpty()) throw new UsageException("expected: import FILE.csv | relink-report [--reissue]");
-        Settings settings = Settings.load(Path.of("config/haven.properties"), System.getenv(), Map.of());
+        Settings settings = CommandContext.settings();
         return switch (args.get(0)) {
             case "import" -> {
                 if (args.size() != 2) throw new UsageException("expected: import FILE.csv");
@@ -42,13 +42,10 @@ public final class PatientsCommand implements Command {
         };
     }
 
-    private static Store open(Settings s) {
-        return Store.open(s.get("haven.db.url"), s.get("haven.db.user"), s.get("haven.db.password"), 2);
-    }
 
     private int importIndex(Settings settings, Path csv) throws Exception {
         if (!Files.isRegularFile(csv)) throw new UsageException("no such file: " + csv);
-        try (Store store = open(settings)) {
+        try (Store store = CommandContext.openStore(settings)) {
             PatientIndex.ImportResult r = new PatientIndex(store).importCsv(csv);
             if (!r.errors().isEmpty()) {
                 r.errors().forEach(System.err::println);
@@ -82,7 +79,7 @@ public final class PatientsCommand implements Command {
     }
 
     private int relinkReport(Settings settings, boolean reissue) throws Exception {
-        try (Store store = open(settings)) {
+        try (Store store = CommandContext.openStore(settings)) {
             detect(settings, store);
             IdentityStore identities = new IdentityStore(store);
             List<IdentityStore.Relink> relinks = identities.relinks();

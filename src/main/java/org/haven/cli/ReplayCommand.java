@@ -1,8 +1,6 @@
 package org.haven.cli;
 
-import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 import org.haven.app.Settings;
@@ -32,7 +30,7 @@ public final class ReplayCommand implements Command {
             }
         }
         if (device == null) throw new UsageException("--device is required");
-        Settings settings = Settings.load(Path.of("config/haven.properties"), System.getenv(), Map.of());
+        Settings settings = CommandContext.settings();
         DeviceRegistries registries = DeviceRegistries.load(settings.path("haven.devices"),
             settings.path("haven.config").resolve("manufacturers.yaml"), ProfileRegistry.load(settings.path("haven.profiles")).names());
         Optional<DeviceRegistry.Device> d = registries.devices().device(device);
@@ -42,7 +40,7 @@ public final class ReplayCommand implements Command {
                 + "); set it to trusted in devices.yaml first");
             return 1;
         }
-        try (Store store = Store.open(settings.get("haven.db.url"), settings.get("haven.db.user"), settings.get("haven.db.password"), 2)) {
+        try (Store store = CommandContext.openStore(settings)) {
             DeviceStore devices = new DeviceStore(store);
             long id = devices.requestReplay(device, "cli:" + System.getProperty("user.name", "unknown"));
             long deadline = System.nanoTime() + waitSeconds * 1_000_000_000L;

@@ -1,6 +1,5 @@
 package org.haven.cli;
 
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
@@ -32,8 +31,8 @@ public final class StatusCommand implements Command {
             if (a.equals("--json")) json = true;
             else throw new UsageException("unknown option " + a);
         }
-        Settings settings = Settings.load(Path.of("config/haven.properties"), System.getenv(), Map.of());
-        try (Store store = Store.open(settings.get("haven.db.url"), settings.get("haven.db.user"), settings.get("haven.db.password"), 2)) {
+        Settings settings = CommandContext.settings();
+        try (Store store = CommandContext.openStore(settings)) {
             Operations ops = OperationsSetup.forCommand(settings, store);
             StatusReport r = ops.status();
             if (json) {

@@ -4,9 +4,7 @@ import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 
 import org.haven.app.Settings;
 import org.haven.store.Store;
@@ -24,7 +22,7 @@ public final class UserCommand implements Command {
     private final boolean stdinIsTerminal;
 
     public UserCommand() {
-        this(Settings.load(Path.of("config/haven.properties"), System.getenv(), Map.of()), System.in, System.out, System.console() != null);
+        this(CommandContext.settings(), System.in, System.out, System.console() != null);
     }
 
     UserCommand(Settings settings, java.io.InputStream in, PrintStream out, boolean stdinIsTerminal) {
@@ -38,7 +36,7 @@ public final class UserCommand implements Command {
     public int run(List<String> args) throws Exception {
         if (args.size() < 2) throw new UsageException("expected: add NAME --role reviewer|admin, or disable NAME");
         String verb = args.get(0), name = args.get(1);
-        try (Store store = Store.open(settings.get("haven.db.url"), settings.get("haven.db.user"), settings.get("haven.db.password"), 2)) {
+        try (Store store = CommandContext.openStore(settings)) {
             Users users = new Users(store);
             switch (verb) {
                 case "add" -> {
