@@ -2,13 +2,10 @@ package org.haven.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.File;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -98,17 +95,9 @@ class CliCommandsTest {
 
     /** Runs the command expecting exit code {@code code}; returns its standard error. */
     static String runFailing(Map<String, String> env, int code, String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "-cp", System.getProperty("java.class.path"), "org.haven.cli.HavenCli"));
-        cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd).directory(new File("."));
-        pb.environment().putAll(env);
-        pb.redirectOutput(ProcessBuilder.Redirect.DISCARD);
-        Process p = pb.start();
-        String err = new String(p.getErrorStream().readAllBytes());
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(p.exitValue()).as("exit code of %s", String.join(" ", args)).isEqualTo(code);
-        return err;
+        CliProcess.Result r = CliProcess.run(env, args);
+        assertThat(r.exit()).as("exit code of %s", String.join(" ", args)).isEqualTo(code);
+        return r.err();
     }
 
     @Test
@@ -132,18 +121,10 @@ class CliCommandsTest {
         assertThat(counts.keySet()).noneMatch(k -> k.contains("internal-error"));
     }
 
-    /** Runs {@code java -cp <test classpath> org.haven.cli.HavenCli ARGS} and returns its standard output. */
+    /** Runs {@code java -cp <test classpath> org.haven.cli.HavenCli ARGS} expecting success; returns its standard output. */
     static String run(Map<String, String> env, String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "-cp", System.getProperty("java.class.path"), "org.haven.cli.HavenCli"));
-        cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd).directory(new File("."));
-        pb.environment().putAll(env);
-        pb.redirectError(ProcessBuilder.Redirect.DISCARD);
-        Process p = pb.start();
-        String out = new String(p.getInputStream().readAllBytes());
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(p.exitValue()).as("exit code of %s", String.join(" ", args)).isZero();
-        return out;
+        CliProcess.Result r = CliProcess.run(env, args);
+        assertThat(r.exit()).as("exit code of %s", String.join(" ", args)).isZero();
+        return r.out();
     }
 }

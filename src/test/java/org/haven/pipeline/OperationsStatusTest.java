@@ -3,7 +3,6 @@ package org.haven.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.File;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,7 +13,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -60,9 +58,9 @@ class OperationsStatusTest {
 
             Map<String, String> env = Map.of("HAVEN_DB_URL", TestNode.POSTGRES_URL + "?currentSchema=" + SCHEMA, "HAVEN_DB_USER", "postgres",
                 "HAVEN_BROKER_LISTEN", listen, "HAVEN_OPS_STUCK_AFTER", "2s");
-            Result json = run(env, "status", "--json");
-            assertThat(json.exit).as("status exits 3 on warnings").isEqualTo(3);
-            JsonNode report = new ObjectMapper().readTree(json.out);
+            CliProcess.Result json = run(env, "status", "--json");
+            assertThat(json.exit()).as("status exits 3 on warnings").isEqualTo(3);
+            JsonNode report = new ObjectMapper().readTree(json.out());
             assertThat(report.at("/totals/inFlight").asLong()).isEqualTo(1);
             assertThat(report.at("/totals/stuck").asLong()).isEqualTo(1);
             assertThat(report.at("/queues/available").asBoolean()).isTrue();
@@ -134,19 +132,8 @@ class OperationsStatusTest {
         }
     }
 
-    record Result(int exit, String out) {}
-
     /** {@code java -cp <test classpath> org.haven.cli.HavenCli ARGS}: exit code and standard output. */
-    static Result run(Map<String, String> env, String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "-cp", System.getProperty("java.class.path"), "org.haven.cli.HavenCli"));
-        cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd).directory(new File("."));
-        pb.environment().putAll(env);
-        pb.redirectError(ProcessBuilder.Redirect.DISCARD);
-        Process p = pb.start();
-        String out = new String(p.getInputStream().readAllBytes());
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        return new Result(p.exitValue(), out);
+    static CliProcess.Result run(Map<String, String> env, String... args) throws Exception {
+        return CliProcess.run(env, args);
     }
 }
