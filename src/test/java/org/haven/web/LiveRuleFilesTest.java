@@ -46,6 +46,15 @@ class LiveRuleFilesTest {
             var held = w.submit(in.write(b), "lothian");
             assertThat(held.outcome()).isEqualTo("quarantined");
             assertThat(held.reason()).isEqualTo("verification:study-code");
+            // the text cleaner uses the same live rules: in free text the new rule's match is removed and the file released
+            AttributeList d = HeldInputs.image("MR", HeldInputs.MR, "2.2", 32, 32);
+            HeldInputs.put(d, TagFromName.ContrastBolusRoute, "IV as in STUDY 4321");  // a kept LO: free text the cleaner rewrites
+            var cleaned = w.submit(in.write(d), "lothian");
+            assertThat(cleaned.outcome()).as("free text cleaned with the reloaded rule").isEqualTo("released");
+            com.pixelmed.dicom.AttributeList out = new com.pixelmed.dicom.AttributeList();
+            out.read(w.node.release().resolve(cleaned.location()).toFile());
+            assertThat(com.pixelmed.dicom.Attribute.getSingleStringValueOrEmptyString(out, TagFromName.ContrastBolusRoute))
+                .doesNotContain("4321").contains("IV as in");
 
             Files.writeString(w.config.resolve("pixels/07-broken.yaml"), "rules:\n  - id: broken\n    when: {Modality: MR}\n    blank: [{x: 0}]\n");
             await(log, "rejected", "07-broken.yaml:");
