@@ -6,7 +6,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 
 import com.pixelmed.dicom.Attribute;
 import com.pixelmed.dicom.AttributeList;
@@ -103,12 +102,7 @@ final class PixelConditions {
             case "starts-with" -> cond(keyword + " starts with \"" + arg + "\"", h -> deepValues(h, tag).stream().anyMatch(s -> s.toLowerCase(Locale.ROOT).startsWith(lower)));
             case "ends-with" -> cond(keyword + " ends with \"" + arg + "\"", h -> deepValues(h, tag).stream().anyMatch(s -> s.toLowerCase(Locale.ROOT).endsWith(lower)));
             case "search" -> {
-                Pattern p;
-                try {
-                    p = Pattern.compile(arg, Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE);
-                } catch (PatternSyntaxException ex) {
-                    throw argNode.fail("bad regular expression: " + ex.getDescription());
-                }
+                Pattern p = PixelRules.pattern(argNode, arg);
                 yield cond(keyword + " ~ /" + arg + "/ (anywhere)", h -> deepValues(h, tag).stream().anyMatch(s -> p.matcher(s).find()));
             }
             default -> null;

@@ -232,11 +232,11 @@ public final class PixelRules {
             List<String> any = new ArrayList<>();
             for (YamlNode item : v.list()) any.add(item.text().trim());
             if (any.isEmpty()) throw v.fail("'" + keyword + "': empty list matches nothing");
-            return cond(keyword + " in " + any, h -> any.stream().anyMatch(a -> same(joined(h, tag), a)));
+            return PixelConditions.cond(keyword + " in " + any, h -> any.stream().anyMatch(a -> same(joined(h, tag), a)));
         }
         if (v.isScalar()) {
             String want = v.text().trim();
-            return cond(keyword + " = " + want, h -> same(joined(h, tag), want));
+            return PixelConditions.cond(keyword + " = " + want, h -> same(joined(h, tag), want));
         }
         v.allowOnly(MATCH_KEYS);
         if (v.entries().size() != 1) throw v.fail("'" + keyword + "': give exactly one of " + String.join(", ", MATCH_KEYS));
@@ -245,13 +245,13 @@ public final class PixelRules {
         String arg = e.getValue().text().trim();
         switch (op) {
             case "equals":
-                return cond(keyword + " = " + arg, h -> same(joined(h, tag), arg));
+                return PixelConditions.cond(keyword + " = " + arg, h -> same(joined(h, tag), arg));
             case "regex": {
                 Pattern p = pattern(e.getValue(), arg);
-                return cond(keyword + " ~ /" + arg + "/", h -> p.matcher(joined(h, tag)).matches());
+                return PixelConditions.cond(keyword + " ~ /" + arg + "/", h -> p.matcher(joined(h, tag)).matches());
             }
             case "contains":
-                return cond(keyword + " contains " + arg, h -> values(h, tag).stream().anyMatch(x -> same(x, arg)));
+                return PixelConditions.cond(keyword + " contains " + arg, h -> values(h, tag).stream().anyMatch(x -> same(x, arg)));
             case "includes", "starts-with", "ends-with", "search":
                 return PixelConditions.substring(keyword, tag, op, e.getValue());
             default: { // present
@@ -260,7 +260,7 @@ public final class PixelRules {
                     case "false", "no" -> false;
                     default -> throw e.getValue().fail("'present' must be true or false");
                 };
-                return cond(keyword + (want ? " present" : " absent"), h -> present(h, tag) == want);
+                return PixelConditions.cond(keyword + (want ? " present" : " absent"), h -> present(h, tag) == want);
             }
         }
     }
@@ -270,27 +270,19 @@ public final class PixelRules {
             v.allowOnly(List.of("regex"));
             String arg = v.requireString("regex").trim();
             Pattern p = pattern(v.require("regex"), arg);
-            return cond(PRIVATE_CREATOR + " ~ /" + arg + "/", h -> privateCreators(h).stream().anyMatch(c -> p.matcher(c).matches()));
+            return PixelConditions.cond(PRIVATE_CREATOR + " ~ /" + arg + "/", h -> privateCreators(h).stream().anyMatch(c -> p.matcher(c).matches()));
         }
         List<String> names = v.strings().stream().map(String::trim).toList();
         if (names.isEmpty() || names.stream().anyMatch(String::isEmpty)) throw v.fail("'" + PRIVATE_CREATOR + "' needs a creator name");
-        return cond(PRIVATE_CREATOR + " in " + names, h -> privateCreators(h).stream().anyMatch(c -> names.stream().anyMatch(n -> n.equalsIgnoreCase(c))));
+        return PixelConditions.cond(PRIVATE_CREATOR + " in " + names, h -> privateCreators(h).stream().anyMatch(c -> names.stream().anyMatch(n -> n.equalsIgnoreCase(c))));
     }
 
-    private static Pattern pattern(YamlNode where, String regex) {
+    static Pattern pattern(YamlNode where, String regex) {
         try {
             return Pattern.compile(regex, Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE);
         } catch (PatternSyntaxException ex) {
             throw where.fail("bad regular expression: " + ex.getDescription());
         }
-    }
-
-    private static PixelRule.Condition cond(String describe, java.util.function.Predicate<AttributeList> test) {
-        return new PixelRule.Condition() {
-            @Override public boolean test(AttributeList header) { return test.test(header); }
-            @Override public String describe() { return describe; }
-            @Override public String toString() { return describe; }
-        };
     }
 
     /** Case-insensitive, trimmed; numerically equal numbers ("1.0" = "1") are the same. */
