@@ -151,7 +151,10 @@ public final class Haven implements AutoCloseable {
         main.bind("resolveStage", new ResolveStage(resolver, identities, workspace, key, node));
         main.bind("relinker", new Relinker(resolver, identities, workspace, key, node, this::camel));
         main.bind("deidentifyStage", new DeidentifyStage(workspace, records, profiles, key, node));
-        main.bind("pixelStage", new PixelStage(pixelPolicy, records, node));
+        main.bind("pixelStage", new PixelStage(pixelPolicy, records, node, name -> {
+            org.haven.deidentify.Profile p = name == null ? null : profiles.get(name);
+            return p == null || p.keepsOverlayData(); // unknown profile: count overlays (fail closed; deidentify then holds the file)
+        }));
         main.bind("ocrStage", new OcrStage(workspace, records, pixelPolicy, ocr, verifier, node));
         main.bind("verifyStage", new VerifyStage(workspace, records, verifier, node));
         main.bind("releaser", new Releaser(workspace, records, node));

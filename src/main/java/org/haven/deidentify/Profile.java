@@ -90,6 +90,16 @@ public final class Profile {
 
     public SafePrivateList safePrivate() { return safePrivate; }
 
+    /**
+     * True unless the profile removes or empties OverlayData (60xx,3000): the pixel stage then treats overlay content
+     * as burned-in text to check (basic and research remove it; the Clean Graphics option keeps it).
+     */
+    public boolean keepsOverlayData() {
+        Rule r = ruleFor(0x6000, 0x3000);
+        if (r == null) r = unlisted();
+        return r.action() != Action.REMOVE && r.action() != Action.EMPTY;
+    }
+
     /** The rule listed for a public tag (exact, else wildcard), or null if the profile does not list it. */
     public Rule ruleFor(int group, int element) {
         Rule r = exact.get(TagPattern.key(group, element));

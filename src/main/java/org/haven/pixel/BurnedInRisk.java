@@ -23,7 +23,13 @@ import com.pixelmed.dicom.TagFromName;
  * <li>a DERIVED or SECONDARY CT, PT, NM or MR image whose ImageType or SeriesDescription says DOSE, REPORT, SCREEN,
  *     PROTOCOL or SUMMARY: dose screens (Philips DERIVED\SECONDARY\DOSE_INFO, GE "Dose Report", Siemens "Patient
  *     Protocol") are pictures of text with the patient's name on them.</li>
+ * <li>an overlay plane (60xx) that will be released has content: OverlayData with any bit set, or an overlay embedded
+ *     in the pixel data's high bits (declared by OverlayBitsAllocated &gt; 1; retired, and its content cannot be seen
+ *     in the header, so it counts as soon as it is declared). Viewers draw overlays over the image, and scanners and
+ *     3D workstations put names, dates and annotations in them. An all-zero overlay adds nothing.</li>
  * </ul>
+ * Overlay data the profile removes (basic and research: (60xx,3000) X) is no risk: {@link #assess(AttributeList, boolean)}
+ * is told whether it is released; embedded overlays stay in the pixels whatever the profile says.
  * A device rule with {@code risk: high} raises the risk further in {@link PixelPolicy}. Other DERIVED\SECONDARY
  * CT/MR reformats stay LOW: the reformatting software does not add text to the pixels.
  */
@@ -44,7 +50,36 @@ public final class BurnedInRisk {
 
     private BurnedInRisk() {}
 
-    public static Risk assess(AttributeList header) {
+    /** The screen with overlay data counted as released (fail closed when the profile is not known). */
+    public static Risk assess(AttributeList header) { return assess(header, true); }
+
+    /** @param overlayDataReleased the profile keeps OverlayData (60xx,3000), e.g. the Clean Graphics option */
+    public static Risk assess(AttributeList header, boolean overlayDataReleased) {
+        Risk r = assessImage(header);
+        if (r.atRisk()) return r;
+        Risk overlay = overlays(header, overlayDataReleased);
+        return overlay == null ? r : overlay;
+    }
+
+    /** At risk for the first overlay plane with content, else null (reasons name the group, never the content). */
+    static Risk overlays(AttributeList header, boolean overlayDataReleased) {
+        for (OverlayPlanes.Plane p : OverlayPlanes.of(header)) {
+            if (p.embedded()) return Risk.atRisk("overlay " + p.name() + " embedded in the pixel data (bit " + p.bitPosition() + ")");
+            if (!overlayDataReleased) continue;
+            try {
+                if (OverlayPlanes.anyContent(header, p)) return Risk.atRisk("overlay " + p.name() + " has content");
+            } catch (UnsupportedPixelsException e) {
+                return Risk.atRisk("overlay " + p.name() + " cannot be read: " + e.getMessage());
+            }
+        }
+        return null;
+    }
+
+    /**
+     * The screen of the image itself, overlays aside. Library rules scoped to "at risk" images use this: an overlay on
+     * a CT slice must not make a broad rule blank boxes in the slice (OCR reads the overlay instead).
+     */
+    static Risk assessImage(AttributeList header) {
         String burned = value(header, TagFromName.BurnedInAnnotation);
         if (burned.equals("YES")) return Risk.atRisk("BurnedInAnnotation=YES");
 

@@ -30,7 +30,9 @@ import org.bytedeco.tesseract.global.tesseract;
  * Each frame is rendered to 8-bit grey (monochrome scaled from its own min/max, MONOCHROME1 inverted; colour by
  * luminance; palette through its lookup tables), inverted when mostly dark so text is dark on light, and upscaled
  * 2× when narrower than 640 pixels (ultrasound labels are ~8–10 px high). Words come back with confidence and box in
- * image coordinates. Returned text is data for findings and quarantine records; it is never logged here.
+ * image coordinates. Overlay planes (60xx) with content are read too, each plane frame as a black-on-white bitmap,
+ * words mapped through OverlayOrigin and tagged with the plane ({@link OcrHit#overlay()}). Returned text is data for
+ * findings and quarantine records; it is never logged here.
  */
 public final class OcrChecker implements AutoCloseable {
 
@@ -77,30 +79,64 @@ public final class OcrChecker implements AutoCloseable {
         Selection selection = uncompressed(full, pick);
         AttributeList pixels = selection.pixels();
         PixelLayout l = PixelLayout.of(pixels);
-        TessBaseAPI api = engine.get();
         List<OcrHit> hits = new ArrayList<>();
         for (int k = 0; k < pick.length; k++) {
             int f = pick[k];
             byte[] grey = grey(pixels, l, selection.onlyPicked() ? k : f);
-            int scale = l.columns() < 640 ? 2 : 1;
-            int w = l.columns() * scale, h = l.rows() * scale;
-            if (scale > 1) grey = upscale(grey, l.columns(), l.rows(), scale);
-            List<OcrHit> frameHits = new ArrayList<>();
-            for (String method : settings.thresholding()) {
-                api.SetImage(grey, w, h, 1, w); // fresh image per pass, so no cached binarisation is reused
-                api.SetSourceResolution(70 * scale);
-                api.SetVariable("thresholding_method", Integer.toString(OcrSettings.THRESHOLDING.get(method)));
-                if (api.Recognize(null) != 0) throw new UnsupportedPixelsException("OCR failed on frame " + f);
-                for (OcrHit hit : words(api, f, scale)) {
-                    // the same word found by an earlier pass is kept once
-                    boolean seen = frameHits.stream().anyMatch(o -> o.text().equals(hit.text()) && o.box().intersects(hit.box()));
-                    if (!seen) frameHits.add(hit);
+            hits.addAll(recognise(grey, l.columns(), l.rows(), f, settings.thresholding(), 0, 0, 0));
+        }
+        // decoded frames of a long compressed cine are a selection: read overlays (never embedded in compressed
+        // pixels, which the standard forbids; bits() refuses them) from the data set itself
+        hits.addAll(readOverlays(selection.onlyPicked() ? full : pixels, Math.max(1, maxFrames)));
+        return hits;
+    }
+
+    /**
+     * Words in the overlay planes ({@link OverlayPlanes}) with content: each plane frame is read on its own (set bits
+     * black on white; long multi-frame overlays sampled like cines), words mapped to image coordinates and frames.
+     * Empty frames cost nothing.
+     */
+    private List<OcrHit> readOverlays(AttributeList list, int maxFrames) throws UnsupportedPixelsException {
+        List<OcrHit> hits = new ArrayList<>();
+        for (OverlayPlanes.Plane p : OverlayPlanes.of(list)) {
+            OverlayPlanes.Bits bits = OverlayPlanes.bits(list, p);
+            for (int k : framesToRead(p.frames(), maxFrames)) {
+                if (!bits.anySet(k)) continue;
+                byte[] grey = new byte[p.rows() * p.columns()];
+                for (int r = 0, i = 0; r < p.rows(); r++) {
+                    for (int c = 0; c < p.columns(); c++, i++) grey[i] = bits.get(k, r, c) ? 0 : (byte) 255;
                 }
+                // a bitmap needs one thresholding pass
+                hits.addAll(recognise(grey, p.columns(), p.rows(), p.imageFrames(k, 1)[0], settings.thresholding().subList(0, 1),
+                    p.group(), p.imageX(), p.imageY()));
             }
-            hits.addAll(frameHits);
-            api.Clear();
         }
         return hits;
+    }
+
+    /** One 8-bit grey picture through every thresholding pass; boxes shifted by (dx, dy) into image coordinates. */
+    private List<OcrHit> recognise(byte[] grey, int columns, int rows, int frame, List<String> methods, int overlay, int dx, int dy)
+            throws UnsupportedPixelsException {
+        TessBaseAPI api = engine.get();
+        int scale = columns < 640 ? 2 : 1;
+        int w = columns * scale, h = rows * scale;
+        if (scale > 1) grey = upscale(grey, columns, rows, scale);
+        List<OcrHit> frameHits = new ArrayList<>();
+        for (String method : methods) {
+            api.SetImage(grey, w, h, 1, w); // fresh image per pass, so no cached binarisation is reused
+            api.SetSourceResolution(70 * scale);
+            api.SetVariable("thresholding_method", Integer.toString(OcrSettings.THRESHOLDING.get(method)));
+            if (api.Recognize(null) != 0) throw new UnsupportedPixelsException("OCR failed on frame " + frame);
+            for (OcrHit hit : words(api, frame, scale)) {
+                OcrHit placed = new OcrHit(hit.frame(), hit.text(), hit.confidence(),
+                    new Box(hit.box().x() + dx, hit.box().y() + dy, hit.box().width(), hit.box().height()), overlay);
+                // the same word found by an earlier pass is kept once
+                boolean seen = frameHits.stream().anyMatch(o -> o.text().equals(placed.text()) && o.box().intersects(placed.box()));
+                if (!seen) frameHits.add(placed);
+            }
+        }
+        api.Clear();
+        return frameHits;
     }
 
     /**
@@ -214,7 +250,16 @@ public final class OcrChecker implements AutoCloseable {
             PaletteTables tables = PaletteTables.of(list, l);
             for (int p = 0; p < n; p++) v[p] = tables == null ? s.get(base + p) : tables.luminanceOf(s.get(base + p));
         } else {
-            for (int p = 0; p < n; p++) v[p] = s.get(base + p);
+            // bits of overlays embedded in the samples are not pixel values (readOverlays reads them as overlays)
+            int overlayBits = embeddedOverlayBits(list), shift = 32 - l.bitsStored();
+            for (int p = 0; p < n; p++) {
+                int x = s.get(base + p);
+                if (overlayBits != 0) {
+                    x &= ~overlayBits;
+                    if (l.signed()) x = (x << shift) >> shift; // the value is BitsStored wide
+                }
+                v[p] = x;
+            }
         }
         int min = Integer.MAX_VALUE, max = Integer.MIN_VALUE;
         for (int x : v) { min = Math.min(min, x); max = Math.max(max, x); }
@@ -232,6 +277,12 @@ public final class OcrChecker implements AutoCloseable {
             for (int p = 0; p < n; p++) out[p] = (byte) (255 - (out[p] & 0xff));
         }
         return out;
+    }
+
+    private static int embeddedOverlayBits(AttributeList list) {
+        int bits = 0;
+        for (OverlayPlanes.Plane p : OverlayPlanes.of(list)) if (p.embedded()) bits |= 1 << p.bitPosition();
+        return bits;
     }
 
     private static byte[] upscale(byte[] grey, int w, int h, int scale) {

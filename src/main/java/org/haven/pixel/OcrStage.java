@@ -104,7 +104,7 @@ public final class OcrStage {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("classification", OcrVerdict.PIXEL_TEXT);
             m.put("ruleId", "ocr");
-            m.put("attributePath", "OCR[frame=" + h.frame() + "]");
+            m.put("attributePath", "OCR[frame=" + h.frame() + (h.overlay() == 0 ? "" : ",overlay=" + h.overlayName()) + "]");
             m.put("matchedText", h.text());
             m.put("confidence", h.confidence());
             m.put("box", Map.of("x", h.box().x(), "y", h.box().y(), "width", h.box().width(), "height", h.box().height()));

@@ -69,7 +69,7 @@ final class PixelConditions {
                         case "false", "no" -> false;
                         default -> throw v.fail("'" + AT_RISK + "' must be true or false");
                     };
-                    out.add(cond(want ? "at risk of burned-in text" : "not at risk of burned-in text", h -> BurnedInRisk.assess(h).atRisk() == want));
+                    out.add(cond(want ? "at risk of burned-in text" : "not at risk of burned-in text", h -> BurnedInRisk.assessImage(h).atRisk() == want));
                 }
                 default -> {
                     AttributeTag tag = tag(when, key);

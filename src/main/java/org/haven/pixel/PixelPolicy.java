@@ -61,8 +61,11 @@ public final class PixelPolicy {
      * The decision when the device registry names the pixel rule for a device: that rule, whatever
      * {@link PixelRules#match} would pick; an unknown id holds the file (fail closed).
      */
-    public PixelDecision decideWith(AttributeList header, String ruleId) {
-        Risk risk = BurnedInRisk.assess(header);
+    public PixelDecision decideWith(AttributeList header, String ruleId) { return decideWith(header, ruleId, true); }
+
+    /** @param overlayDataReleased the file's profile keeps OverlayData (see {@link BurnedInRisk#assess(AttributeList, boolean)}) */
+    public PixelDecision decideWith(AttributeList header, String ruleId, boolean overlayDataReleased) {
+        Risk risk = BurnedInRisk.assess(header, overlayDataReleased);
         Optional<PixelRule> rule = rules().byId(ruleId);
         if (rule.isEmpty()) {
             return new PixelDecision(PixelDecision.Action.QUARANTINE, rule,
@@ -72,8 +75,12 @@ public final class PixelPolicy {
         return new PixelDecision(PixelDecision.Action.REDACT, rule, risk, risk.atRisk(), null);
     }
 
-    public PixelDecision decide(AttributeList header) {
-        Risk risk = BurnedInRisk.assess(header);
+    /** The decision with overlay data counted as released (fail closed when the profile is not known). */
+    public PixelDecision decide(AttributeList header) { return decide(header, true); }
+
+    /** @param overlayDataReleased the file's profile keeps OverlayData (see {@link BurnedInRisk#assess(AttributeList, boolean)}) */
+    public PixelDecision decide(AttributeList header, boolean overlayDataReleased) {
+        Risk risk = BurnedInRisk.assess(header, overlayDataReleased);
         Optional<PixelRule> rule;
         try {
             rule = rules().match(header);

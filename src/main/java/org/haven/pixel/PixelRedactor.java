@@ -33,7 +33,8 @@ import com.pixelmed.dicom.UniqueIdentifierAttribute;
 import com.pixelmed.display.ImageEditUtilities;
 
 /**
- * Blanks a rule's rectangles in a full dataset, in place.
+ * Blanks a rule's rectangles in a full dataset, in place, and clears the overlay bits (60xx planes, see
+ * {@link OverlayPlanes}) under them.
  *
  * <p>By transfer syntax:
  * <ul>
@@ -66,9 +67,12 @@ public final class PixelRedactor {
      */
     public RedactionResult redact(AttributeList full, PixelRule rule) throws UnsupportedPixelsException {
         RedactionResult r = redactPixels(full, rule);
+        // overlays are drawn over the pixels: their bits under the boxes go too (embedded ones live in the samples'
+        // high bits, which the blank value need not clear, e.g. a sign-extended minimum)
+        long overlayBits = r.boxes().isEmpty() ? 0 : OverlayPlanes.clear(full, boxesPerFrame(full, rule, PixelLayout.of(full)));
         boolean icon = full.remove(TagFromName.IconImageSequence) != null;
-        return icon ? new RedactionResult(r.ruleId(), r.method(), r.transferSyntaxIn(), r.transferSyntaxOut(), r.frames(), r.boxes(),
-                r.pixelsBlanked(), true) : r;
+        return new RedactionResult(r.ruleId(), r.method(), r.transferSyntaxIn(), r.transferSyntaxOut(), r.frames(), r.boxes(),
+                r.pixelsBlanked(), icon, overlayBits);
     }
 
     private RedactionResult redactPixels(AttributeList full, PixelRule rule) throws UnsupportedPixelsException {

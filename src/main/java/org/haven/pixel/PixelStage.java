@@ -5,6 +5,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Predicate;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -28,11 +29,19 @@ public final class PixelStage {
     private final PixelRedactor redactor = new PixelRedactor();
     private final FileRecords records;
     private final String node;
+    private final Predicate<String> keepsOverlayData;
 
-    public PixelStage(PixelPolicy policy, FileRecords records, String node) {
+    public PixelStage(PixelPolicy policy, FileRecords records, String node) { this(policy, records, node, profile -> true); }
+
+    /**
+     * @param keepsOverlayData whether the named profile releases OverlayData (60xx,3000): only then does overlay
+     *                         content make an image at risk (basic and research remove it; Clean Graphics keeps it)
+     */
+    public PixelStage(PixelPolicy policy, FileRecords records, String node, Predicate<String> keepsOverlayData) {
         this.policy = policy;
         this.records = records;
         this.node = node;
+        this.keepsOverlayData = keepsOverlayData;
     }
 
     public void decide(Exchange exchange) throws QuarantineException {
@@ -47,7 +56,8 @@ public final class PixelStage {
             in.setHeader(HavenHeaders.OCR, false);
             return;
         }
-        PixelDecision d = deviceRule.isBlank() ? policy.decide(header.attributes()) : policy.decideWith(header.attributes(), deviceRule);
+        boolean overlays = keepsOverlayData.test(in.getHeader(HavenHeaders.PROFILE, "", String.class));
+        PixelDecision d = deviceRule.isBlank() ? policy.decide(header.attributes(), overlays) : policy.decideWith(header.attributes(), deviceRule, overlays);
         if (!fileBoxes(in).isEmpty()) {
             // a reviewer drew boxes for this file: blank them (on top of the device's rule, if any), then OCR checks the result
             in.setHeader(HavenHeaders.PIXEL_ACTION, PixelDecision.Action.REDACT.name());
@@ -88,7 +98,8 @@ public final class PixelStage {
         in.setHeader(HavenHeaders.TRANSFER_SYNTAX_OUT, result.transferSyntaxOut());
         org.haven.deidentify.Deidentifier.addMethodCode(full, "113101"); // Clean Pixel Data
         records.event(in.getHeader(HavenHeaders.FILE_ID, String.class), "pixels-blanked", null,
-            "rule " + rule.id() + " (" + rule.where() + "), " + result.method() + ", " + result.boxes().size() + " box(es)", node);
+            "rule " + rule.id() + " (" + rule.where() + "), " + result.method() + ", " + result.boxes().size() + " box(es)"
+                + (result.overlayBitsCleared() > 0 ? ", " + result.overlayBitsCleared() + " overlay bit(s) cleared" : ""), node);
     }
 
     /** The reviewer's boxes for this file ({@link HavenHeaders#FILE_BOXES}); a malformed header holds the file. */

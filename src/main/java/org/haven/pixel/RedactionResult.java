@@ -15,12 +15,18 @@ import java.util.List;
  *                           the 8×8/MCU-aligned area that was actually blanked is larger)
  * @param pixelsBlanked      pixel positions set to blank, summed over frames
  * @param iconImageRemoved   an Icon Image Sequence (a thumbnail of the unredacted pixels) was removed
+ * @param overlayBitsCleared overlay bits (60xx planes, separate or embedded) cleared under the boxes
  */
 public record RedactionResult(String ruleId, Method method, String transferSyntaxIn, String transferSyntaxOut,
-                              int frames, List<Box> boxes, long pixelsBlanked, boolean iconImageRemoved) {
+                              int frames, List<Box> boxes, long pixelsBlanked, boolean iconImageRemoved, long overlayBitsCleared) {
 
     public RedactionResult {
         boxes = List.copyOf(boxes);
+    }
+
+    public RedactionResult(String ruleId, Method method, String transferSyntaxIn, String transferSyntaxOut,
+                           int frames, List<Box> boxes, long pixelsBlanked, boolean iconImageRemoved) {
+        this(ruleId, method, transferSyntaxIn, transferSyntaxOut, frames, boxes, pixelsBlanked, iconImageRemoved, 0);
     }
 
     public enum Method {
