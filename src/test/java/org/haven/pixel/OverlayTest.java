@@ -257,6 +257,42 @@ class OverlayTest {
     }
 
     @Test
+    void aRealSiemensMedComOverlayIsParsedCountedAndClearedUnderABox() throws Exception {
+        Path file = Synthetic.CORPUS.resolve("pydicom-data/MR-SIEMENS-DICOM-WithOverlays.dcm");
+        org.haven.TestData.require(Files.isRegularFile(file), "corpus file " + file);
+        AttributeList mr = Synthetic.read(file, false);
+        List<OverlayPlanes.Plane> planes = OverlayPlanes.of(mr);
+        assertThat(planes).hasSize(1);
+        OverlayPlanes.Plane p = planes.get(0);
+        assertThat(p.rows()).isEqualTo(484);
+        assertThat(p.columns()).isEqualTo(484);
+        assertThat(p.embedded()).isFalse();
+        assertThat(OverlayPlanes.anyContent(mr, p)).isTrue();
+        assertThat(BurnedInRisk.assess(mr, true).reason()).isEqualTo("overlay 6000 has content");
+        assertThat(BurnedInRisk.assess(mr, false).atRisk()).as("research removes the overlay: an MR slice is low risk").isFalse();
+
+        // its object graphics are lines, not words: OCR finds nothing in the overlay that would hold the file
+        OcrSettings s = policy.rules().ocr();
+        assertThat(ocr.read(mr, 1)).noneMatch(h -> h.overlay() != 0 && h.confidence() >= s.minConfidence()
+            && PixelPolicy.significant(h.text()) >= s.minCharacters());
+
+        boolean[] before = bits(mr, 0x6000);
+        new PixelRedactor().redact(mr, Synthetic.rule("band", Synthetic.region(0, 130, 484, 100)));
+        boolean[] after = bits(mr, 0x6000);
+        int clearedInBand = 0;
+        for (int i = 0; i < before.length; i++) {
+            int row = i / 484;
+            if (row >= 130 && row < 230) {
+                assertThat(after[i]).isFalse();
+                if (before[i]) clearedInBand++;
+            } else {
+                assertThat(after[i]).isEqualTo(before[i]);
+            }
+        }
+        assertThat(clearedInBand).isPositive();
+    }
+
+    @Test
     void overlayDataShorterThanItsGeometryFailsClosed() throws Exception {
         AttributeList ct = ctSlice(1, false);
         SyntheticOverlays.addTextOverlay(ct, 0x6000, 256, 256, 1, 1, 1, 0, NAME, 10, 200);
