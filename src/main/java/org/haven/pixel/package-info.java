@@ -18,7 +18,7 @@
  * OcrVerdict v = policy.check(full, ruleId, ocr);
  * if (!v.pass()) quarantine("pixel-text", v.offending());   // text + box go in the record, never in logs
  * }</pre>
- * Overlay planes (60xx, {@link org.haven.pixel.OverlayPlanes}) count as burned-in text: content makes an image at
+ * Overlay planes (60xx, {@code OverlayPlanes}) count as burned-in text: content makes an image at
  * risk when the profile keeps overlay data, OCR reads each plane, and blanking clears overlay bits under the boxes.
  * {@link org.haven.pixel.PixelPolicy#decide} needs only the header (read up to Pixel Data), so instances that PASS
  * can take the streaming path without loading pixels. Nothing in this package logs; exception messages and
