@@ -152,7 +152,7 @@ public final class Haven implements AutoCloseable {
         main.bind("relinker", new Relinker(resolver, identities, workspace, key, node, this::camel));
         main.bind("deidentifyStage", new DeidentifyStage(workspace, records, profiles, key, node));
         main.bind("pixelStage", new PixelStage(pixelPolicy, records, node, name -> {
-            org.haven.deidentify.Profile p = name == null ? null : profiles.get(name);
+            org.haven.deidentify.Profile p = profiles.get(name);
             return p == null || p.keepsOverlayData(); // unknown profile: count overlays (fail closed; deidentify then holds the file)
         }));
         main.bind("ocrStage", new OcrStage(workspace, records, pixelPolicy, ocr, verifier, node));
