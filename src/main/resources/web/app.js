@@ -79,7 +79,8 @@ function route() {
   const hash = location.hash || '#/queue';
   const m = hash.match(/^#\/file\/([0-9a-f]{64})/);
   const px = hash.match(/^#\/pixels\/([0-9a-f]{64})/);
-  const run = m ? fileView(m[1]) : px ? window.pixelView(px[1]) : hash.startsWith('#/devices') ? devicesView()
+  const pr = hash.match(/^#\/proposals\/(.+)$/);
+  const run = m ? fileView(m[1]) : px ? window.pixelView(px[1]) : pr ? window.proposalsView(decodeURIComponent(pr[1])) : hash.startsWith('#/devices') ? devicesView()
     : hash.startsWith('#/audit') ? auditView() : hash.startsWith('#/ops') ? opsView() : queueView();
   run.catch((e) => message(e.message, 'error'));
 }
@@ -182,7 +183,8 @@ async function fileView(id, profile) {
   const parts = [h('h2', {}, 'File ' + id.substring(0, 12)), h('p', { id: 'outcome' }, 'Outcome: ', h('strong', {}, f.outcome || 'in flight'),
     f.reason ? ' (' + f.reason + ')' : '', f.detail ? ' — ' + f.detail : ''),
     h('p', {}, h('button', { id: 'next-held', type: 'button', onclick: () => nextHeld(f) }, 'Next held file →'), ' ',
-      held ? h('a', { id: 'open-pixels', href: '#/pixels/' + id }, 'Pixel workspace') : null)];
+      held ? h('a', { id: 'open-pixels', href: '#/pixels/' + id }, 'Pixel workspace') : null, ' ',
+      held && f.reason === 'pixel-text' && f.deviceSignature ? h('a', { id: 'open-proposals', href: '#/proposals/' + encodeURIComponent(f.deviceSignature) }, 'Rule proposals for this device') : null)];
   const left = h('div', {});
   const right = h('div', {});
   left.appendChild(h('div', { className: 'panel' }, h('h3', {}, 'Device registry entry'), kv([
@@ -348,7 +350,9 @@ async function devicesView() {
     list.map((d, i) => h('tr', { 'data-signature': d.signature }, h('td', {}, h('a', { href: '#/queue', onclick: (ev) => { ev.preventDefault(); state.filter = { device: d.signature }; location.hash = '#/queue'; } }, d.signature)),
       h('td', { className: 'state state-' + txt(d.state).replace(/[^a-z]/g, '') }, txt(d.state)), h('td', {}, txt(d.registryId), d.registryRule ? h('div', { className: 'hint' }, txt(d.registryRule)) : null),
       h('td', {}, txt(d.files)), h('td', {}, txt(d.released)), h('td', {}, txt(d.held)), h('td', {}, txt(d.rejected)),
-      h('td', {}, txt(d.inFlight)), h('td', {}, Object.entries(d.heldByReason || {}).map(([k, v]) => k + ': ' + v).join(', ')), h('td', {}, txt(d.trustWouldRelease)),
+      h('td', {}, txt(d.inFlight)), h('td', {}, Object.entries(d.heldByReason || {}).map(([k, v]) => k + ': ' + v).join(', '),
+        (d.heldByReason || {})['pixel-text'] ? h('div', {}, h('a', { className: 'proposals-link', href: '#/proposals/' + encodeURIComponent(d.signature) }, 'Rule proposals')) : null),
+      h('td', {}, txt(d.trustWouldRelease)),
       h('td', {}, actions(d, i))))));
 }
 

@@ -129,6 +129,20 @@ final class PixelWorkspace {
         return list;
     }
 
+    /**
+     * The rule's regions clipped to a columns × rows image, for a device rule that extends it: a shipped rule may
+     * reach past the image on purpose (a banner 8192 wide "clipped to the image width"), which a rule bound to Rows
+     * and Columns may not. A region wholly outside the image blanks nothing there and is dropped.
+     */
+    static List<PixelRule.Region> clipped(List<PixelRule.Region> regions, int columns, int rows) {
+        List<PixelRule.Region> out = new ArrayList<>();
+        for (PixelRule.Region r : regions) {
+            Box b = r.box().clip(columns, rows);
+            if (b != null) out.add(new PixelRule.Region(b, r.frames()));
+        }
+        return out;
+    }
+
     static int frameOf(String attributePath) {
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("frame=(\\d+)").matcher(attributePath);
         return m.find() ? Integer.parseInt(m.group(1)) : 0;

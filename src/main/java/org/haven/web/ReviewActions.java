@@ -37,6 +37,7 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code POST /api/rules/redact}: an entry in {@code config/clean/redact.yaml}, then the file is re-submitted.</li>
  *   <li>{@code GET /api/files/{id}/pixels}, {@code GET /api/files/{id}/frame.png?n=&version=original|deidentified},
  *       {@code POST /api/files/{id}/pixels} (device box, allowed text region, box for this file only).</li>
+ *   <li>{@code GET /api/proposals?device=}, {@code POST /api/proposals/accept}: pixel rule proposals (see {@link Proposals}).</li>
  *   <li>{@code GET /api/queue/groups}: a queue page with each file's patient pseudonym and remapped study UID;
  *       {@code GET /api/devices}: per device counts with the registry state.</li>
  * </ul>
@@ -62,6 +63,7 @@ final class ReviewActions {
     private final LiveRules live;
     private final Rechecks rechecks;
     private final PixelWorkspace pixels;
+    private final Proposals proposals;
 
     ReviewActions(Store store, Review review, Queue queue, RuleFiles rules, RedactFile redact, LiveRules live) {
         this.store = store;
@@ -72,14 +74,16 @@ final class ReviewActions {
         this.live = live;
         this.rechecks = new Rechecks(store, review);
         this.pixels = new PixelWorkspace(review, live.pixels());
+        this.proposals = new Proposals(store, review, rules, live, rechecks, org.haven.pixel.proposal.ProposalSettings.DEFAULT);
     }
 
     boolean handles(String method, String path) {
         if (method.equals("GET")) {
-            return path.equals("/api/queue/groups") || path.equals("/api/devices")
+            return path.equals("/api/queue/groups") || path.equals("/api/devices") || path.equals("/api/proposals")
                 || path.matches("/api/files/[0-9a-f]{64}/(pixels|frame\\.png)");
         }
         return path.equals("/api/rules/allowlist") || path.equals("/api/rules/redact") || path.equals("/api/rules/report") || path.equals("/api/pixels/boxes")
+            || path.equals("/api/proposals/accept")
             || path.matches("/api/files/[0-9a-f]{64}/pixels");
     }
 
@@ -89,6 +93,8 @@ final class ReviewActions {
         if (path.equals("/api/rules/allowlist")) return Reply.json(allowlist(body, s));
         if (path.equals("/api/rules/redact")) return Reply.json(redact(body, s));
         if (path.equals("/api/rules/report")) return Reply.json(report(body, s));
+        if (path.equals("/api/proposals")) return Reply.json(proposals.forDevice(query.get("device")));
+        if (path.equals("/api/proposals/accept")) return Reply.json(proposals.accept(body, s));
         if (path.equals("/api/pixels/boxes")) {
             String fileId = body.path("fileId").asText("");
             Review.checkId(fileId);
@@ -227,7 +233,7 @@ final class ReviewActions {
         if (!choice.equals("device-box") && !choice.equals("allow-region")) throw new WebException(400, "choice must be device-box, allow-region or file-box");
         admin(s);
         Optional<PixelRule> base = pixels.rule(h);
-        List<PixelRule.Region> blank = new ArrayList<>(base.map(PixelRule::blank).orElse(List.of()));
+        List<PixelRule.Region> blank = new ArrayList<>(PixelWorkspace.clipped(base.map(PixelRule::blank).orElse(List.of()), columns, rows));
         List<Box> allow = new ArrayList<>(base.map(PixelRule::allowText).orElse(List.of()));
         for (Box x : boxes) {
             if (choice.equals("device-box")) blank.add(new PixelRule.Region(x, Set.of()));

@@ -110,6 +110,13 @@ public final class RuleFiles {
     public synchronized void addPixelRule(String id, String description, Map<String, String> when, int rows, int columns,
                                           List<PixelRule.Region> blank, boolean keepUltrasoundRegions, List<org.haven.pixel.Box> allowText,
                                           boolean allowTextInUltrasoundRegions, boolean highRisk) throws IOException {
+        addPixelRule(id, description, when, rows, columns, blank, keepUltrasoundRegions, allowText, allowTextInUltrasoundRegions, highRisk, null);
+    }
+
+    /** As above, with {@code source: {note: ...}} saying where the rule came from (e.g. a proposal and who accepted it). */
+    public synchronized void addPixelRule(String id, String description, Map<String, String> when, int rows, int columns,
+                                          List<PixelRule.Region> blank, boolean keepUltrasoundRegions, List<org.haven.pixel.Box> allowText,
+                                          boolean allowTextInUltrasoundRegions, boolean highRisk, String sourceNote) throws IOException {
         checkId(id);
         if (rows <= 0 || columns <= 0) throw new WebException(400, "rows and columns must be positive");
         for (PixelRule.Region r : blank) pixelBox(new Box(r.box().x(), r.box().y(), r.box().width(), r.box().height()), rows, columns);
@@ -120,6 +127,7 @@ public final class RuleFiles {
         if (current.contains("\n  - id: " + id + "\n")) throw new WebException(400, "duplicate id " + id);
         StringBuilder e = new StringBuilder("  - id: ").append(id).append('\n')
             .append("    description: ").append(q(description)).append('\n');
+        if (sourceNote != null && !sourceNote.isBlank()) e.append("    source:\n      note: ").append(q(sourceNote)).append('\n');
         if (highRisk) e.append("    risk: high\n");
         e.append("    when:\n");
         for (Map.Entry<String, String> w : when.entrySet()) e.append("      ").append(w.getKey()).append(": ").append(q(w.getValue())).append('\n');

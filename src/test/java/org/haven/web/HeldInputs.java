@@ -74,6 +74,14 @@ final class HeldInputs {
 
     /** An 8-bit secondary-capture screenshot (ConversionType WSD) with {@code text} burned in below the banner. */
     static AttributeList screenshot(String uidSuffix, String text) throws Exception {
+        return screenshot(uidSuffix, new Text(text, 20, 130));
+    }
+
+    /** Text to burn in: baseline at (x, y). */
+    record Text(String text, int x, int y) {}
+
+    /** The same screenshot with each text burned in where it says. */
+    static AttributeList screenshot(String uidSuffix, Text... texts) throws Exception {
         int rows = 256, cols = 512;
         BufferedImage img = new BufferedImage(cols, rows, BufferedImage.TYPE_BYTE_GRAY);
         Graphics2D g = img.createGraphics();
@@ -84,7 +92,7 @@ final class HeldInputs {
         g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
         g.setColor(Color.WHITE);
         g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 28));
-        g.drawString(text, 20, 130);
+        for (Text t : texts) g.drawString(t.text(), t.x(), t.y());
         g.dispose();
         AttributeList l = image("OT", SC, uidSuffix, rows, cols);
         put(l, TagFromName.ConversionType, "WSD");
