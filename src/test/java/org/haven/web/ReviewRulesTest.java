@@ -13,7 +13,10 @@ import org.haven.verify.Verifier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Rule files written from review: the redaction list's format and checks, allowlist entries for OCR words and for every matching rule. */
+/**
+ * Rule files written from review: the redaction list's format and checks, allowlist entries for OCR words and for every
+ * matching rule, device pixel rules that extend a shipped rule and name their source.
+ */
 class ReviewRulesTest {
     @TempDir
     Path tmp;
@@ -60,5 +63,26 @@ class ReviewRulesTest {
         assertThat(after.scanText("ImageComments", "LT", "EH4 2XU", null).passed()).isTrue();
         assertThat(after.scanText("ImageComments", "LT", "EH9 1AB", null).passed()).as("only that text").isFalse();
         assertThatThrownBy(() -> rules.addAllow("bad-rule", "x", List.of("ocr"), "A", null, null)).hasMessageContaining("unknown rule");
+    }
+
+    @Test
+    void aDevicePixelRuleExtendingAShippedRuleIsClippedToTheImageAndNamesItsSource() throws Exception {
+        Path pixels = tmp.resolve("pixels");
+        WebFixture.copy(Path.of("config/pixels"), pixels);
+        RuleFiles rules = new RuleFiles(tmp.resolve("verify"), pixels);
+        org.haven.pixel.PixelRule banner = org.haven.pixel.PixelRules.load(pixels).byId("sc-workstation-top-banner").orElseThrow();
+        Map<String, String> when = Map.of("Modality", "OT");
+        // the shipped banner is 8192 wide ("clipped to the image width"): as it is, a rule bound to 512 columns refuses it
+        assertThatThrownBy(() -> rules.addPixelRule("raw", "x", when, 256, 512, banner.blank(), false, List.of(), false, true))
+            .hasMessageContaining("box outside the 512x256 image");
+        List<org.haven.pixel.PixelRule.Region> blank = new java.util.ArrayList<>(PixelWorkspace.clipped(banner.blank(), 512, 256));
+        blank.add(new org.haven.pixel.PixelRule.Region(new org.haven.pixel.Box(16, 106, 333, 28), java.util.Set.of()));
+        rules.addPixelRule("proposal-ot-1", "bands", when, 256, 512, blank, false, List.of(), false, true, "proposed from 5 held files on 2026-11-30, accepted by adam");
+        org.haven.pixel.PixelRule written = org.haven.pixel.PixelRules.load(pixels).byId("proposal-ot-1").orElseThrow();
+        assertThat(written.blank()).extracting(org.haven.pixel.PixelRule.Region::box)
+            .containsExactly(new org.haven.pixel.Box(0, 0, 512, 64), new org.haven.pixel.Box(16, 106, 333, 28));
+        assertThat(written.highRisk()).isTrue();
+        assertThat(Files.readString(rules.pixelFile()))
+            .contains("    source:\n      note: \"proposed from 5 held files on 2026-11-30, accepted by adam\"\n    risk: high\n");
     }
 }
