@@ -64,6 +64,7 @@ final class ReviewActions {
     private final Rechecks rechecks;
     private final PixelWorkspace pixels;
     private final Proposals proposals;
+    private final ViewAudit views;
 
     ReviewActions(Store store, Review review, Queue queue, RuleFiles rules, RedactFile redact, LiveRules live) {
         this.store = store;
@@ -74,6 +75,7 @@ final class ReviewActions {
         this.live = live;
         this.rechecks = new Rechecks(store, review);
         this.pixels = new PixelWorkspace(review, live.pixels());
+        this.views = new ViewAudit(store);
         this.proposals = new Proposals(store, review, rules, live, rechecks, org.haven.pixel.proposal.ProposalSettings.DEFAULT);
     }
 
@@ -104,8 +106,10 @@ final class ReviewActions {
         Review.FileRow f = review.held(fileId);
         if (path.endsWith("/frame.png")) {
             int n = parse(query.getOrDefault("n", "0"));
+            boolean original = !"deidentified".equals(query.get("version"));
+            if (original) views.viewed(fileId, s.user(), "pixels (frame " + (n + 1) + ", original)");
             try {
-                return new Reply(null, pixels.frame(f, n, "deidentified".equals(query.get("version"))));
+                return new Reply(null, pixels.frame(f, n, !original));
             } catch (WebException e) {
                 throw e;
             } catch (Exception | LinkageError e) {

@@ -55,6 +55,7 @@ class ProposalsBrowserTest {
             assertThat(b.eval("[...document.querySelectorAll('#proposal-0 figure.sample')].every(f => f.querySelectorAll('rect.proposed').length === 1"
                 + " && f.querySelectorAll('rect.ocr').length > 0)").asBoolean()).as("the proposed box and the words on every sample").isTrue();
             assertThat(b.eval("document.querySelectorAll('#proposal-0 .samples .stays').length").asInt()).as("the stray word's file shown as staying").isEqualTo(1);
+            assertThat(HeldFilesBrowserTest.events(w, stray)).as("looking at a held original is audited").contains("viewed-original pixels (frame 1, original)");
 
             // the proposal itself: one box over the name band, nothing over the stray word
             WebFixture.Client admin = w.new Client().signIn("adam", WebFixture.ADMIN_PASSWORD);
