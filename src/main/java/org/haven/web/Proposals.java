@@ -63,10 +63,27 @@ final class Proposals {
     }
 
     /** One held image with what the proposal needs from it: header (up to the pixels), rule in force, word boxes. */
-    private record Held(Review.FileRow file, AttributeList header, String ruleId, HeldImage image, int frame) {}
+    private record Held(Review.FileRow file, AttributeList header, String ruleId, boolean namedByRegistry, HeldImage image, int frame) {}
 
     /** The proposal of one image size: the held files it was made from and the rule they are under now. */
-    private record Group(TextBands.Geometry geometry, List<Held> files, Proposal proposal, Set<String> ruleIds) {}
+    private record Group(TextBands.Geometry geometry, List<Held> files, Proposal proposal, Set<String> ruleIds) {
+
+        boolean namedByRegistry() { return files.stream().anyMatch(Held::namedByRegistry); }
+
+        /** Why a proposal cannot become a rule as it is, or "" when it can. */
+        String obstacle() {
+            if (proposal.empty()) return "no band is seen in enough files to propose (see the bands below)";
+            if (ruleIds.size() > 1) {
+                return "these files are under different pixel rules now (" + String.join(", ", ruleIds) + "): a proposal cannot extend them all;"
+                    + " draw boxes in the pixel workspace instead";
+            }
+            if (namedByRegistry()) {
+                return "the device registry names pixel rule " + ruleIds.iterator().next() + " for this device (pixels: in devices.yaml), which"
+                    + " wins over config/pixels: add the boxes to that rule, or remove it from the registry entry, instead";
+            }
+            return "";
+        }
+    }
 
     Map<String, Object> forDevice(String signature) throws Exception {
         List<Group> groups = groups(signature);
@@ -90,9 +107,8 @@ final class Proposals {
         List<Box> seen = new ArrayList<>();
         for (JsonNode n : b.path("boxes")) seen.add(new Box(n.path("x").asInt(), n.path("y").asInt(), Math.max(1, n.path("width").asInt(1)), Math.max(1, n.path("height").asInt(1))));
         Proposal p = g.proposal();
-        if (p.empty()) throw new WebException(409, "there is no proposal for this device and size");
-        if (!seen.equals(p.boxes())) throw new WebException(409, "the proposal has changed since you opened it (held files came or went): look at it again");
-        if (g.ruleIds().size() > 1) throw new WebException(409, "these files are under different pixel rules now (" + String.join(", ", g.ruleIds()) + "): draw boxes in the pixel workspace instead");
+        if (!p.empty() && !seen.equals(p.boxes())) throw new WebException(409, "the proposal has changed since you opened it (held files came or went): look at it again");
+        if (!g.obstacle().isEmpty()) throw new WebException(409, g.obstacle());
         Held first = g.files().get(0);
         Optional<PixelRule> base = live.pixels().get().byId(first.ruleId());
         List<PixelRule.Region> blank = new ArrayList<>(PixelWorkspace.clipped(base.map(PixelRule::blank).orElse(List.of()), geometry.columns(), geometry.rows()));
@@ -147,10 +163,12 @@ final class Proposals {
                 words.add(new Box(box.path("x").asInt(), box.path("y").asInt(), box.path("width").asInt(), box.path("height").asInt()));
                 if (frame < 0) frame = PixelWorkspace.frameOf(fd.path("attributePath").asText(""));
             }
-            String ruleId = policy.decide(h).rule().map(PixelRule::id).orElse("");
+            // the registry's `pixels:` for the device wins over config/pixels (PixelStage): that is the rule in force then
+            String named = registryPixelRule(f);
+            String ruleId = named.isEmpty() ? policy.decide(h).rule().map(PixelRule::id).orElse("") : named;
             HeldImage img = new HeldImage(id, rows, columns, words);
             images.add(img);
-            byId.put(id, new Held(f, h, ruleId, img, Math.max(0, frame)));
+            byId.put(id, new Held(f, h, ruleId, !named.isEmpty(), img, Math.max(0, frame)));
         }
         List<Group> out = new ArrayList<>();
         for (Map.Entry<TextBands.Geometry, List<HeldImage>> e : TextBands.byGeometry(images).entrySet()) {
@@ -180,10 +198,8 @@ final class Proposals {
         m.put("bands", bands);
         m.put("wouldRelease", p.releasable().size());
         m.put("rulesInForce", List.copyOf(g.ruleIds()));
-        String note = p.empty() ? "no band is seen in enough files to propose (see the bands below)"
-            : g.ruleIds().size() > 1 ? "these files are under different pixel rules now: a proposal cannot extend them all; use the pixel workspace" : "";
-        m.put("acceptable", !p.empty() && g.ruleIds().size() == 1);
-        m.put("note", note);
+        m.put("acceptable", g.obstacle().isEmpty());
+        m.put("note", g.obstacle());
         // samples: files the proposal would release (the boxes at work) and, when there is one, a file it would not
         // (what the proposal leaves out)
         List<Held> released = g.files().stream().filter(h -> p.releasable().contains(h.file().fileId())).toList();
@@ -226,6 +242,12 @@ final class Proposals {
             if (c != null) out.add(c);
         }
         return out;
+    }
+
+    /** The pixel rule the registry entry that classified the file names for its device, or "". */
+    private String registryPixelRule(Review.FileRow f) {
+        if (live.devices() == null || f.deviceId() == null) return "";
+        return live.devices().devices().device(f.deviceId()).map(d -> d.pixels() == null ? "" : d.pixels()).orElse("");
     }
 
     private static String boxes(List<Box> boxes) {
