@@ -1,6 +1,7 @@
 // Haven review UI: rule proposals for one device. For each image size, the text bands found across the device's files
-// held for pixel text, drawn on sample images (proposed boxes blue, OCR words red, bands not proposed grey), the number
-// of files the rule would release, and "Accept rule" (admin; confirmed, audited) which writes it and re-checks them.
+// held for pixel text, drawn on sample images (proposed boxes blue, OCR words red, bands not proposed dashed grey, what
+// the rule in force blanks already filled grey), the number of files the rule would release, and "Accept rule" (admin;
+// confirmed, audited) which writes it and re-checks them.
 'use strict';
 (function () {
   const SVG = 'http://www.w3.org/2000/svg';
@@ -22,6 +23,7 @@
     svg.setAttribute('viewBox', '0 0 ' + p.columns + ' ' + p.rows);
     svg.setAttribute('class', 'overlay');
     for (const w of [img, svg]) { w.style.width = p.columns * scale + 'px'; w.style.height = p.rows * scale + 'px'; }
+    for (const b of p.blankedNow || []) rect(svg, b, 'inforce', 'blanked by the rule in force');
     for (const b of p.bands) if (!b.proposed) rect(svg, b, 'rejected', 'not proposed: ' + b.rejected);
     for (const w of s.words) rect(svg, w, 'ocr', 'OCR word');
     for (const b of p.boxes) rect(svg, b, 'proposed', 'proposed box');
@@ -62,7 +64,8 @@
         + ' file(s): those whose every OCR word lies inside the proposed boxes. Each held file of the device is re-checked: blanked with the rule, read again by OCR, then the gate.'),
       p.note ? h('p', { className: 'hint', id: 'proposal-note-' + i }, p.note) : null,
       h('div', { className: 'samples' }, p.samples.map((s) => sample(p, s))),
-      h('p', { className: 'legend' }, h('span', { className: 'key blanked' }, 'proposed boxes'), h('span', { className: 'key ocr' }, 'OCR words'),
+      h('p', { className: 'legend' }, h('span', { className: 'key blanked' }, 'proposed boxes'), h('span', { className: 'key inforce' }, 'blanked by the rule in force'),
+        h('span', { className: 'key ocr' }, 'OCR words'),
         h('span', { className: 'key rejected' }, 'bands not proposed')),
       bands,
       p.acceptable && isAdmin() ? h('div', {},

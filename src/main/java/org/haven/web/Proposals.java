@@ -198,6 +198,10 @@ final class Proposals {
         m.put("bands", bands);
         m.put("wouldRelease", p.releasable().size());
         m.put("rulesInForce", List.copyOf(g.ruleIds()));
+        // what the rule in force blanks already (the accepted rule keeps it): drawn beside the proposed boxes
+        Optional<PixelRule> base = g.ruleIds().size() == 1 ? live.pixels().get().byId(g.files().get(0).ruleId()) : Optional.empty();
+        m.put("blankedNow", PixelWorkspace.clipped(base.map(PixelRule::blank).orElse(List.of()), p.columns(), p.rows()).stream()
+            .map(r -> PixelWorkspace.box(r.box())).toList());
         m.put("acceptable", g.obstacle().isEmpty());
         m.put("note", g.obstacle());
         // samples: files the proposal would release (the boxes at work) and, when there is one, a file it would not

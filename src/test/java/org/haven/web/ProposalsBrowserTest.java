@@ -53,7 +53,8 @@ class ProposalsBrowserTest {
             assertThat(b.text("document.getElementById('would-release-0').textContent")).startsWith("Accepting would release 4 of 5");
             assertThat(b.eval("document.querySelectorAll('#proposal-0 figure.sample').length").asInt()).isGreaterThanOrEqualTo(3);
             assertThat(b.eval("[...document.querySelectorAll('#proposal-0 figure.sample')].every(f => f.querySelectorAll('rect.proposed').length === 1"
-                + " && f.querySelectorAll('rect.ocr').length > 0)").asBoolean()).as("the proposed box and the words on every sample").isTrue();
+                + " && f.querySelectorAll('rect.ocr').length > 0 && f.querySelectorAll('rect.inforce').length === 1)").asBoolean())
+                .as("the proposed box, the words and the banner the rule in force blanks on every sample").isTrue();
             assertThat(b.eval("document.querySelectorAll('#proposal-0 .samples .stays').length").asInt()).as("the stray word's file shown as staying").isEqualTo(1);
             assertThat(HeldFilesBrowserTest.events(w, stray)).as("looking at a held original is audited").contains("viewed-original pixels (frame 1, original)");
 
