@@ -108,6 +108,13 @@ case "$cmd" in
   setup)
     setup
     ;;
+  build)      # setup and build only (bench/run.sh)
+    setup
+    build
+    ;;
+  java-opts)  # the JVM options every command runs with (bench/run.sh uses the same)
+    echo "${HAVEN_JAVA_OPTS:-}"
+    ;;
   *)
     setup
     build

@@ -1,115 +1,243 @@
 #!/usr/bin/env bash
-# Haven throughput benchmark: Haven vs cp -r (floor), dcmodify (dcmtk) and gdcmanon -e (GDCM) on the same inputs,
-# in the same run, each into a fresh output folder on tmpfs. See bench/README.md.
+# Haven benchmark (issue #19 item 6): Haven vs cp -r (floor), gdcmanon -e (GDCM) and dcmodify (dcmtk) on the same
+# generated CT sets, in one run, every tool into a fresh folder on tmpfs. Reports files/s, CPU s per 1,000 files
+# (user+sys) and peak RSS; Haven's start-up CPU (1 file) and marginal CPU per file (large run - 5,000-file run).
+# See bench/README.md.
 #
-#   bench/run.sh [--patients N] [--corpus DIR] [--profile P] [--jfr]
+#   bench/run.sh [--files N] [--patients P] [--large N] [--sizes "39k 531k"] [--service] [--synth PATIENTS]
+#                [--corpus DIR] [--profile P] [--jfr] [--seed S]
 #
-# Prints one TSV line per (dataset, tool) and writes bench/results/<UTC timestamp>.tsv plus machine facts.
+# Prints one TSV line per (dataset, tool) and writes bench/results/<UTC timestamp>.tsv.
 set -euo pipefail
 cd "$(dirname "$(readlink -f "$0")")/.."
 REPO=$PWD
 
-PATIENTS=400                     # ~7.7 files per patient: about 3,000 synthetic files
-CORPUS=../shared/corpus
+FILES=5000            # per CT set
+PATIENTS=50
+LARGE=100000          # Haven only, 39 KB files, same files per patient as the 5,000-file set; 0 = skip
+SIZES="39k 531k"
+SERVICE=0             # also: service mode (drop folder on a running node) on the 39 KB set
+SYNTH=0               # also: the messy synthetic archive (synth --patients N), the old default
+CORPUS=""             # also: a copy of a real-world corpus (e.g. ../shared/corpus)
 PROFILE=research
+SEED=20261125
 JFR=0
+usage() { sed -n '7,8p' "$0" | sed 's/^# *//' >&2; exit 2; }
 while [ $# -gt 0 ]; do
   case "$1" in
+    --files) FILES=$2; shift 2 ;;
     --patients) PATIENTS=$2; shift 2 ;;
+    --large) LARGE=$2; shift 2 ;;
+    --sizes) SIZES=$2; shift 2 ;;
+    --service) SERVICE=1; shift ;;
+    --synth) SYNTH=$2; shift 2 ;;
     --corpus) CORPUS=$2; shift 2 ;;
     --profile) PROFILE=$2; shift 2 ;;
+    --seed) SEED=$2; shift 2 ;;
     --jfr) JFR=1; shift ;;
-    *) echo "usage: bench/run.sh [--patients N] [--corpus DIR] [--profile P] [--jfr]" >&2; exit 2 ;;
+    *) usage ;;
   esac
 done
 
+# bench's own prerequisites (not run.sh's: the tests do not need them)
 for t in dcmodify gdcmanon openssl /usr/bin/time; do
   command -v "$t" >/dev/null || { echo "bench: $t missing (apt-get install -y dcmtk libgdcm-tools openssl time)" >&2; exit 2; }
 done
 
 B=${BENCH_DIR:-/dev/shm/haven-bench-$$}      # tmpfs: no disk, no ext4 inode cost on create-after-delete
 mkdir -p "$B/in" "$B/out" "$REPO/bench/results"
-trap 'rm -rf "$B"' EXIT
+NODE_PID=""
+cleanup() { [ -n "$NODE_PID" ] && kill "$NODE_PID" 2>/dev/null; rm -rf "$B"; }
+trap cleanup EXIT
 STAMP=$(date -u +%Y%m%dT%H%M%SZ)
 TSV="$REPO/bench/results/$STAMP.tsv"
 
-./run.sh setup >/dev/null
-[ -f target/haven.jar ] && [ -z "$(find src pom.xml -newer target/haven.jar -print -quit)" ] || mvn -q -B -DskipTests package
+./run.sh build >&2                               # the jar (and what run.sh builds with it), as ./run.sh runs it
+read -r -a JOPTS <<<"$(./run.sh java-opts)"      # the JVM options ./run.sh uses (HAVEN_JAVA_OPTS or its defaults)
+HAVEN=(java "${JOPTS[@]}" -jar target/haven.jar)
+# Haven's workspace (staged and retained originals, batch stores, key file, service inbox) on tmpfs too; one key
+# for every run of this benchmark.
+export HAVEN_WORKSPACE="$B/ws"
+export HAVEN_FORCE_PROFILE="$PROFILE"
 
-# ---- inputs (tmpfs) --------------------------------------------------------------------------------------------
-java -jar target/haven.jar synth --patients "$PATIENTS" --out "$B/in/synth" --seed 20261125 >&2
-mv "$B/in/synth/answer-key.json" "$B/answer-key.json"          # not DICOM: keep every tool on the same files
-DATASETS=(synth)
-if [ -f "$CORPUS/MANIFEST.tsv" ]; then
-  cp -r "$CORPUS" "$B/in/corpus"
-  rm -f "$B/in/corpus/MANIFEST.tsv" "$B/in/corpus/LICENSES.md"
-  DATASETS+=(corpus)
-fi
-
-# self-signed certificate for gdcmanon -e (it encrypts the original attributes into EncryptedAttributesSequence)
 openssl req -x509 -newkey rsa:2048 -nodes -keyout "$B/key.pem" -out "$B/cert.pem" -days 1 -subj /CN=bench 2>/dev/null
 
-# ---- tools -----------------------------------------------------------------------------------------------------
-# dcmodify edits in place: copy, then the same basic edits Haven's profile makes on every file (names, IDs,
-# birth date, accession, institution, referring physician, dates emptied, new SOP instance UID), private removed.
+# dcmodify edits in place: copy, then the basic edits Haven's profile makes on every file (names, IDs, birth date,
+# accession, institution, referring physician, dates emptied, new SOP instance UID), private attributes removed.
 DCMODIFY_EDITS=(-nb -q -ie -imt -ma "(0010,0010)=ANON" -ma "(0010,0020)=ANON" -ea "(0010,0030)" -ea "(0008,0050)"
   -ea "(0008,0080)" -ea "(0008,0090)" -ma "(0008,0020)=" -ma "(0008,0030)=" -ea "(0010,1000)" -gin -ep)
+TIMEFMT='%e %U %S %M'    # wall s, user s, sys s, max RSS KB (largest process of the tree)
+
+load() { cut -d' ' -f1-3 /proc/loadavg; }
+count_files() { find "$1" -type f -name "${2:-*}" 2>/dev/null | wc -l; }
+
+row() { # dataset tool files_in files_out wall user sys rss_kb note
+  awk -v ds="$1" -v tool="$2" -v n="$3" -v out="$4" -v w="$5" -v u="$6" -v s="$7" -v rss="$8" -v note="$9" 'BEGIN {
+    cpu = u + s
+    printf "%s\t%s\t%d\t%d\t%.2f\t%.0f\t%.2f\t%.2f\t%.0f\t%s\n", ds, tool, n, out, w, (w > 0 ? n / w : 0), cpu,
+      (n > 0 ? cpu * 1000 / n : 0), rss / 1024, note }' | tee -a "$TSV"
+}
 
 run_tool() { # dataset tool
-  local ds=$1 tool=$2 in="$B/in/$1" out="$B/out/$1-$2" tf="$B/time-$1-$2"
-  rm -rf "$out"; sync
+  local ds=$1 tool=$2 in="$B/in/$1" out="$B/out/$1-$2" tf="$B/time-$1-$2" note="" rc=0
+  rm -rf "$out"
   case "$tool" in
-    cp)        /usr/bin/time -f '%e %M' -o "$tf" cp -r "$in" "$out" ;;
-    dcmodify)  /usr/bin/time -f '%e %M' -o "$tf" bash -c 'cp -r "$1" "$2" && find "$2" -type f -print0 | xargs -0 dcmodify "${@:3}" 2>/dev/null || true' _ "$in" "$out" "${DCMODIFY_EDITS[@]}" ;;
+    cp)        /usr/bin/time -f "$TIMEFMT" -o "$tf" cp -r "$in" "$out" ;;
+    dcmodify)  /usr/bin/time -f "$TIMEFMT" -o "$tf" bash -c 'cp -r "$1" "$2" && find "$2" -type f -print0 | xargs -0 dcmodify "${@:3}" 2>/dev/null || true' _ "$in" "$out" "${DCMODIFY_EDITS[@]}" ;;
     gdcmanon)
       mkdir -p "$out"
-      if [ "$ds" = synth ]; then   # one process, recursive
-        /usr/bin/time -f '%e %M' -o "$tf" gdcmanon -e -r --continue -c "$B/cert.pem" -i "$in" -o "$out" >/dev/null 2>&1 || true
-      else                         # real-world files: it stops at the first file it cannot handle, so one process per file
-        /usr/bin/time -f '%e %M' -o "$tf" bash -c 'cd "$1" && find . -type f | while read -r f; do mkdir -p "$2/$(dirname "$f")"
+      if [ "$ds" != corpus ]; then   # one process, recursive
+        /usr/bin/time -f "$TIMEFMT" -o "$tf" gdcmanon -e -r --continue -c "$B/cert.pem" -i "$in" -o "$out" >/dev/null 2>&1 || true
+      else                           # real-world files: it stops at the first file it cannot handle, so one process per file
+        /usr/bin/time -f "$TIMEFMT" -o "$tf" bash -c 'cd "$1" && find . -type f | while read -r f; do mkdir -p "$2/$(dirname "$f")"
           gdcmanon -e --continue -c "$3" -i "$f" -o "$2/$f" >/dev/null 2>&1 || true; done' _ "$in" "$out" "$B/cert.pem"
       fi ;;
     haven)
-      local opts=""
-      [ "$JFR" = 1 ] && opts="-XX:StartFlightRecording=filename=$B/haven-$ds.jfr,settings=profile"
-      local rc=0
-      # what ./run.sh deidentify execs, minus its setup checks and its rebuild-if-sources-changed step (the jar was
-      # built above; a rebuild inside the timed run would be measured as Haven)
-      /usr/bin/time -f '%e %M' -o "$tf" java $opts -jar target/haven.jar deidentify "$in" "$out" --profile "$PROFILE" >"$B/haven-$ds.log" 2>&1 || rc=$?
-      cp "$B/haven-$ds.log" "$REPO/bench/results/$STAMP-haven-$ds.log"
-      [ "$rc" = 0 ] || echo "# WARNING: haven on $ds exited $rc (log: bench/results/$STAMP-haven-$ds.log)" | tee -a "$TSV" ;;
+      local opts=()
+      [ "$JFR" = 1 ] && opts=("-XX:StartFlightRecording=filename=$B/haven-$ds.jfr,settings=profile")
+      # what ./run.sh deidentify execs, minus its setup and rebuild checks (a rebuild inside the timed run would be
+      # measured as Haven)
+      /usr/bin/time -f "$TIMEFMT" -o "$tf" java "${JOPTS[@]}" "${opts[@]}" -jar target/haven.jar deidentify "$in" "$out" --profile "$PROFILE" >"$B/haven-$ds.log" 2>&1 || rc=$?
+      gzip -c "$B/haven-$ds.log" >"$REPO/bench/results/$STAMP-haven-$ds.log.gz"
+      [ "$rc" = 0 ] || note="exit $rc (log: bench/results/$STAMP-haven-$ds.log.gz)"
+      local steady; steady=$(haven_steady)
+      note="${note:+$note; }steady ${steady} files/s; $(grep -E '^(released|quarantined:[a-z-]+|identical copies|undecided) ' "$B/haven-$ds.log" | tr -s ' ' | paste -sd, -)"
+      rm -rf "$B/ws/batch" ;;        # its store and retained originals: tmpfs space for the next run
   esac
-  local n_in n_out secs rss
-  n_in=$(find "$in" -type f | wc -l)
-  n_out=$(find "$out" -type f -not -path '*/.haven/*' -name '*' | grep -vc '\.json$' || true)
-  read -r secs rss < <(grep -E '^[0-9.]+ [0-9]+$' "$tf" | tail -1)
-  local rate; rate=$(awk -v n="$n_in" -v s="$secs" 'BEGIN { printf "%.0f", (s > 0 ? n / s : 0) }')
-  local steady="-"
-  if [ "$tool" = haven ]; then steady=$(haven_steady "$out"); fi
-  printf '%s\t%s\t%d\t%d\t%s\t%s\t%d\t%s\n' "$ds" "$tool" "$n_in" "$n_out" "$secs" "$rate" "$((rss / 1024))" "$steady" | tee -a "$TSV"
+  local n_in n_out
+  n_in=$(count_files "$in")
+  if [ "$tool" = haven ]; then n_out=$(count_files "$out/release" '*.dcm'); else n_out=$(count_files "$out"); fi
+  read -r w u s rss < <(grep -E '^[0-9.]+ [0-9.]+ [0-9.]+ [0-9]+$' "$tf" | tail -1)
+  row "$ds" "$tool" "$n_in" "$n_out" "$w" "$u" "$s" "$rss" "$note"
+  rm -rf "$out"
 }
 
-# Steady state from the store: files decided / (last decided_at - first received_at), JVM start and shutdown excluded.
+# Steady state from the batch run's store: files decided / (last decided_at - first received_at).
 haven_steady() {
-  local db="$1/.haven/db/haven"
-  java -cp target/haven.jar org.h2.tools.Shell -url "jdbc:h2:file:$db" -user sa -password '' -sql \
+  local db; db=$(find "$B/ws/batch" -maxdepth 2 -name db -type d 2>/dev/null | head -1)
+  [ -n "$db" ] || { echo "-"; return; }
+  { java -cp target/haven.jar org.h2.tools.Shell -url "jdbc:h2:file:$db/haven" -user sa -password "$(cat "$db/haven.password" 2>/dev/null)" -sql \
     "select count(*) || ' ' || datediff('MILLISECOND', min(f.received_at), max(o.decided_at)) from haven_file f join file_outcome o on o.file_id = f.file_id" 2>/dev/null \
-    | awk 'NR == 2 { if ($2 > 0) printf "%.0f", $1 * 1000 / $2; else printf "-" }'
+    | awk 'NR == 2 { if ($2 > 0) printf "%.0f", $1 * 1000 / $2; else printf "-" }'; } || echo "-"
+}
+
+# Service mode: a running node (./run.sh's `run`, its defaults: drop-folder poll, persistent broker, store) takes
+# the set dropped at once into inbox/bench/; files/s from the drop to the last file released, CPU of the node in
+# that span (from /proc), its peak RSS over its life. The input folder is moved (same tmpfs: one rename).
+run_service() { # dataset
+  local ds=$1 in="$B/in/$1" svc="$B/svc" log="$B/haven-service-$1.log" n tck
+  n=$(count_files "$in"); tck=$(getconf CLK_TCK)
+  rm -rf "$svc"; mkdir -p "$svc/inbox"
+  HAVEN_WORKSPACE="$svc" HAVEN_SECRET_KEY_FILE="$B/ws/secret.key" "${HAVEN[@]}" run >"$log" 2>&1 &
+  NODE_PID=$!
+  for _ in $(seq 1 240); do grep -q 'Haven node .* started' "$log" && break; kill -0 "$NODE_PID" 2>/dev/null || break; sleep 0.5; done
+  if ! grep -q 'Haven node .* started' "$log"; then
+    echo "# WARNING: service node did not start (log: bench/results/$STAMP-haven-service-$ds.log.gz)" | tee -a "$TSV"
+    gzip -c "$log" >"$REPO/bench/results/$STAMP-haven-service-$ds.log.gz"; kill "$NODE_PID" 2>/dev/null; NODE_PID=""; return
+  fi
+  local cpu0 t0 t1 cpu1 released=0 last=0 idle=0
+  cpu0=$(awk '{ print $14 + $15 }' "/proc/$NODE_PID/stat"); t0=$(date +%s.%N)
+  mv "$in" "$svc/inbox/bench"
+  while [ "$released" -lt "$n" ] && [ "$idle" -lt 240 ]; do   # gives up after 120 s without progress
+    sleep 0.5
+    released=$(count_files "$svc/release" '*.dcm')
+    if [ "$released" = "$last" ]; then idle=$((idle + 1)); else idle=0; last=$released; fi
+  done
+  t1=$(date +%s.%N); cpu1=$(awk '{ print $14 + $15 }' "/proc/$NODE_PID/stat")
+  local hwm; hwm=$(awk '/VmHWM/ { print $2 }' "/proc/$NODE_PID/status")
+  kill "$NODE_PID"; wait "$NODE_PID" 2>/dev/null || true; NODE_PID=""
+  gzip -c "$log" >"$REPO/bench/results/$STAMP-haven-service-$ds.log.gz"
+  local note="drop to last release; inbox left: $(count_files "$svc/inbox"), quarantined: $(count_files "$svc/quarantine" '*.dcm')"
+  row "$ds" haven-service "$n" "$released" "$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')" \
+    "$(awk -v c="$((cpu1 - cpu0))" -v t="$tck" 'BEGIN { print c / t }')" 0 "$hwm" "$note"
+  mv "$svc/inbox/bench" "$in" 2>/dev/null || true
+  rm -rf "$svc"
+}
+
+gen_ct() { # dataset size files patients
+  "${HAVEN[@]}" synth --ct --size "$2" --files "$3" --patients "$4" --seed "$SEED" --out "$B/in/$1" >&2
+}
+
+# tmpfs space: the input, Haven's retained originals and its release (about 3 x the input) live at once
+room_for() { # bytes
+  local avail; avail=$(awk '/MemAvailable/ { print $2 * 1024 }' /proc/meminfo)
+  local free; free=$(df -B1 --output=avail "$B" | tail -1)
+  [ "$1" -lt "$avail" ] && [ "$1" -lt "$free" ]
+}
+
+dataset() { # name, tools...
+  local ds=$1; shift
+  echo "# $ds: $(count_files "$B/in/$ds") files, $(du -sh "$B/in/$ds" | cut -f1); load before: $(load)" | tee -a "$TSV"
+  for tool in "$@"; do run_tool "$ds" "$tool"; done
+  echo "# $ds: load after: $(load)" | tee -a "$TSV"
 }
 
 {
-  echo "# date: $(date -u +%FT%TZ)"
+  echo "# date: $(date -u +%FT%TZ); commit: $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src pom.xml run.sh || echo ' (modified)')"
   echo "# host: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GB", $2/1048576}' /proc/meminfo), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
   echo "# kernel: $(uname -r); java: $(java -version 2>&1 | head -1); dcmtk: $(dcmodify --version 2>&1 | head -1); gdcm: $(gdcmanon --version 2>&1 | head -1)"
-  echo "# profile: $PROFILE; synthetic patients: $PATIENTS; files on tmpfs ($B); load average at start: $(cut -d" " -f1-3 /proc/loadavg)"
-  printf 'dataset\ttool\tfiles_in\tfiles_out\tseconds\tfiles_per_s\tpeak_rss_mb\thaven_steady_files_per_s\n'
+  echo "# haven JVM options: ${JOPTS[*]:-(none)}"
+  echo "# profile: $PROFILE; seed $SEED; files on tmpfs ($B); load average at start: $(load)"
+  echo "# uptime: $(uptime)"
+  printf 'dataset\ttool\tfiles_in\tfiles_out\twall_s\tfiles_per_s\tcpu_s\tcpu_s_per_1000\tpeak_rss_mb\tnote\n'
 } | tee "$TSV"
 
-for ds in "${DATASETS[@]}"; do
-  echo "# $ds: $(find "$B/in/$ds" -type f | wc -l) files, $(du -sh "$B/in/$ds" | cut -f1)" | tee -a "$TSV"
-  for tool in cp dcmodify gdcmanon haven; do run_tool "$ds" "$tool"; done
-  grep -E '^(received|released|quarantined:[a-z-]+|identical copies|undecided) ' "$B/haven-$ds.log" | sed 's/^/#   haven: /' | tee -a "$TSV" || true
+PEERS=(cp gdcmanon dcmodify haven)
+# start-up: one 39 KB file through every tool
+gen_ct one 39k 1 1
+dataset one "${PEERS[@]}"
+rm -rf "$B/in/one"
+for size in $SIZES; do
+  ds="ct$size"
+  gen_ct "$ds" "$size" "$FILES" "$PATIENTS"
+  dataset "$ds" "${PEERS[@]}"
+  [ "$SERVICE" = 1 ] && [ "$size" = 39k ] && run_service "$ds"
+  rm -rf "${B:?}/in/$ds"
 done
+if [ "$LARGE" -gt 0 ]; then
+  ds="ct39k-$LARGE"
+  if room_for $((LARGE * 40000 * 3 + 2000000000)); then
+    gen_ct "$ds" 39k "$LARGE" $((LARGE * PATIENTS / FILES))
+    dataset "$ds" haven
+    rm -rf "${B:?}/in/$ds"
+  else
+    echo "# WARNING: $ds skipped: not enough memory/tmpfs for $LARGE files x 3 copies (see bench/README.md)" | tee -a "$TSV"
+  fi
+fi
+if [ "$SYNTH" -gt 0 ]; then
+  "${HAVEN[@]}" synth --patients "$SYNTH" --out "$B/in/synth" --seed "$SEED" >&2
+  mv "$B/in/synth/answer-key.json" "$B/answer-key.json"          # not DICOM: keep every tool on the same files
+  dataset synth "${PEERS[@]}"
+fi
+if [ -n "$CORPUS" ] && [ -f "$CORPUS/MANIFEST.tsv" ]; then
+  cp -r "$CORPUS" "$B/in/corpus"
+  rm -f "$B/in/corpus/MANIFEST.tsv" "$B/in/corpus/LICENSES.md"
+  dataset corpus "${PEERS[@]}"
+fi
+
+# ---- derived figures ---------------------------------------------------------------------------------------------
+{
+  echo "# derived (CPU = user + sys):"
+  awk -F'\t' -v large="ct39k-$LARGE" -v files="$FILES" '
+    !/^#/ && $2 != "tool" { cpu[$1 "/" $2] = $7; n[$1 "/" $2] = $3; rss[$1 "/" $2] = $9; fps[$1 "/" $2] = $6 }
+    END {
+      if (("one/haven") in cpu) printf "#   haven start-up (1 file, JVM start included): %.2f CPU s (gdcmanon: %.2f)\n", cpu["one/haven"], cpu["one/gdcmanon"]
+      split("ct39k ct531k", sets, " ")
+      for (i = 1; i <= 2; i++) {
+        s = sets[i]
+        if (!((s "/haven") in cpu)) continue
+        printf "#   %s: haven whole run %.2f CPU s = %.1f x gdcmanon -e (%.2f CPU s); target <= 2 x\n", s, cpu[s "/haven"], cpu[s "/haven"] / cpu[s "/gdcmanon"], cpu[s "/gdcmanon"]
+        split("gdcmanon dcmodify haven", tools, " ")
+        for (j = 1; j <= 3; j++) { t = tools[j]; if ((s "/" t) in cpu && ("one/" t) in cpu && n[s "/" t] > 1)
+          printf "#   %s: %s CPU per 1,000 files past the first (5,000-run - 1-file run) = %.2f s\n", s, t, (cpu[s "/" t] - cpu["one/" t]) * 1000 / (n[s "/" t] - 1) } }
+      if ((large "/haven") in cpu && ("ct39k/haven") in cpu)
+        printf "#   haven marginal CPU per 1,000 files (%s run - ct39k run) = %.2f s; peak RSS %d MB (5,000 files: %d MB)\n", large,
+          (cpu[large "/haven"] - cpu["ct39k/haven"]) * 1000 / (n[large "/haven"] - n["ct39k/haven"]), rss[large "/haven"], rss["ct39k/haven"]
+      if (("ct39k/haven-service") in cpu) printf "#   service mode: %d files/s = %.0f %% of batch (%d files/s, whole run); target >= 80 %%\n", fps["ct39k/haven-service"], 100 * fps["ct39k/haven-service"] / fps["ct39k/haven"], fps["ct39k/haven"]
+    }' "$TSV"
+  echo "# load average at end: $(load)"
+} | tee -a "$TSV.tail"
+cat "$TSV.tail" >>"$TSV"; rm -f "$TSV.tail"
 
 if [ "$JFR" = 1 ]; then
   for f in "$B"/haven-*.jfr; do

@@ -16,7 +16,7 @@ public final class HavenCli {
     static {
         COMMANDS.put("run", new String[] {"org.haven.cli.RunCommand", "run Haven (routes, broker, store) until stopped"});
         COMMANDS.put("deidentify", new String[] {"org.haven.cli.DeidentifyCommand", "IN_DIR OUT_DIR [--profile P] [--project P]: process a folder once"});
-        COMMANDS.put("synth", new String[] {"org.haven.synth.SynthCommand", "--patients N --out DIR [--seed S] [--single-identity]: write synthetic messy DICOM + answer key (+ patient-index.csv, identities.json)"});
+        COMMANDS.put("synth", new String[] {"org.haven.synth.SynthCommand", "--patients N --out DIR [--seed S] [--single-identity]: write synthetic messy DICOM + answer key (+ patient-index.csv, identities.json); --ct --size 39k|531k --files N --patients P: plain CT series for bench/"});
         COMMANDS.put("explain", new String[] {"org.haven.deidentify.ExplainCommand", "FILE [--profile P] [--project P] [--show-identifiers]: what each rule does to a file"});
         COMMANDS.put("scan", new String[] {"org.haven.verify.ScanCommand", "DIR [--out REPORT]: residual-identifier scan of any DICOM folder"});
         COMMANDS.put("devices", new String[] {"org.haven.cli.DevicesCommand", "[--json]: device signatures, state, files seen/released/held per board, share of held files each unlocks"});

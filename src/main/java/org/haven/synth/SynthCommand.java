@@ -11,7 +11,8 @@ import java.util.TreeMap;
 /**
  * {@code ./run.sh synth --patients N --out DIR [--seed S] [--studies-per-patient K] [--single-identity]}. People
  * appear under several identities (a second board's hospital number; patient-index.csv, identities.json) unless
- * {@code --single-identity}.
+ * {@code --single-identity}. {@code --ct --size 39k|531k --files N --patients P}: plain CT series for the benchmark
+ * instead (see {@link CtSet}).
  */
 public class SynthCommand implements Command {
 
@@ -24,6 +25,9 @@ public class SynthCommand implements Command {
         long seed = 1;
         Integer studies = null;
         boolean identities = true;
+        boolean ct = false;
+        String size = "39k";
+        Integer files = null;
         for (int i = 0; i < args.size(); i++) {
             String a = args.get(i);
             switch (a) {
@@ -32,16 +36,32 @@ public class SynthCommand implements Command {
                 case "--seed" -> seed = parseLong(a, value(args, ++i, a));
                 case "--studies-per-patient" -> studies = positive(a, value(args, ++i, a));
                 case "--single-identity" -> identities = false;
+                case "--ct" -> ct = true;
+                case "--size" -> size = value(args, ++i, a);
+                case "--files" -> files = positive(a, value(args, ++i, a));
                 default -> throw new UsageException("unknown argument: " + a);
             }
         }
         if (patients == null) throw new UsageException("--patients N is required");
         if (out == null) throw new UsageException("--out DIR is required");
+        if (ct) return writeCt(files, patients, size, seed, out);
+        if (files != null) throw new UsageException("--files is for --ct only");
         SyntheticArchive archive = new SyntheticArchive(seed);
         if (studies != null) archive.studiesPerPatient(studies);
         if (identities) archive.withIdentities();
         AnswerKey key = archive.write(patients, out);
         System.out.println(summary(key, out));
+        return 0;
+    }
+
+    /** {@code --ct}: plain CT series for the benchmark, no answer key (nothing is planted). */
+    private static int writeCt(Integer files, int patients, String size, long seed, Path out) throws Exception {
+        if (files == null) throw new UsageException("--ct needs --files N");
+        if (!size.equals("39k") && !size.equals("531k")) throw new UsageException("--size is 39k or 531k: " + size);
+        if (patients > files) throw new UsageException("--patients must not exceed --files");
+        long bytes = new CtSet(seed, size.equals("39k")).write(files, patients, out);
+        System.out.printf("synth: wrote %d CT files (%d bytes, %d per file) for %d patients to %s%n",
+            files, bytes, bytes / files, patients, out);
         return 0;
     }
 
