@@ -80,6 +80,43 @@ build() {
     log "building $jar"
     mvn -q -B -DskipTests package
   fi
+  cds_archive
+}
+
+# Class-data sharing (AppCDS): the classes a run loads (~9,000: Camel, ActiveMQ, H2, Flyway, PixelMed, Haven),
+# parsed and verified once here and mapped read-only at every start instead of read from the jar again. Made from a
+# training run (deidentify of 3 synthetic CT files in a throw-away workspace, environment emptied: never the service's
+# store or key) whenever the jar is newer than the archive; a stale or missing archive only costs start-up time (the
+# JVM falls back to loading classes from the jar, its warning on stderr). HAVEN_CDS=0: no archive.
+CDS_ARCHIVE=$PWD/target/haven.jsa
+cds_archive() {
+  local jar=target/haven.jar
+  [ "${HAVEN_CDS:-1}" = 0 ] && return 0
+  [ -f "$CDS_ARCHIVE" ] && [ "$CDS_ARCHIVE" -nt "$jar" ] && return 0
+  log "building the class-data sharing archive $CDS_ARCHIVE (a training run)"
+  local tmp; tmp=$(mktemp -d)
+  rm -f "$CDS_ARCHIVE"
+  if env -i PATH="$PATH" HOME="$HOME" HAVEN_WORKSPACE="$tmp/work" java -jar "$jar" synth --ct --files 3 --patients 1 --out "$tmp/in" >/dev/null 2>&1 &&
+     env -i PATH="$PATH" HOME="$HOME" HAVEN_WORKSPACE="$tmp/work" java -XX:ArchiveClassesAtExit="$CDS_ARCHIVE" -Xlog:disable \
+       -jar "$jar" deidentify "$tmp/in" "$tmp/out" --profile research >"$tmp/training.log" 2>&1; then
+    touch "$CDS_ARCHIVE"
+  else
+    log "class-data sharing archive not built (training run failed, see below); Haven starts without it"
+    tail -5 "$tmp/training.log" >&2 || true
+    rm -f "$CDS_ARCHIVE"
+  fi
+  rm -rf "$tmp"
+}
+
+# JVM options of every command, unless HAVEN_JAVA_OPTS is set (then exactly those). Measured with bench/run.sh
+# (bench/README.md, start-up): see there for each option's effect.
+default_java_opts() {
+  local opts=(
+    -XX:SharedArchiveFile="$CDS_ARCHIVE"   # class-data sharing (above): start-up CPU
+    -Xlog:disable -Xlog:all=warning:stderr  # JVM warnings (e.g. a stale archive) on stderr: stdout is the commands' output
+    -XX:+UseSerialGC                        # one GC thread, no concurrent G1 work: less CPU on a small heap and few cores
+  )
+  echo "${opts[*]}"
 }
 
 # Tests talk to a real PostgreSQL on 127.0.0.1:5432 (database test); start it if it is installed but stopped.
@@ -113,7 +150,7 @@ case "$cmd" in
     build
     ;;
   java-opts)  # the JVM options every command runs with (bench/run.sh uses the same)
-    echo "${HAVEN_JAVA_OPTS:-}"
+    echo "${HAVEN_JAVA_OPTS-$(default_java_opts)}"
     ;;
   *)
     setup
@@ -121,6 +158,6 @@ case "$cmd" in
     [ "$cmd" = run ] && [ $# -gt 0 ] && shift
     if [ "$cmd" = run ]; then set -- run "$@"; fi
     umask 077   # the workspace, store, quarantine and exports hold identifiers: owner-only
-    exec java ${HAVEN_JAVA_OPTS:-} -jar target/haven.jar "$@"
+    exec java ${HAVEN_JAVA_OPTS-$(default_java_opts)} -jar target/haven.jar "$@"
     ;;
 esac

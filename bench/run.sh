@@ -5,7 +5,7 @@
 # See bench/README.md.
 #
 #   bench/run.sh [--files N] [--patients P] [--large N] [--sizes "39k 531k"] [--service] [--synth PATIENTS]
-#                [--corpus DIR] [--profile P] [--jfr] [--seed S]
+#                [--corpus DIR] [--profile P] [--jfr] [--seed S] [--haven-only]
 #
 # Prints one TSV line per (dataset, tool) and writes bench/results/<UTC timestamp>.tsv.
 set -euo pipefail
@@ -22,6 +22,7 @@ CORPUS=""             # also: a copy of a real-world corpus (e.g. ../shared/corp
 PROFILE=research
 SEED=20261125
 JFR=0
+ONLY_HAVEN=""         # --haven-only: skip the peers (e.g. to compare Haven's JVM options)
 usage() { sed -n '7,8p' "$0" | sed 's/^# *//' >&2; exit 2; }
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -35,6 +36,7 @@ while [ $# -gt 0 ]; do
     --profile) PROFILE=$2; shift 2 ;;
     --seed) SEED=$2; shift 2 ;;
     --jfr) JFR=1; shift ;;
+    --haven-only) ONLY_HAVEN=1; shift ;;
     *) usage ;;
   esac
 done
@@ -45,9 +47,11 @@ for t in dcmodify gdcmanon openssl /usr/bin/time; do
 done
 
 B=${BENCH_DIR:-/dev/shm/haven-bench-$$}      # tmpfs: no disk, no ext4 inode cost on create-after-delete
+DISK_DIR=${BENCH_DISK_DIR:-/var/tmp/haven-bench-$$}   # the 10^5 run when tmpfs is short
 mkdir -p "$B/in" "$B/out" "$REPO/bench/results"
 NODE_PID=""
-cleanup() { [ -n "$NODE_PID" ] && kill "$NODE_PID" 2>/dev/null; rm -rf "$B"; }
+TMPFS_DIR=$B
+cleanup() { [ -n "$NODE_PID" ] && kill "$NODE_PID" 2>/dev/null; rm -rf "$TMPFS_DIR" "$DISK_DIR"; }
 trap cleanup EXIT
 STAMP=$(date -u +%Y%m%dT%H%M%SZ)
 TSV="$REPO/bench/results/$STAMP.tsv"
@@ -101,7 +105,7 @@ run_tool() { # dataset tool
       gzip -c "$B/haven-$ds.log" >"$REPO/bench/results/$STAMP-haven-$ds.log.gz"
       [ "$rc" = 0 ] || note="exit $rc (log: bench/results/$STAMP-haven-$ds.log.gz)"
       local steady; steady=$(haven_steady)
-      note="${note:+$note; }steady ${steady} files/s; $(grep -E '^(released|quarantined:[a-z-]+|identical copies|undecided) ' "$B/haven-$ds.log" | tr -s ' ' | paste -sd, -)"
+      note="${note:+$note; }steady ${steady} files/s; $(grep -E '^(released|quarantined:[a-z-]+|identical copies|undecided) ' "$B/haven-$ds.log" | tr -s ' ' | paste -sd, - || true)"
       rm -rf "$B/ws/batch" ;;        # its store and retained originals: tmpfs space for the next run
   esac
   local n_in n_out
@@ -183,6 +187,7 @@ dataset() { # name, tools...
 } | tee "$TSV"
 
 PEERS=(cp gdcmanon dcmodify haven)
+if [ -n "$ONLY_HAVEN" ]; then PEERS=(haven); fi
 # start-up: one 39 KB file through every tool
 gen_ct one 39k 1 1
 dataset one "${PEERS[@]}"
@@ -196,12 +201,18 @@ for size in $SIZES; do
 done
 if [ "$LARGE" -gt 0 ]; then
   ds="ct39k-$LARGE"
-  if room_for $((LARGE * 40000 * 3 + 2000000000)); then
+  need=$((LARGE * 40000 * 3 + 2000000000))
+  if ! room_for "$need"; then   # not on tmpfs: on disk (CPU stays comparable, wall time does not)
+    mkdir -p "$DISK_DIR"; cp "$B/cert.pem" "$B/key.pem" "$DISK_DIR/"; mkdir -p "$DISK_DIR/ws"; cp "$B/ws/secret.key" "$DISK_DIR/ws/" 2>/dev/null || true
+    B=$DISK_DIR; HAVEN_WORKSPACE="$B/ws"; mkdir -p "$B/in" "$B/out"
+    echo "# NOTE: $ds on disk ($B): not enough memory/tmpfs for $LARGE files x 3 copies; compare its CPU, not its wall time" | tee -a "$TSV"
+  fi
+  if [ "$(df -B1 --output=avail "$B" | tail -1)" -gt "$need" ]; then
     gen_ct "$ds" 39k "$LARGE" $((LARGE * PATIENTS / FILES))
     dataset "$ds" haven
     rm -rf "${B:?}/in/$ds"
   else
-    echo "# WARNING: $ds skipped: not enough memory/tmpfs for $LARGE files x 3 copies (see bench/README.md)" | tee -a "$TSV"
+    echo "# WARNING: $ds skipped: not enough space for $LARGE files x 3 copies in $B (see bench/README.md)" | tee -a "$TSV"
   fi
 fi
 if [ "$SYNTH" -gt 0 ]; then
