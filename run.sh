@@ -115,6 +115,7 @@ default_java_opts() {
     -XX:SharedArchiveFile="$CDS_ARCHIVE"   # class-data sharing (above): start-up CPU
     -Xlog:disable -Xlog:all=warning:stderr  # JVM warnings (e.g. a stale archive) on stderr: stdout is the commands' output
     -XX:+UseSerialGC                        # one GC thread, no concurrent G1 work: less CPU on a small heap and few cores
+    -Xms32m -Xmx1g                          # grow the heap from small (RSS), cap it (a 24 GB machine gets 6 GB otherwise)
   )
   echo "${opts[*]}"
 }
