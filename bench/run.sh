@@ -230,22 +230,25 @@ fi
 {
   echo "# derived (CPU = user + sys):"
   awk -F'\t' -v large="ct39k-$LARGE" -v files="$FILES" '
+    BEGIN { split("gdcmanon dcmodify haven", tools, " ") }
     !/^#/ && $2 != "tool" { cpu[$1 "/" $2] = $7; n[$1 "/" $2] = $3; rss[$1 "/" $2] = $9; fps[$1 "/" $2] = $6 }
     END {
-      if (("one/haven") in cpu) printf "#   haven start-up (1 file, JVM start included): %.2f CPU s (gdcmanon: %.2f)\n", cpu["one/haven"], cpu["one/gdcmanon"]
+      if (("one/haven") in cpu) printf "#   haven start-up (1 file, JVM start included): %.2f CPU s\n", cpu["one/haven"]
       split("ct39k ct531k", sets, " ")
       for (i = 1; i <= 2; i++) {
         s = sets[i]
-        if (!((s "/haven") in cpu)) continue
+        if (!((s "/haven") in cpu) || !((s "/gdcmanon") in cpu) || cpu[s "/gdcmanon"] <= 0) continue
         printf "#   %s: haven whole run %.2f CPU s = %.1f x gdcmanon -e (%.2f CPU s); target <= 2 x\n", s, cpu[s "/haven"], cpu[s "/haven"] / cpu[s "/gdcmanon"], cpu[s "/gdcmanon"]
-        split("gdcmanon dcmodify haven", tools, " ")
+      }
+      for (i = 1; i <= 2; i++) {
+        s = sets[i]
         for (j = 1; j <= 3; j++) { t = tools[j]; if ((s "/" t) in cpu && ("one/" t) in cpu && n[s "/" t] > 1)
           printf "#   %s: %s CPU per 1,000 files past the first (5,000-run - 1-file run) = %.2f s\n", s, t, (cpu[s "/" t] - cpu["one/" t]) * 1000 / (n[s "/" t] - 1) } }
       if ((large "/haven") in cpu && ("ct39k/haven") in cpu)
         printf "#   haven marginal CPU per 1,000 files (%s run - ct39k run) = %.2f s; peak RSS %d MB (5,000 files: %d MB)\n", large,
           (cpu[large "/haven"] - cpu["ct39k/haven"]) * 1000 / (n[large "/haven"] - n["ct39k/haven"]), rss[large "/haven"], rss["ct39k/haven"]
-      if (("ct39k/haven-service") in cpu) printf "#   service mode: %d files/s = %.0f %% of batch (%d files/s, whole run); target >= 80 %%\n", fps["ct39k/haven-service"], 100 * fps["ct39k/haven-service"] / fps["ct39k/haven"], fps["ct39k/haven"]
-    }' "$TSV"
+      if (("ct39k/haven-service") in cpu && fps["ct39k/haven"] > 0) printf "#   service mode: %d files/s = %.0f %% of batch (%d files/s, whole run); target >= 80 %%\n", fps["ct39k/haven-service"], 100 * fps["ct39k/haven-service"] / fps["ct39k/haven"], fps["ct39k/haven"]
+    }' "$TSV" || true
   echo "# load average at end: $(load)"
 } | tee -a "$TSV.tail"
 cat "$TSV.tail" >>"$TSV"; rm -f "$TSV.tail"
