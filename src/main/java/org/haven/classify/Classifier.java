@@ -53,7 +53,7 @@ public final class Classifier {
     public void classify(Exchange exchange) throws QuarantineException, SQLException, java.io.IOException {
         Message in = exchange.getIn();
         String fileId = in.getHeader(HavenHeaders.FILE_ID, String.class);
-        if (new StageGuard(workspace, records).stopIfDecided(exchange)) return; // duplicate or redelivered message
+        if (new StageGuard(workspace, records, node).stopIfDecided(exchange)) return; // duplicate or redelivered message
         DeviceRegistries.Snapshot registry = registries.current(); // one consistent version for this file
         DicomHeader header;
         try {

@@ -52,7 +52,7 @@ public final class DeidentifyStage {
      * data set when pixels are to be blanked or cannot be streamed.
      */
     public void read(Exchange exchange) throws QuarantineException, SQLException, IOException {
-        if (new StageGuard(workspace, records).stopIfDecided(exchange)) return; // duplicate or redelivered message
+        if (new StageGuard(workspace, records, node).stopIfDecided(exchange)) return; // duplicate or redelivered message
         Message in = exchange.getIn();
         Path staged = workspace.staged(in.getHeader(HavenHeaders.FILE_ID, String.class));
         boolean blanking = "REDACT".equals(in.getHeader(HavenHeaders.PIXEL_ACTION, String.class));

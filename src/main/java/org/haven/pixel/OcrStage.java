@@ -55,7 +55,7 @@ public final class OcrStage {
     }
 
     public void check(Exchange exchange) throws QuarantineException, SQLException, java.io.IOException {
-        if (new StageGuard(workspace, records).stopIfDecided(exchange)) return; // duplicate or redelivered message
+        if (new StageGuard(workspace, records, node).stopIfDecided(exchange)) return; // duplicate or redelivered message
         Message in = exchange.getIn();
         String fileId = in.getHeader(HavenHeaders.FILE_ID, String.class);
         String ruleId = in.getHeader(HavenHeaders.PIXEL_RULE, "", String.class);

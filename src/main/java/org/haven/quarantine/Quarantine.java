@@ -16,14 +16,16 @@ import org.apache.camel.Message;
 import org.haven.HavenHeaders;
 import org.haven.ingest.Stager;
 import org.haven.store.FileRecords;
+import org.haven.store.StageGuard;
 import org.haven.store.Workspace;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Holds a file: moves the original bytes to {@code quarantine/<reason>/<id>.dcm}, writes a JSON sidecar with the
- * reason and what the classifier knew, then records the outcome. Idempotent: a redelivered message finds the file
- * already moved and the outcome already recorded.
+ * Holds a file: records that the hold has begun (event {@code holding}, with reason and detail), writes a JSON sidecar
+ * with the reason and what the classifier knew, moves the original bytes to {@code quarantine/<reason>/<id>.dcm},
+ * then records the outcome. Idempotent: a redelivered message finds the file already moved and the outcome already
+ * recorded, or, after a crash between the move and the outcome, finishes the hold as it began ({@link StageGuard}).
  */
 public final class Quarantine {
     private static final Logger LOG = LoggerFactory.getLogger(Quarantine.class);
@@ -64,14 +66,32 @@ public final class Quarantine {
             holdMessageWithoutFile(exchange, dir, reason, detail);
             return;
         }
-        Path target = dir.resolve(fileId + ".dcm");
+        Path target = workspace.held(reason, fileId);
         Path staged = workspace.staged(fileId);
+        Path sidecar = dir.resolve(fileId + ".json");
         String location;
         if (Files.exists(staged)) {
-            Workspace.moveInto(staged, target);
+            // hold begun (store), sidecar, move, fate: a crash after the move leaves all a redelivery needs to finish
+            // this hold with this reason (StageGuard) instead of classifying a staged file that is gone
+            records.holding(fileId, reason, detail, node);
+            writeSidecar(sidecar, in, fileId, reason, detail);
+            try {
+                Workspace.moveInto(staged, target);
+            } catch (IOException | RuntimeException e) {
+                Files.deleteIfExists(sidecar); // retried from the start: no sidecar without its original
+                throw e;
+            }
             location = workspace.quarantine().relativize(target).toString();
+            Files.deleteIfExists(workspace.outgoing(fileId)); // a de-identified copy must not linger
+            decide(fileId, reason, detail, location);
+            return;
         } else if (!Files.exists(target) && records.outcome(fileId).isPresent()) {
             return; // decided elsewhere (a duplicate in flight was released or held first)
+        } else if (!Files.exists(target) && new StageGuard(workspace, records, node).finishInterruptedHold(fileId)) {
+            // a stage ran while another delivery (or one a crash cut short) was holding the file as another reason:
+            // that hold decides, as the first to begin (this stage could not read the moved original)
+            Files.deleteIfExists(workspace.outgoing(fileId));
+            return;
         } else if (!Files.exists(target)) {
             // Neither staged nor quarantined, and no fate: retrying cannot bring the bytes back. Record the hold
             // without them (fail closed: never released, never looping) unless the staging folder itself is gone,
@@ -85,7 +105,11 @@ public final class Quarantine {
             location = workspace.quarantine().relativize(target).toString();
         }
         Files.deleteIfExists(workspace.outgoing(fileId)); // a de-identified copy must not linger
-        writeSidecar(dir.resolve(fileId + ".json"), in, fileId, reason, detail);
+        writeSidecar(sidecar, in, fileId, reason, detail);
+        decide(fileId, reason, detail, location);
+    }
+
+    private void decide(String fileId, String reason, String detail, String location) throws SQLException {
         if (records.decide(fileId, "quarantined", reason, detail, location, node)) {
             // the detail (device strings, parser messages) goes to the store and the sidecar, never to a log line
             LOG.info("quarantined file {}: {}", Stager.shortId(fileId), reason);

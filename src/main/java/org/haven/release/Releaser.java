@@ -50,7 +50,7 @@ public final class Releaser {
     public void release(Exchange exchange) throws IOException, SQLException, QuarantineException {
         Message in = exchange.getIn();
         String fileId = in.getHeader(HavenHeaders.FILE_ID, String.class);
-        if (!Files.exists(workspace.outgoing(fileId)) && new StageGuard(workspace, records).stopIfDecided(exchange)) return;
+        if (!Files.exists(workspace.outgoing(fileId)) && new StageGuard(workspace, records, node).stopIfDecided(exchange)) return;
         String relative = in.getHeader(HavenHeaders.RELEASE_PATH, String.class);
         if (relative == null || relative.contains("..")) throw new FileFault("file " + Stager.shortId(fileId) + " has no valid release path");
         records.claimReleasePath(relative, fileId);

@@ -64,6 +64,27 @@ public final class FileRecords {
     }
 
     /**
+     * A hold is about to move the original into the quarantine as {@code reason}: recorded (event {@code holding})
+     * before the move, so that a redelivery after a crash between the move and {@link #decide} can finish the same
+     * hold instead of running its stage again on a staged file that is gone ({@link #interruptedHold}).
+     */
+    public void holding(String fileId, String reason, String detail, String actor) throws SQLException {
+        event(fileId, "holding", reason, detail, actor);
+    }
+
+    /** The last hold begun for a file (outcome "quarantined", its reason and detail; no location), if any. */
+    public Optional<Outcome> lastHolding(String fileId) throws SQLException {
+        try (Connection c = store.connection();
+             PreparedStatement ps = c.prepareStatement(
+                 "select reason, detail from file_event where file_id = ? and event = 'holding' order by id desc fetch first 1 rows only")) {
+            ps.setString(1, fileId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(new Outcome("quarantined", rs.getString(1), rs.getString(2), null)) : Optional.empty();
+            }
+        }
+    }
+
+    /**
      * Records the file's fate. Returns false when a fate was already recorded (a redelivered message): the caller
      * must then do nothing more.
      */

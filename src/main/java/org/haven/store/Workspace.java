@@ -26,6 +26,9 @@ public record Workspace(Path staging, Path outgoing, Path release, Path quaranti
 
     public Path outgoing(String fileId) { return outgoing.resolve(fileId.substring(0, 2)).resolve(fileId + ".dcm"); }
 
+    /** Where a hold puts the original: {@code quarantine/<reason>/<id>.dcm} (a reason {@code a:b} is the folder a/b). */
+    public Path held(String reason, String fileId) { return quarantine.resolve(reason.replace(':', '/')).resolve(fileId + ".dcm"); }
+
     /** A temporary sibling for writing {@code target} before renaming it into place. */
     public static Path temporaryFor(Path target) {
         return target.resolveSibling("." + target.getFileName() + "." + Thread.currentThread().getId() + "." + System.nanoTime() + ".part");

@@ -42,7 +42,7 @@ public final class VerifyStage {
     }
 
     public void verify(Exchange exchange) throws QuarantineException, SQLException, java.io.IOException {
-        if (new StageGuard(workspace, records).stopIfDecided(exchange)) return; // duplicate or redelivered message
+        if (new StageGuard(workspace, records, node).stopIfDecided(exchange)) return; // duplicate or redelivered message
         Message in = exchange.getIn();
         String fileId = in.getHeader(HavenHeaders.FILE_ID, String.class);
         KnownIdentifiers source = KnownIdentifiers.from(header(workspace.staged(fileId), "source").attributes());
