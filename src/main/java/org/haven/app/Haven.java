@@ -39,6 +39,7 @@ import org.haven.resolve.Relinker;
 import org.haven.resolve.ResolveStage;
 import org.haven.resolve.Resolver;
 import org.haven.store.FileRecords;
+import org.haven.store.StageGuard;
 import org.haven.store.Store;
 import org.haven.store.TemporarySweeper;
 import org.haven.store.DiskSpace;
@@ -108,6 +109,8 @@ public final class Haven implements AutoCloseable {
             workspace.quarantine(), settings.path("haven.broker.data")));
         int swept = TemporarySweeper.sweep(List.of(workspace.staging(), workspace.outgoing(), workspace.release()), Duration.ofHours(1));
         if (swept > 0) LOG.info("removed {} half-written temporaries left by an earlier crash", swept);
+        int finished = new StageGuard(workspace, records, node).finishInterruptedHolds();
+        if (finished > 0) LOG.warn("recorded the fate of {} files whose hold an earlier crash cut short", finished);
 
         if (settings.getBoolean("haven.broker.embedded")) {
             BrokerService broker = Broker.startEmbedded(settings.get("haven.broker.name"), settings.getBoolean("haven.broker.persistent"),

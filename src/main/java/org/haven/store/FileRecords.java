@@ -84,6 +84,19 @@ public final class FileRecords {
         }
     }
 
+    /** Files with no fate whose hold has begun: at start-up, the holds a crash may have cut short after the move. */
+    public java.util.List<String> undecidedWithHoldBegun() throws SQLException {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        try (Connection c = store.connection();
+             PreparedStatement ps = c.prepareStatement("select f.file_id from haven_file f where not exists"
+                 + " (select 1 from file_outcome o where o.file_id = f.file_id) and exists"
+                 + " (select 1 from file_event e where e.file_id = f.file_id and e.event = 'holding')");
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) out.add(rs.getString(1));
+        }
+        return out;
+    }
+
     /**
      * Records the file's fate. Returns false when a fate was already recorded (a redelivered message): the caller
      * must then do nothing more.

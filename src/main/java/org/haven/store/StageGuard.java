@@ -45,6 +45,18 @@ public final class StageGuard {
     }
 
     /**
+     * At start-up: finishes every hold a crash cut short after the move, including those no message will come back
+     * for (a too-large file is held straight from the inbox, so no redelivery brings it back). Returns how many.
+     */
+    public int finishInterruptedHolds() throws SQLException {
+        int n = 0;
+        for (String fileId : records.undecidedWithHoldBegun()) {
+            if (!Files.exists(workspace.staged(fileId)) && records.outcome(fileId).isEmpty() && finishInterruptedHold(fileId)) n++;
+        }
+        return n;
+    }
+
+    /**
      * When the file's last hold moved its original into the quarantine but no fate was recorded, records that hold's
      * fate (reason, detail, location) and returns true; false when there is no such hold (nothing is changed).
      */

@@ -57,6 +57,7 @@ class InterruptedHoldTest {
                 assertThat(after.location()).isEqualTo(uncrashed.location());
                 assertThat(sha256(original)).as("the original, held where the hold put it").isEqualTo(id);
                 assertThat(original.resolveSibling(id + ".json")).as("its sidecar").exists();
+                node.awaitIdle(WAIT); // the audit event follows the outcome in the same delivery
                 assertThat(PipelineTest.events(node, id)).as("audit after a redelivery to %s", stage).endsWith("quarantined", "hold-finished");
             }
             node.awaitIdle(WAIT);
@@ -99,8 +100,34 @@ class InterruptedHoldTest {
                 Map.of(HavenHeaders.FILE_ID, id, HavenHeaders.BOARD, "tayside"));
             FileRecords.Outcome after = node.awaitOutcome(id, WAIT);
             assertThat(after.reason()).isEqualTo("missing-modality");
+            node.awaitIdle(WAIT);
             assertThat(PipelineTest.events(node, id)).endsWith("classified", "holding", "quarantined").doesNotContain("hold-finished");
             assertThat(sha256(node.quarantine().resolve(after.location()))).isEqualTo(id);
+        }
+    }
+
+    /**
+     * Some holds have no message to come back (a too-large file is held straight from the inbox): the next start
+     * finishes every hold cut short after its move, before any route runs.
+     */
+    @Test
+    void theNextStartFinishesAHoldCutShortWithoutWaitingForARedelivery() throws Exception {
+        Path input = fileWithoutModality();
+        Path db = tmp.resolve("db").resolve("haven");
+        String id;
+        FileRecords.Outcome uncrashed;
+        try (TestNode node = TestNode.builder(tmp.resolve("n")).devices(TestNode.trustAll("research")).h2(db).start()) {
+            id = node.submit(input, "tayside");
+            uncrashed = node.awaitOutcome(id, WAIT);
+            cutShortAfterTheMove(node, id);
+            assertThat(node.records.outcome(id)).isEmpty();
+        }
+        try (TestNode node = TestNode.builder(tmp.resolve("n")).devices(TestNode.trustAll("research")).h2(db).start()) {
+            FileRecords.Outcome after = node.records.outcome(id).orElseThrow(() -> new AssertionError("no fate recorded at start-up"));
+            assertThat(after.reason()).isEqualTo("missing-modality");
+            assertThat(after.detail()).isEqualTo(uncrashed.detail());
+            assertThat(after.location()).isEqualTo(uncrashed.location());
+            assertThat(PipelineTest.events(node, id)).endsWith("quarantined", "hold-finished");
         }
     }
 
