@@ -41,23 +41,56 @@ public final class KnownIdentifiers {
     public static final Set<String> KINDS = Set.of(PATIENT_NAME, PATIENT_ID, OTHER_PATIENT_ID, BIRTH_DATE, ACCESSION_NUMBER,
             ADDRESS, TELEPHONE, OTHER_NAME, PHYSICIAN_NAME, INSTITUTION, ADDRESS_PART);
 
-    /** A value to look for; {@code sourcePath} is set when the value came from the scanned file itself. */
-    public record KnownValue(String kind, String value, String sourcePath, Pattern pattern, String needle) {
+    /**
+     * A value to look for; {@code sourcePath} is set when the value came from the scanned file itself. Its pattern is
+     * compiled on first use: most values (26 renderings of a birth date…) never pass the detector's substring
+     * pre-filter, and compiling them all cost more than the whole scan.
+     */
+    public static final class KnownValue {
+        private static final Pattern SEPARATORS = Pattern.compile("[\\s\\-/.]");
+        private final String kind, value, sourcePath, needle;
+        private final boolean idLike;
+        private volatile Pattern pattern;
+
         KnownValue(String kind, String value, String sourcePath) {
-            this(kind, value, sourcePath, Pattern.compile("(?<![\\p{L}\\p{N}])" + (idLike(kind, value) ? separated(value) : spaced(value))
-                    + "(?![\\p{L}\\p{N}])", Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE), idLike(kind, value) ? null : needle(value));
+            this.kind = kind;
+            this.value = value;
+            this.sourcePath = sourcePath;
+            this.idLike = idLike(kind, value);
+            this.needle = idLike ? null : needle(value);
+        }
+
+        public String kind() { return kind; }
+
+        public String value() { return value; }
+
+        public String sourcePath() { return sourcePath; }
+
+        /** Lower-case first word, for a substring pre-filter; null when there is none (separated IDs, non-ASCII). */
+        public String needle() { return needle; }
+
+        /** Word-bounded, case-insensitive; an ID also with separators between its characters. */
+        public Pattern pattern() {
+            Pattern p = pattern;
+            if (p == null) {
+                p = Pattern.compile("(?<![\\p{L}\\p{N}])" + (idLike ? separated(value) : spaced(value)) + "(?![\\p{L}\\p{N}])",
+                    Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE);
+                pattern = p; // a race compiles the same pattern twice, harmlessly
+            }
+            return p;
         }
 
         /** An identifier written with or without separators ("LH1234567", "LH 123 4567", "210593-7020"). */
         private static boolean idLike(String kind, String value) {
-            return (kind.equals(PATIENT_ID) || kind.equals(OTHER_PATIENT_ID) || kind.equals(ACCESSION_NUMBER))
-                    && value.replaceAll("[\\s\\-/.]", "").length() >= 5 && value.replaceAll("[\\s\\-/.]", "").chars().allMatch(c -> c < 0x80 && Character.isLetterOrDigit(c));
+            if (!(kind.equals(PATIENT_ID) || kind.equals(OTHER_PATIENT_ID) || kind.equals(ACCESSION_NUMBER))) return false;
+            String bare = SEPARATORS.matcher(value).replaceAll("");
+            return bare.length() >= 5 && bare.chars().allMatch(c -> c < 0x80 && Character.isLetterOrDigit(c));
         }
 
         /** The value's letters and digits, any one separator (space, hyphen, slash, dot) allowed between them. */
         private static String separated(String v) {
             StringBuilder sb = new StringBuilder();
-            for (char c : v.replaceAll("[\\s\\-/.]", "").toCharArray()) {
+            for (char c : SEPARATORS.matcher(v).replaceAll("").toCharArray()) {
                 if (sb.length() > 0) sb.append("[\\s\\-/.]?");
                 sb.append(Pattern.quote(String.valueOf(c)));
             }
@@ -184,7 +217,7 @@ public final class KnownIdentifiers {
                 if (a == null) continue;
                 try {
                 String name = com.pixelmed.dicom.DicomDictionary.StandardDictionary.getNameFromTag(e.getKey());
-                String kw = name != null ? name : String.format("(%04X,%04X)", e.getKey().getGroup(), e.getKey().getElement());
+                String kw = name != null ? name : org.haven.dicom.TagText.of(e.getKey().getGroup(), e.getKey().getElement());
                 if (a instanceof SequenceAttribute seq) {
                     int i = 0;
                     for (java.util.Iterator<SequenceItem> it = seq.iterator(); it.hasNext(); ) {
@@ -200,7 +233,7 @@ public final class KnownIdentifiers {
                 }
                 } catch (RuntimeException ex) {
                     // a malformed value is never fatal, but the gate cannot look for it: it is reported (fail closed)
-                    undecodable.add(String.format("(%04X,%04X)", e.getKey().getGroup(), e.getKey().getElement()));
+                    undecodable.add(org.haven.dicom.TagText.of(e.getKey().getGroup(), e.getKey().getElement()));
                 }
             }
         }
@@ -212,21 +245,26 @@ public final class KnownIdentifiers {
     private static void nestedNames(AttributeList list, String prefix, int depth, Builder b, Set<String> paths, Set<String> undecodable) {
         if (depth > 16) return;
         for (Attribute a : list.values()) {
+            boolean sequence = a instanceof SequenceAttribute;
+            if (!sequence && !(depth > 0 && isPersonName(a.getVR()))) continue; // the path is built only when needed
             AttributeTag t = a.getTag();
             String kw = com.pixelmed.dicom.DicomDictionary.StandardDictionary.getNameFromTag(t);
-            if (kw == null || t.isPrivate()) kw = String.format("(%04X,%04X)", t.getGroup(), t.getElement());
+            if (kw == null || t.isPrivate()) kw = org.haven.dicom.TagText.of(t.getGroup(), t.getElement());
             String path = prefix.isEmpty() ? kw : prefix + "." + kw;
-            if (a instanceof SequenceAttribute seq) {
+            if (sequence) {
+                SequenceAttribute seq = (SequenceAttribute) a;
                 for (int i = 0; i < seq.getNumberOfItems(); i++) {
                     AttributeList item = seq.getItem(i).getAttributeList();
                     if (item != null) nestedNames(item, path + "[" + (i + 1) + "]", depth + 1, b, paths, undecodable);
                 }
-            } else if (depth > 0 && "PN".equals(a.getVRAsString())) {
+            } else {
                 for (String v : strings(a, path, undecodable)) b.add(OTHER_NAME, v, path);
                 paths.add(path);
             }
         }
     }
+
+    private static boolean isPersonName(byte[] vr) { return vr != null && vr.length == 2 && vr[0] == 'P' && vr[1] == 'N'; }
 
     private static String[] strings(Attribute a, String path, Set<String> undecodable) {
         try {
@@ -308,11 +346,16 @@ public final class KnownIdentifiers {
 
         private static final Pattern POSTCODE_TAIL = Pattern.compile("[A-Za-z]{1,2}\\d[A-Za-z\\d]?\\s*\\d[A-Za-z]{2}$");
 
-        private static final String[] DATE_FORMATS = {
+        private static final String[] DATE_PATTERNS = {
             "yyyyMMdd", "yyyy-MM-dd", "yyyy/MM/dd", "yyyy.MM.dd", "dd/MM/yyyy", "d/M/yyyy", "dd-MM-yyyy", "d-M-yyyy", "dd.MM.yyyy",
             "dd/MM/yy", "dd-MM-yy", "MM/dd/yyyy", "ddMMyyyy", "d MMM yyyy", "dd MMM yyyy", "d-MMM-yyyy", "dd-MMM-yyyy", "dd-MMM-yy",
             "d MMMM yyyy", "dd MMMM yyyy", "MMMM d yyyy", "MMMM d, yyyy", "MMM d, yyyy", "MMM d yyyy", "dMMMyyyy", "ddMMMyyyy",
         };
+        /** Built once: parsing a formatter pattern costs more than formatting with it. */
+        private static final List<DateTimeFormatter> DATE_FORMATS = java.util.Arrays.stream(DATE_PATTERNS)
+            .map(f -> DateTimeFormatter.ofPattern(f, Locale.UK)).toList();
+        private static final DateTimeFormatter MONTH_YEAR = DateTimeFormatter.ofPattern("MMMM yyyy", Locale.UK);
+        private static final DateTimeFormatter MONTH = DateTimeFormatter.ofPattern("MMMM", Locale.UK);
 
         private void addDate(String v, String path) {
             LocalDate d;
@@ -322,11 +365,11 @@ public final class KnownIdentifiers {
                 put(BIRTH_DATE, v, path, 6);
                 return;
             }
-            for (String f : DATE_FORMATS) put(BIRTH_DATE, d.format(DateTimeFormatter.ofPattern(f, Locale.UK)), path, 6);
+            for (DateTimeFormatter f : DATE_FORMATS) put(BIRTH_DATE, d.format(f), path, 6);
             String ord = ordinal(d.getDayOfMonth());
-            put(BIRTH_DATE, d.getDayOfMonth() + ord + " " + d.format(DateTimeFormatter.ofPattern("MMMM yyyy", Locale.UK)), path, 6);
-            put(BIRTH_DATE, d.format(DateTimeFormatter.ofPattern("MMMM", Locale.UK)) + " " + d.getDayOfMonth() + ord + " " + d.getYear(), path, 6);
-            put(BIRTH_DATE, d.format(DateTimeFormatter.ofPattern("MMMM", Locale.UK)) + " " + d.getDayOfMonth() + ord + ", " + d.getYear(), path, 6);
+            put(BIRTH_DATE, d.getDayOfMonth() + ord + " " + d.format(MONTH_YEAR), path, 6);
+            put(BIRTH_DATE, d.format(MONTH) + " " + d.getDayOfMonth() + ord + " " + d.getYear(), path, 6);
+            put(BIRTH_DATE, d.format(MONTH) + " " + d.getDayOfMonth() + ord + ", " + d.getYear(), path, 6);
             // 'Sept' as well as 'Sep'
             if (d.getMonthValue() == 9) put(BIRTH_DATE, d.getDayOfMonth() + " Sept " + d.getYear(), path, 6);
         }

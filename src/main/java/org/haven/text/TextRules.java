@@ -5,6 +5,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import org.haven.config.ConfigException;
 import org.slf4j.Logger;
@@ -139,6 +141,52 @@ public final class TextRules {
 
     private record Candidate(Rule rule, int order, int start, int end, String label) {}
 
+    /** Where a field is (its text aside): all that decides which rules and allow entries apply to it. */
+    private record Where(List<Field.Element> elements, String path, String vr) {}
+
+    /** The rules that apply at one place, each with its allow entries and word predicate (independent of the text). */
+    private record Plan(List<Applicable> rules) {}
+
+    private record Applicable(int order, Rule rule, List<AllowRule> allow, java.util.function.Predicate<String> wordAllowed) {
+        boolean source() { return rule.detector() instanceof SourceIdentifierDetector; }
+    }
+
+    private record Seen(Where where, String text) {}
+
+    /**
+     * Bounded caches (cleared when full), per loaded rule set. The places recur in every file (the same attributes),
+     * and so do most short values (ImageType, descriptions, protocol names, codes): what the detectors other than
+     * the source cross-match find in a value depends only on the place and the text, never on the file.
+     */
+    private static final int CACHE_ENTRIES = 8192;
+    private static final int CACHED_TEXT_MAX = 256;
+    private final Map<Where, Plan> plans = new ConcurrentHashMap<>();
+    private final Map<Seen, List<Candidate>> found = new ConcurrentHashMap<>();
+
+    private Plan plan(Field f) {
+        Where where = new Where(f.elements(), f.path(), f.vr());
+        Plan p = plans.get(where);
+        if (p != null) return p;
+        boolean code = isCode(f);
+        List<Applicable> out = new ArrayList<>();
+        for (int r = 0; r < rules.size(); r++) {
+            Rule rule = rules.get(r);
+            if (code && !(rule.detector() instanceof SourceIdentifierDetector)) continue; // codes: only the file's own identifiers
+            if (!rule.scope().matches(f)) continue;
+            List<AllowRule> applicable = new ArrayList<>();
+            for (AllowRule a : allow) if (a.appliesTo(rule, f)) applicable.add(a);
+            List<AllowRule> fixed = List.copyOf(applicable);
+            out.add(new Applicable(r, rule, fixed, word -> {
+                for (AllowRule a : fixed) if (a.allowsWord(word)) return true;
+                return false;
+            }));
+        }
+        p = new Plan(List.copyOf(out));
+        if (plans.size() >= CACHE_ENTRIES) plans.clear();
+        plans.put(where, p);
+        return p;
+    }
+
     /**
      * Every span the rules find in one field, most serious first within a position; a detector that fails is a hit
      * of its own (classification {@code verifier-error}, the whole text), never a silent pass.
@@ -148,34 +196,23 @@ public final class TextRules {
         if (text == null || text.isBlank()) return List.of();
         if (known == null) known = KnownIdentifiers.none();
         String masked = known.maskAllowed(text);
-        boolean code = isCode(f);
+        Plan plan = plan(f);
+        // masked == text: no allowed value in it, so what the text-only rules find is the same in any file
+        Seen seen = masked.equals(text) && text.length() <= CACHED_TEXT_MAX ? new Seen(new Where(f.elements(), f.path(), f.vr()), text) : null;
+        List<Candidate> textOnly = seen == null ? null : found.get(seen);
         List<Candidate> candidates = new ArrayList<>();
+        if (textOnly != null) candidates.addAll(textOnly);
         List<Hit> errors = new ArrayList<>();
         List<Detector.Span> spans = new ArrayList<>();
-        for (int r = 0; r < rules.size(); r++) {
-            Rule rule = rules.get(r);
-            if (code && !(rule.detector() instanceof SourceIdentifierDetector)) continue; // codes: only the file's own identifiers
-            if (!rule.scope().matches(f)) continue;
-            List<AllowRule> applicable = new ArrayList<>();
-            for (AllowRule a : allow) if (a.appliesTo(rule, f)) applicable.add(a);
-            spans.clear();
-            Detector.Context ctx = new Detector.Context(f, known, word -> {
-                for (AllowRule a : applicable) if (a.allowsWord(word)) return true;
-                return false;
-            });
-            try {
-                rule.detector().detect(masked, ctx, spans);
-            } catch (RuntimeException e) {
-                errors.add(new Hit(rule.id(), rule.where(), "verifier-error", e.getClass().getSimpleName(), 0, text.length(), true));
-                continue;
-            }
-            for (Detector.Span s : spans) {
-                if (s.end() - s.start() < rule.minLength()) continue;
-                String matched = text.substring(s.start(), s.end());
-                boolean allowed = false;
-                for (AllowRule a : applicable) if (a.allowsText(matched)) { allowed = true; break; }
-                if (!allowed) candidates.add(new Candidate(rule, r, s.start(), s.end(), s.label()));
-            }
+        for (Applicable a : plan.rules()) {
+            if (textOnly != null && !a.source()) continue;
+            detect(a, f, known, text, masked, spans, candidates, errors);
+        }
+        if (seen != null && textOnly == null && errors.isEmpty()) {
+            List<Candidate> keep = new ArrayList<>();
+            for (Candidate c : candidates) if (!(c.rule().detector() instanceof SourceIdentifierDetector)) keep.add(c);
+            if (found.size() >= CACHE_ENTRIES) found.clear();
+            found.put(seen, List.copyOf(keep));
         }
         if (candidates.isEmpty()) return errors;
         // Most serious first; a hit inside (or equal to) an already kept span of the same field is the same text.
@@ -191,5 +228,24 @@ public final class TextRules {
         }
         out.sort(Comparator.comparingInt(Hit::start).thenComparingInt(h -> -(h.end() - h.start())));
         return out;
+    }
+
+    private static void detect(Applicable a, Field f, KnownIdentifiers known, String text, String masked, List<Detector.Span> spans,
+                               List<Candidate> candidates, List<Hit> errors) {
+        Rule rule = a.rule();
+        spans.clear();
+        try {
+            rule.detector().detect(masked, new Detector.Context(f, known, a.wordAllowed()), spans);
+        } catch (RuntimeException e) {
+            errors.add(new Hit(rule.id(), rule.where(), "verifier-error", e.getClass().getSimpleName(), 0, text.length(), true));
+            return;
+        }
+        for (Detector.Span s : spans) {
+            if (s.end() - s.start() < rule.minLength()) continue;
+            String matched = text.substring(s.start(), s.end());
+            boolean allowed = false;
+            for (AllowRule r : a.allow()) if (r.allowsText(matched)) { allowed = true; break; }
+            if (!allowed) candidates.add(new Candidate(rule, a.order(), s.start(), s.end(), s.label()));
+        }
     }
 }

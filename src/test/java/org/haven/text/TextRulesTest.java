@@ -100,4 +100,28 @@ class TextRulesTest {
         assertThatThrownBy(() -> TextRules.load(dir, NameLists.EMPTY)).isInstanceOf(ConfigException.class)
                 .hasMessageContaining("scope.yaml:2").hasMessageContaining("kind");
     }
+
+    /**
+     * The same value seen again (a later file) gives the same findings as the first time, with that file's own
+     * identifiers (never the previous file's), and the same text elsewhere is judged by that place's rules.
+     */
+    @Test
+    void aValueSeenAgainIsJudgedByItsPlaceAndItsOwnFilesIdentifiers() {
+        TextRules fresh = TextRules.load(Path.of("config/verify"), NameLists.of(Set.of("Eilidh"), Set.of("Macrae")));
+        String text = "seen by Eilidh Macrae, Rowan ward 27 Kirkton Crescent";
+        KnownIdentifiers rowan = KnownIdentifiers.of(java.util.Map.of(KnownIdentifiers.PATIENT_NAME, List.of("ROWAN^ALEX")));
+        KnownIdentifiers other = KnownIdentifiers.of(java.util.Map.of(KnownIdentifiers.PATIENT_NAME, List.of("BURNS^ROBERT")));
+        Field history = field("AdditionalPatientHistory", "LT", text);
+        List<TextRules.Hit> first = fresh.find(history, rowan);
+        List<TextRules.Hit> again = fresh.find(history, rowan);
+        assertThat(again).isEqualTo(first);
+        assertThat(first).anyMatch(h -> h.classification().equals("source-identifier") && text.substring(h.start(), h.end()).equals("Rowan"));
+        assertThat(first).anyMatch(h -> h.classification().equals("name"));
+        List<TextRules.Hit> otherFile = fresh.find(history, other);
+        assertThat(otherFile).noneMatch(h -> h.classification().equals("source-identifier"));
+        assertThat(otherFile).anyMatch(h -> h.classification().equals("name"));
+        // a code value holds codes: only the file's own identifiers are looked for there, whatever was seen elsewhere
+        assertThat(fresh.find(field("CodeValue", "SH", text), other)).isEmpty();
+        assertThat(fresh.find(field("CodeValue", "SH", text), rowan)).isNotEmpty().allMatch(h -> h.classification().equals("source-identifier"));
+    }
 }
