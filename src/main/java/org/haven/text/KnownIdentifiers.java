@@ -48,7 +48,7 @@ public final class KnownIdentifiers {
      */
     public static final class KnownValue {
         private static final Pattern SEPARATORS = Pattern.compile("[\\s\\-/.]");
-        private final String kind, value, sourcePath, needle;
+        private final String kind, value, sourcePath, needle, bare;
         private final boolean idLike;
         private volatile Pattern pattern;
 
@@ -58,6 +58,7 @@ public final class KnownIdentifiers {
             this.sourcePath = sourcePath;
             this.idLike = idLike(kind, value);
             this.needle = idLike ? null : needle(value);
+            this.bare = idLike ? withoutSeparators(value.toLowerCase(Locale.ROOT)) : null;
         }
 
         public String kind() { return kind; }
@@ -68,6 +69,13 @@ public final class KnownIdentifiers {
 
         /** Lower-case first word, for a substring pre-filter; null when there is none (separated IDs, non-ASCII). */
         public String needle() { return needle; }
+
+        /**
+         * For an ID (matched with or without separators): its lower-case characters without separators. Lower-case
+         * ASCII text that does not contain it once its own separators are removed ({@link #withoutSeparators})
+         * cannot match the pattern.
+         */
+        public String bare() { return bare; }
 
         /** Word-bounded, case-insensitive; an ID also with separators between its characters. */
         public Pattern pattern() {
@@ -378,6 +386,18 @@ public final class KnownIdentifiers {
             if (day >= 11 && day <= 13) return "th";
             return switch (day % 10) { case 1 -> "st"; case 2 -> "nd"; case 3 -> "rd"; default -> "th"; };
         }
+    }
+
+    /** The text without the separators an ID may be written with (whitespace, '-', '/', '.'), as {@code [\\s\\-/.]} has them. */
+    public static String withoutSeparators(String text) {
+        StringBuilder sb = null;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            boolean sep = c == ' ' || c == '\t' || c == '\n' || c == 0x0B || c == '\f' || c == '\r' || c == '-' || c == '/' || c == '.';
+            if (sep && sb == null) sb = new StringBuilder(text.length()).append(text, 0, i);
+            else if (!sep && sb != null) sb.append(c);
+        }
+        return sb == null ? text : sb.toString();
     }
 
     /** Masks allowed values in {@code text} (same length, NUL characters) so no detector sees them. */

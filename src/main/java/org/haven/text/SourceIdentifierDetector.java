@@ -21,10 +21,16 @@ final class SourceIdentifierDetector implements Detector {
     public void detect(String text, Context ctx, List<Span> out) {
         if (ctx.known() == null || ctx.known().isSelfSource(ctx.field().path())) return;
         // Cheap pre-filter: in ASCII text, a value whose first word is not a substring cannot match.
+        // IDs match with separators anywhere between their characters: compare without them (a necessary condition).
         String lower = ascii(text) ? text.toLowerCase(java.util.Locale.ROOT) : null;
+        String bare = null;
         for (KnownIdentifiers.KnownValue v : ctx.known().values()) {
             if (!kinds.isEmpty() && !kinds.contains(v.kind())) continue;
             if (lower != null && v.needle() != null && !lower.contains(v.needle())) continue;
+            if (lower != null && v.bare() != null) {
+                if (bare == null) bare = KnownIdentifiers.withoutSeparators(lower);
+                if (!bare.contains(v.bare())) continue;
+            }
             if (v.sourcePath() != null && v.sourcePath().equals(ctx.field().path())) continue;
             Matcher m = v.pattern().matcher(text);
             while (m.find()) out.add(new Span(m.start(), m.end(), v.kind()));

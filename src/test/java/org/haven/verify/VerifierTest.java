@@ -121,6 +121,20 @@ class VerifierTest {
                 .extracting(Finding::ruleId).containsExactly("source-identifier-in-uid");
     }
 
+    /** An ID or accession number is found however it is split (the detector compares without separators first). */
+    @Test
+    void identifiersWrittenWithSeparators() {
+        KnownIdentifiers src = KnownIdentifiers.from(original());
+        for (String text : List.of("pt g 765 4321 seen", "ID: G-765-4321", "G7654321", "acc RAD/2019/0001.", "rad 2019 0001")) {
+            assertThat(verifier.scanText("AdditionalPatientHistory", "LT", text, src).findings()).as(text)
+                .extracting(Finding::classification).contains("source-identifier");
+        }
+        for (String text : List.of("G765432", "xG7654321", "RAD2019000", "7654321")) {
+            assertThat(verifier.scanText("AdditionalPatientHistory", "LT", text, src).findings()).as(text)
+                .extracting(Finding::classification).doesNotContain("source-identifier");
+        }
+    }
+
     @Test
     void privateTagsThatSurvivedAreScanned() {
         AttributeList l = clean();
