@@ -46,5 +46,13 @@ public final class HavenHeaders {
     /** Exchange property (never a message header) holding the parsed DicomHeader a stage's beans share. */
     public static final String DATASET = "HavenDataset";
 
+    /**
+     * Exchange property (never a message header): the source file's identifiers ({@code text.KnownIdentifiers}),
+     * gathered by the de-identifier from the data set it parsed. When de-identify and verify run in one process on
+     * one exchange, the gate uses them instead of parsing the staged original again; across a JMS hop properties do
+     * not travel and the gate parses the original itself.
+     */
+    public static final String SOURCE_IDENTIFIERS = "HavenSourceIdentifiers";
+
     private HavenHeaders() {}
 }

@@ -105,7 +105,7 @@ public final class Deidentifier {
         } catch (DicomException e) {
             throw new DeidentificationException("cannot add de-identification markers", e);
         }
-        return new DeidResult(profile.name(), out);
+        return new DeidResult(profile.name(), out, ids.known());
     }
 
     /** Appends a method code (e.g. 113101 Clean Pixel Data, added by the pixel stage) to DeidentificationMethodCodeSequence. */

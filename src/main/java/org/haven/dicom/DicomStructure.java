@@ -243,7 +243,7 @@ public final class DicomStructure {
     }
 
     static String tagText(int tag) {
-        return String.format("(%04X,%04X)", tag >>> 16, tag & 0xFFFF);
+        return TagText.of(tag);
     }
 
     /** Positional reads through a small block buffer: walking skips most bytes. */

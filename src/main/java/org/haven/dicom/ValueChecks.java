@@ -30,9 +30,9 @@ final class ValueChecks {
 
     private static void check(AttributeList list, String path) throws UnreadableDicomException {
         for (Attribute a : list.values()) {
-            String where = path + a.getTag().toString();
             byte[] vr = a.getVR();
             if (a instanceof SequenceAttribute sq) {
+                String where = path + a.getTag().toString();
                 Iterator<?> items = sq.iterator();
                 int i = 0;
                 while (items.hasNext()) {
@@ -51,14 +51,14 @@ final class ValueChecks {
             try {
                 values = a.getStringValues();
             } catch (Exception e) {
-                throw new UnreadableDicomException("invalid value in " + where);
+                throw new UnreadableDicomException("invalid value in " + path + a.getTag());
             }
             if (values == null) continue;
             for (String v : values) {
                 String t = v == null ? "" : v.trim().replace("\0", "");
                 if (t.isEmpty()) continue;
                 if (!p.matcher(t).matches() || (p == UI && t.length() > 64) || (p == TM && t.length() > 16)) {
-                    throw new UnreadableDicomException("invalid " + ValueRepresentation.getAsString(vr) + " value in " + where);
+                    throw new UnreadableDicomException("invalid " + ValueRepresentation.getAsString(vr) + " value in " + path + a.getTag());
                 }
             }
         }

@@ -47,9 +47,11 @@ final class ValueRepairs {
             if (a instanceof SequenceAttribute sq) {
                 Iterator<?> items = sq.iterator();
                 int i = 0;
+                String itemPath = null;
                 while (items.hasNext()) {
                     SequenceItem item = (SequenceItem) items.next();
-                    if (item != null && item.getAttributeList() != null) repair(item.getAttributeList(), path + name(a) + "[" + i + "]/", out);
+                    if (itemPath == null) itemPath = path + name(a);
+                    if (item != null && item.getAttributeList() != null) repair(item.getAttributeList(), itemPath + "[" + i + "]/", out);
                     i++;
                 }
                 continue;
@@ -111,6 +113,6 @@ final class ValueRepairs {
 
     private static String name(Attribute a) {
         String n = DicomDictionary.StandardDictionary.getNameFromTag(a.getTag());
-        return (n == null ? "" : n + " ") + String.format("(%04X,%04X)", a.getTag().getGroup(), a.getTag().getElement());
+        return (n == null ? "" : n + " ") + TagText.of(a.getTag().getGroup(), a.getTag().getElement());
     }
 }

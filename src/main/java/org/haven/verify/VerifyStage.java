@@ -45,7 +45,9 @@ public final class VerifyStage {
         if (new StageGuard(workspace, records, node).stopIfDecided(exchange)) return; // duplicate or redelivered message
         Message in = exchange.getIn();
         String fileId = in.getHeader(HavenHeaders.FILE_ID, String.class);
-        KnownIdentifiers source = KnownIdentifiers.from(header(workspace.staged(fileId), "source").attributes());
+        // gathered by the de-identifier when it ran on this exchange (in-process); otherwise parsed from the original
+        KnownIdentifiers source = exchange.getProperty(HavenHeaders.SOURCE_IDENTIFIERS, KnownIdentifiers.class);
+        if (source == null) source = KnownIdentifiers.from(header(workspace.staged(fileId), "source").attributes());
         DicomHeader output = header(workspace.outgoing(fileId), "de-identified output");
         String pseudonym = in.getHeader(HavenHeaders.PSEUDONYM, "", String.class);
         VerificationReport report = verifier.get().scan(output.attributes(), source, List.of(),

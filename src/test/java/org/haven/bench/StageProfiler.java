@@ -56,7 +56,8 @@ import org.haven.verify.VerifyStage;
  * (ThreadMXBean, this thread only) after a warm-up. The store is in-process H2 by default, so its statements count
  * in the stage that makes them. Usage: bench/profile-stages.sh (see bench/README.md).
  *
- * <pre>StageProfiler [--files N] [--warmup N] [--size 128|512] [--patients N] [--config DIR] [--dir DIR] [--db JDBC-URL] [--jfr FILE]</pre>
+ * <pre>StageProfiler [--files N] [--warmup N] [--size 128|512] [--patients N] [--config DIR] [--dir DIR] [--db JDBC-URL] [--jfr FILE]
+ * [--in-process true]</pre> (the last keeps exchange properties across the hops, as an in-process batch path would).
  */
 public final class StageProfiler {
     static final String[] STAGES = {"classify", "pixel-decide", "read", "resolve", "redact", "deidentify", "write", "verify", "release"};
@@ -78,6 +79,7 @@ public final class StageProfiler {
 
         try (Store store = Store.open(db, "sa", "", 2)) {
             Pipeline p = new Pipeline(config, store, dir);
+            p.carry = Boolean.parseBoolean(opt.getOrDefault("in-process", "false"));
             List<String> ids = new ArrayList<>();
             for (Path in : inputs) ids.add(p.stage(in));
             Totals warm = new Totals(), measured = new Totals();
@@ -106,6 +108,7 @@ public final class StageProfiler {
         final VerifyStage verifyStage;
         final Releaser releaser;
         final DefaultCamelContext camel = new DefaultCamelContext();
+        boolean carry;
         final com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
 
         Pipeline(Path config, Store store, Path dir) throws IOException {
@@ -144,6 +147,7 @@ public final class StageProfiler {
             try {
                 step(t, "classify", e, () -> classifier.classify(e));
                 step(t, "pixel-decide", e, () -> pixelStage.decide(e));
+                e.removeProperty(HavenHeaders.DATASET); // as routes/classify.yaml does
                 Exchange d = hop(e, fileId);
                 step(t, "read", d, () -> deidentifyStage.read(d));
                 step(t, "resolve", d, () -> resolveStage.resolve(d));
@@ -165,6 +169,9 @@ public final class StageProfiler {
         Exchange hop(Exchange from, String fileId) {
             Exchange e = new DefaultExchange(camel);
             if (from != null) e.getIn().setHeaders(new java.util.HashMap<>(from.getIn().getHeaders()));
+            if (from != null && carry) { // --in-process: an in-process path that keeps the exchange's properties
+                from.getProperties().forEach(e::setProperty);
+            }
             e.getIn().setHeader(HavenHeaders.FILE_ID, fileId);
             e.getIn().setHeader(HavenHeaders.BOARD, "highland");
             return e;
