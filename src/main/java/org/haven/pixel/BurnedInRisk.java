@@ -80,6 +80,29 @@ public final class BurnedInRisk {
      * a CT slice must not make a broad rule blank boxes in the slice (OCR reads the overlay instead).
      */
     static Risk assessImage(AttributeList header) {
+        Object[] m = MATCHING.get();
+        if (m != null && m[0] == header) return (Risk) m[1];
+        return assessImageNow(header);
+    }
+
+    /** The header being matched against the pixel rules on this thread, and its image risk (see {@link #imageAssessedOnce}). */
+    private static final ThreadLocal<Object[]> MATCHING = new ThreadLocal<>();
+
+    /**
+     * Runs {@code work} (matching the pixel rules) with the image risk of {@code header} assessed once: about a
+     * hundred library rules test {@code at-risk}, and the header does not change while they are matched.
+     */
+    static <T> T imageAssessedOnce(AttributeList header, java.util.function.Supplier<T> work) {
+        Object[] outer = MATCHING.get();
+        MATCHING.set(new Object[] {header, assessImageNow(header)});
+        try {
+            return work.get();
+        } finally {
+            if (outer == null) MATCHING.remove(); else MATCHING.set(outer);
+        }
+    }
+
+    private static Risk assessImageNow(AttributeList header) {
         String burned = value(header, TagFromName.BurnedInAnnotation);
         if (burned.equals("YES")) return Risk.atRisk("BurnedInAnnotation=YES");
 

@@ -83,7 +83,8 @@ public final class PixelPolicy {
         Risk risk = BurnedInRisk.assess(header, overlayDataReleased);
         Optional<PixelRule> rule;
         try {
-            rule = rules().match(header);
+            PixelRules current = rules();
+            rule = BurnedInRisk.imageAssessedOnce(header, () -> current.match(header));
         } catch (UnreadableAttributeException e) {
             // a condition could not be evaluated: which rule applies is unknown, so the pixels are unverified
             return new PixelDecision(PixelDecision.Action.QUARANTINE, Optional.empty(),
