@@ -56,6 +56,8 @@ public final class DeidentifyStage {
         Message in = exchange.getIn();
         Path staged = workspace.staged(in.getHeader(HavenHeaders.FILE_ID, String.class));
         boolean blanking = "REDACT".equals(in.getHeader(HavenHeaders.PIXEL_ACTION, String.class));
+        DicomHeader carried = exchange.getProperty(HavenHeaders.DATASET, DicomHeader.class);
+        if (carried != null && !blanking && complete(carried)) return; // classify's parse, same process, same bytes: reused
         try {
             exchange.setProperty(HavenHeaders.DATASET, blanking ? DicomReader.readAll(staged) : read(staged));
         } catch (UnreadableDicomException e) {
@@ -128,7 +130,11 @@ public final class DeidentifyStage {
     /** Header only when pixel data can be copied through; the whole data set otherwise (deflated, trailing elements). */
     private static DicomHeader read(Path staged) throws UnreadableDicomException {
         DicomHeader header = DicomReader.readHeader(staged);
-        boolean complete = header.layout().canStreamPixelData() || (!header.layout().deflated() && !header.layout().hasPixelData());
-        return complete ? header : DicomReader.readAll(staged);
+        return complete(header) ? header : DicomReader.readAll(staged);
+    }
+
+    /** A header-only parse is all this stage needs: the pixel data is copied through, and nothing follows it. */
+    private static boolean complete(DicomHeader header) {
+        return header.layout().canStreamPixelData() || (!header.layout().deflated() && !header.layout().hasPixelData());
     }
 }

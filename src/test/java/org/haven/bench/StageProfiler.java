@@ -147,7 +147,7 @@ public final class StageProfiler {
             try {
                 step(t, "classify", e, () -> classifier.classify(e));
                 step(t, "pixel-decide", e, () -> pixelStage.decide(e));
-                e.removeProperty(HavenHeaders.DATASET); // as routes/classify.yaml does
+                if (!carry) e.removeProperty(HavenHeaders.DATASET); // as routes/classify.yaml does (JMS drops it anyway)
                 Exchange d = hop(e, fileId);
                 step(t, "read", d, () -> deidentifyStage.read(d));
                 step(t, "resolve", d, () -> resolveStage.resolve(d));
