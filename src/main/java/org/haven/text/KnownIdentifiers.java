@@ -117,9 +117,16 @@ public final class KnownIdentifiers {
 
         /** Lower-case first word, for a substring pre-filter; null when the value is not plain ASCII. */
         private static String needle(String value) {
-            String first = value.trim().split("\\s+")[0];
-            return first.chars().allMatch(c -> c < 0x80) ? first.toLowerCase(Locale.ROOT) : null;
+            String v = value.trim();
+            int end = 0;
+            while (end < v.length() && !isRegexSpace(v.charAt(end))) end++; // the first word, as split("\\s+") gives it
+            String first = v.substring(0, end);
+            for (int i = 0; i < first.length(); i++) if (first.charAt(i) >= 0x80) return null;
+            return first.toLowerCase(Locale.ROOT);
         }
+
+        /** {@code \\s} of java.util.regex without UNICODE_CHARACTER_CLASS. */
+        private static boolean isRegexSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == 0x0B || c == '\f' || c == '\r'; }
 
         @Override public String toString() { return "KnownValue[" + kind + "]"; }
     }
@@ -323,7 +330,7 @@ public final class KnownIdentifiers {
                     if (i == 3 || i == 4) continue; // prefix, suffix
                     String c = comps[i].trim();
                     if (c.isEmpty()) continue;
-                    String[] words = c.split("[\\s,.\\-]+");
+                    String[] words = NAME_WORD_BREAK.split(c);
                     for (String w : words) {
                         if (w.length() >= 2 && w.chars().anyMatch(Character::isLetter) && !NAME_NOISE.contains(w.toLowerCase(Locale.ROOT))) {
                             out.putIfAbsent(kind + "\u0000" + w.toLowerCase(Locale.ROOT), new KnownValue(kind, w, path));
@@ -352,6 +359,7 @@ public final class KnownIdentifiers {
             }
         }
 
+        private static final Pattern NAME_WORD_BREAK = Pattern.compile("[\\s,.\\-]+");
         private static final Pattern POSTCODE_TAIL = Pattern.compile("[A-Za-z]{1,2}\\d[A-Za-z\\d]?\\s*\\d[A-Za-z]{2}$");
 
         private static final String[] DATE_PATTERNS = {

@@ -163,8 +163,7 @@ public final class TextRules {
     private final Map<Where, Plan> plans = new ConcurrentHashMap<>();
     private final Map<Seen, List<Candidate>> found = new ConcurrentHashMap<>();
 
-    private Plan plan(Field f) {
-        Where where = new Where(f.elements(), f.path(), f.vr());
+    private Plan plan(Field f, Where where) {
         Plan p = plans.get(where);
         if (p != null) return p;
         boolean code = isCode(f);
@@ -196,9 +195,10 @@ public final class TextRules {
         if (text == null || text.isBlank()) return List.of();
         if (known == null) known = KnownIdentifiers.none();
         String masked = known.maskAllowed(text);
-        Plan plan = plan(f);
+        Where where = new Where(f.elements(), f.path(), f.vr());
+        Plan plan = plan(f, where);
         // masked == text: no allowed value in it, so what the text-only rules find is the same in any file
-        Seen seen = masked.equals(text) && text.length() <= CACHED_TEXT_MAX ? new Seen(new Where(f.elements(), f.path(), f.vr()), text) : null;
+        Seen seen = masked.equals(text) && text.length() <= CACHED_TEXT_MAX ? new Seen(where, text) : null;
         List<Candidate> textOnly = seen == null ? null : found.get(seen);
         List<Candidate> candidates = new ArrayList<>();
         if (textOnly != null) candidates.addAll(textOnly);
