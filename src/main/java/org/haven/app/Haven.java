@@ -107,7 +107,7 @@ public final class Haven implements AutoCloseable {
         // originals, de-identified copies, the store and the journal: owner-only (the inbox's access is the boards')
         OwnerOnly.restrict(List.of(settings.path("haven.workspace"), workspace.staging(), workspace.outgoing(), workspace.release(),
             workspace.quarantine(), settings.path("haven.broker.data")));
-        int swept = TemporarySweeper.sweep(List.of(workspace.staging(), workspace.outgoing(), workspace.release()), Duration.ofHours(1));
+        int swept = TemporarySweeper.sweepOlderThan(List.of(workspace.staging(), workspace.outgoing(), workspace.release()), Duration.ofHours(1));
         if (swept > 0) LOG.info("removed {} half-written temporaries left by an earlier crash", swept);
         int finished = new StageGuard(workspace, records, node).finishInterruptedHolds();
         if (finished > 0) LOG.warn("recorded the fate of {} files whose hold an earlier crash cut short", finished);
@@ -162,6 +162,7 @@ public final class Haven implements AutoCloseable {
         main.bind("verifyStage", new VerifyStage(workspace, records, verifier, node));
         main.bind("releaser", new Releaser(workspace, records, node));
         main.bind("quarantine", quarantine);
+        main.bind("fileRecords", records);
         // no live writer takes 10 minutes over one temporary (files are at most haven.inbox.max-bytes)
         main.bind("temporaries", new TemporarySweeper(List.of(workspace.staging(), workspace.outgoing(), workspace.release()),
             Duration.ofMinutes(10)));
@@ -182,7 +183,7 @@ public final class Haven implements AutoCloseable {
         main.start();
         operations = org.haven.ops.OperationsSetup.forNode(settings, store, workspace, main.getCamelContext());
         if (metrics != null) metrics.start();
-        if (!settings.getBoolean("haven.inbox.enabled")) {
+        if (!settings.getBoolean("haven.inbox.enabled") && main.getCamelContext().getRoute("ingest-drop-folders") != null) {
             main.getCamelContext().getRouteController().stopRoute("ingest-drop-folders");
         }
         if (boards != null) receiver = org.haven.network.Receivers.start(settings, boards, workspace, main.getCamelContext());

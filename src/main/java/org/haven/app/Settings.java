@@ -66,7 +66,6 @@ public final class Settings {
         p.setProperty("haven.resolve.external.cache-minutes", "60");
         p.setProperty("haven.resolve.external.cache-size", "100000");
         p.setProperty("haven.workers.ocr", "1");
-        p.setProperty("haven.workers.verify", "2");
         p.setProperty("haven.project", "default");
         p.setProperty("haven.default-board", "unknown-board");
         p.setProperty("haven.node", "node-" + ProcessHandle.current().pid());
@@ -81,9 +80,11 @@ public final class Settings {
         p.setProperty("haven.disk.min-free-mb", "256");
         p.setProperty("haven.max-deliveries", "4");
         p.setProperty("haven.workers.ingest", "1");
-        p.setProperty("haven.workers.classify", "2");
-        p.setProperty("haven.workers.deidentify", "2");
-        p.setProperty("haven.workers.release", "1");
+        // a classify consumer carries its file through de-identify, verify and release (routes/classify.yaml)
+        p.setProperty("haven.workers.classify", String.valueOf(Math.max(2, Runtime.getRuntime().availableProcessors())));
+        p.setProperty("haven.queues.enabled", "true");
+        p.setProperty("haven.timers.enabled", "true");
+        p.setProperty("haven.ocr.uri", "jms:queue:haven.ocr?exchangePattern=InOnly");
         p.setProperty("haven.db.url", "jdbc:h2:file:${haven.workspace.dir}/db/haven;AUTO_SERVER=TRUE");
         p.setProperty("haven.db.user", "sa");
         p.setProperty("haven.db.password", "");
@@ -102,7 +103,7 @@ public final class Settings {
         p.setProperty("haven.routes.reload", "true");
         p.setProperty("haven.force-profile", "");
         p.setProperty("haven.batch.timeout-s", "3600");
-        p.setProperty("haven.batch.ingest-threads", "4");
+        p.setProperty("haven.batch.threads", String.valueOf(Math.max(2, Runtime.getRuntime().availableProcessors())));
         p.setProperty("haven.web.enabled", "false");
         p.setProperty("haven.web.bind", "127.0.0.1");
         p.setProperty("haven.web.port", "8080");

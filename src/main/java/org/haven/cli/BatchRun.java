@@ -1,35 +1,109 @@
 package org.haven.cli;
 
-import java.sql.SQLException;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
+import org.apache.camel.Exchange;
+import org.apache.camel.ProducerTemplate;
+import org.haven.HavenHeaders;
 import org.haven.app.Haven;
-import org.haven.store.FileRecords;
+import org.haven.quarantine.FailureKind;
 
-/** Waits until every submitted file has an outcome in the store. */
-final class BatchRun {
-    private final Haven haven;
-    private final FileRecords records;
+/**
+ * A batch run in process: a few worker threads each take the next file, stage it ({@code direct:stage-file}) and
+ * carry it through the same journey a classify consumer runs ({@code direct:process-file}: classify, de-identify,
+ * verify, release, under routes/errors.yaml's stage-errors), with no broker in between. Where the broker would
+ * redeliver, this does: a failed attempt is repeated from classify with the headers the file had after staging and
+ * {@code JMSXDeliveryCount} counted up, so stage-errors holds a poison file as internal-error after
+ * {@code haven.max-deliveries} attempts, and the machine's failures (database, disk) are retried with back-off until
+ * the run's deadline. A file that cannot be staged stops the run: a batch run loses nothing.
+ */
+public final class BatchRun {
+    /** JMS's delivery counter, which stage-errors reads; set here for each in-process attempt. */
+    static final String DELIVERY_COUNT = "JMSXDeliveryCount";
 
-    private final boolean ownStore;
+    private final ProducerTemplate producer;
+    private final FailureKind failureKind = new FailureKind();
+    private final int threads;
+    private final long deadlineNanos;
+    /** Distinct file ids, kept only when the store is shared (a run's own store counts them itself). */
+    private final Set<String> ids;
+    private final AtomicInteger distinct = new AtomicInteger();
+    private final AtomicInteger retried = new AtomicInteger();
 
-    /** {@code ownStore}: the run has a store of its own, so every outcome in it is one of this run's files. */
-    BatchRun(Haven haven, FileRecords records, boolean ownStore) {
-        this.haven = haven;
-        this.records = records;
-        this.ownStore = ownStore;
+    public BatchRun(Haven haven, int threads, int timeoutSeconds, boolean keepIds) {
+        this.producer = haven.camel().createProducerTemplate();
+        this.threads = Math.max(1, threads);
+        this.deadlineNanos = System.nanoTime() + timeoutSeconds * 1_000_000_000L;
+        this.ids = keepIds ? ConcurrentHashMap.newKeySet() : null;
     }
 
-    Map<String, Integer> awaitOutcomes(Set<String> fileIds, int timeoutSeconds) throws SQLException, InterruptedException {
-        long deadline = System.nanoTime() + timeoutSeconds * 1_000_000_000L;
-        Map<String, Integer> summary;
-        do {
-            summary = records.summary(ownStore ? null : fileIds);
-            int decided = summary.values().stream().mapToInt(Integer::intValue).sum();
-            if (decided >= fileIds.size()) return summary;
-            Thread.sleep(200);
-        } while (System.nanoTime() < deadline && haven.camel().isStarted());
-        return summary;
+    /** Processes every file; returns when each has met its fate (or throws: staging failed, or the deadline passed). */
+    public void run(List<Path> files, String board) throws Exception {
+        AtomicInteger next = new AtomicInteger();
+        AtomicReference<Exception> failure = new AtomicReference<>();
+        Thread[] workers = new Thread[threads];
+        for (int t = 0; t < threads; t++) {
+            workers[t] = new Thread(() -> {
+                for (int i = next.getAndIncrement(); i < files.size() && failure.get() == null; i = next.getAndIncrement()) {
+                    try {
+                        process(files.get(i), board);
+                    } catch (Exception e) {
+                        failure.compareAndSet(null, e);
+                    }
+                }
+            }, "haven-batch-" + t);
+            workers[t].start();
+        }
+        for (Thread w : workers) w.join();
+        if (failure.get() != null) throw failure.get();
+    }
+
+    /** Distinct files (identical copies count once). */
+    public int distinctFiles() { return distinct.get(); }
+
+    /** The distinct file ids, when kept (shared store), else null. */
+    public Set<String> fileIds() { return ids; }
+
+    /** Attempts repeated after a failure (the broker's redeliveries). */
+    public int retried() { return retried.get(); }
+
+    void process(Path file, String board) throws Exception {
+        Exchange staged = producer.request("direct:stage-file", e -> {
+            e.getIn().setBody(file.toFile());
+            e.getIn().setHeader(HavenHeaders.BOARD, board);
+        });
+        if (staged.getException() != null) throw staged.getException();
+        String fileId = staged.getMessage().getHeader(HavenHeaders.FILE_ID, String.class);
+        if (fileId == null) throw new IllegalStateException("staging returned no file id");
+        if (ids == null || ids.add(fileId)) distinct.incrementAndGet();
+        if (Boolean.TRUE.equals(staged.getMessage().getHeader(HavenHeaders.ALREADY_DECIDED, Boolean.class))) return;
+        // what a JMS message to haven.classify would carry: the headers after staging, no Camel internals
+        Map<String, Object> headers = new HashMap<>();
+        staged.getMessage().getHeaders().forEach((k, v) -> {
+            if (!k.startsWith("Camel") && v != null) headers.put(k, v);
+        });
+        long backoffMs = 500;
+        for (int attempt = 1; ; attempt++) {
+            final int delivery = attempt;
+            Exchange done = producer.request("direct:process-file", e -> {
+                e.getIn().setHeaders(new HashMap<>(headers));
+                e.getIn().setHeader(DELIVERY_COUNT, delivery);
+            });
+            Exception failed = done.getException();
+            if (failed == null) return;
+            if (System.nanoTime() > deadlineNanos) throw failed;
+            retried.incrementAndGet();
+            if (failureKind.isInfrastructure(done)) {
+                Thread.sleep(backoffMs); // the machine's trouble: wait, as the broker's redelivery back-off does
+                backoffMs = Math.min(30_000, backoffMs * 2);
+            }
+        }
     }
 }

@@ -98,7 +98,7 @@ public final class DeidentifyStage {
         in.setHeader(HavenHeaders.RELEASE_PATH, String.join("/", project, pseudonym, study, series, instance + ".dcm"));
         in.setHeader(HavenHeaders.PSEUDONYM, pseudonym); // not identifying; lets the gate ignore it
         exchange.setProperty(HavenHeaders.SOURCE_IDENTIFIERS, result.sourceIdentifiers()); // in-process only, see HavenHeaders
-        records.event(fileId, "deidentified", null, "profile " + profileName + ": " + result.changedCount() + " attributes changed", node);
+        FileRecords.eventLater(exchange, fileId, "deidentified", null, "profile " + profileName + ": " + result.changedCount() + " attributes changed", node);
     }
 
     /**

@@ -97,7 +97,7 @@ public final class PixelStage {
         }
         in.setHeader(HavenHeaders.TRANSFER_SYNTAX_OUT, result.transferSyntaxOut());
         org.haven.deidentify.Deidentifier.addMethodCode(full, "113101"); // Clean Pixel Data
-        records.event(in.getHeader(HavenHeaders.FILE_ID, String.class), "pixels-blanked", null,
+        FileRecords.eventLater(exchange, in.getHeader(HavenHeaders.FILE_ID, String.class), "pixels-blanked", null,
             "rule " + rule.id() + " (" + rule.where() + "), " + result.method() + ", " + result.boxes().size() + " box(es)"
                 + (result.overlayBitsCleared() > 0 ? ", " + result.overlayBitsCleared() + " overlay bit(s) cleared" : ""), node);
     }

@@ -83,7 +83,7 @@ public final class Quarantine {
             }
             location = workspace.quarantine().relativize(target).toString();
             Files.deleteIfExists(workspace.outgoing(fileId)); // a de-identified copy must not linger
-            decide(fileId, reason, detail, location);
+            decide(exchange, fileId, reason, detail, location);
             return;
         } else if (!Files.exists(target) && records.outcome(fileId).isPresent()) {
             return; // decided elsewhere (a duplicate in flight was released or held first)
@@ -106,11 +106,12 @@ public final class Quarantine {
         }
         Files.deleteIfExists(workspace.outgoing(fileId)); // a de-identified copy must not linger
         writeSidecar(sidecar, in, fileId, reason, detail);
-        decide(fileId, reason, detail, location);
+        decide(exchange, fileId, reason, detail, location);
     }
 
-    private void decide(String fileId, String reason, String detail, String location) throws SQLException {
-        if (records.decide(fileId, "quarantined", reason, detail, location, node)) {
+    /** Records the fate, with the journey's held-back audit events in the same commit. */
+    private void decide(Exchange exchange, String fileId, String reason, String detail, String location) throws SQLException {
+        if (records.decide(fileId, "quarantined", reason, detail, location, node, FileRecords.takePending(exchange))) {
             // the detail (device strings, parser messages) goes to the store and the sidecar, never to a log line
             LOG.info("quarantined file {}: {}", Stager.shortId(fileId), reason);
         }

@@ -84,7 +84,8 @@ public final class Releaser {
         }
         boolean recorded;
         try {
-            recorded = records.decide(fileId, "released", null, in.getHeader(HavenHeaders.PROFILE, String.class), relative, node);
+            recorded = records.decide(fileId, "released", null, in.getHeader(HavenHeaders.PROFILE, String.class), relative, node,
+                FileRecords.takePending(exchange)); // the journey's events with its fate: one commit
         } catch (SQLException | RuntimeException e) {
             // Nothing may sit in release/ without a released outcome: put it back, the redelivery tries again
             // (or, after max-deliveries, the quarantine takes the original and removes this copy).

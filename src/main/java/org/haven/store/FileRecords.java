@@ -23,6 +23,7 @@ public final class FileRecords {
     /** Records a received file; an identical file seen before is {@code IN_FLIGHT} or {@code ALREADY_DECIDED}. */
     public Arrival receive(String fileId, String board, String sourcePath, long size, String actor) throws SQLException {
         try (Connection c = store.connection()) {
+            c.setAutoCommit(false); // the record and its event: one commit
             try (PreparedStatement ps = c.prepareStatement(
                     "insert into haven_file (file_id, board, source_path, size_bytes, received_at) values (?, ?, ?, ?, ?)")) {
                 ps.setString(1, fileId);
@@ -32,9 +33,13 @@ public final class FileRecords {
                 ps.setTimestamp(5, now());
                 ps.executeUpdate();
                 insertEvent(c, fileId, "received", null, "board " + board, actor);
+                c.commit();
                 return Arrival.NEW;
             } catch (SQLException e) {
+                c.rollback();
                 if (!Store.isDuplicateKey(e)) throw e;
+            } finally {
+                c.setAutoCommit(true);
             }
             Arrival seen = outcome(c, fileId).isPresent() ? Arrival.ALREADY_DECIDED : Arrival.IN_FLIGHT;
             insertEvent(c, fileId, "duplicate", null, "same content received again on board " + board + " (" + seen + ")", actor);
@@ -44,16 +49,88 @@ public final class FileRecords {
 
     /** Device facts found by the classifier (not identifying: modality, vendor, model, SOP class). */
     public void classified(String fileId, Map<String, String> facts, String actor) throws SQLException {
-        try (Connection c = store.connection();
-             PreparedStatement ps = c.prepareStatement("update haven_file set modality = ?, manufacturer = ?, model = ?, software = ?,"
-                 + " sop_class_uid = ?, transfer_syntax = ?, device_signature = ?, device_id = ?, device_rule = ?, profile = ?, project = ?"
-                 + " where file_id = ?")) {
-            String[] keys = {"modality", "manufacturer", "model", "software", "sopClass", "transferSyntax", "deviceSignature",
-                "deviceId", "deviceRule", "profile", "project"};
-            for (int i = 0; i < keys.length; i++) ps.setString(i + 1, truncate(facts.get(keys[i]), 300));
-            ps.setString(keys.length + 1, fileId);
-            ps.executeUpdate();
-            insertEvent(c, fileId, "classified", null, facts.get("deviceSignature"), actor);
+        try (Connection c = store.connection()) {
+            c.setAutoCommit(false); // the facts and their event: one commit
+            try (PreparedStatement ps = c.prepareStatement(CLASSIFIED)) {
+                for (int i = 0; i < FACTS.length; i++) ps.setString(i + 1, truncate(facts.get(FACTS[i]), 300));
+                ps.setString(FACTS.length + 1, fileId);
+                ps.executeUpdate();
+                insertEvent(c, fileId, "classified", null, facts.get("deviceSignature"), actor);
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
+            }
+        }
+    }
+
+    private static final String[] FACTS = {"modality", "manufacturer", "model", "software", "sopClass", "transferSyntax", "deviceSignature",
+        "deviceId", "deviceRule", "profile", "project"};
+    private static final String CLASSIFIED = "update haven_file set modality = ?, manufacturer = ?, model = ?, software = ?,"
+        + " sop_class_uid = ?, transfer_syntax = ?, device_signature = ?, device_id = ?, device_rule = ?, profile = ?, project = ?"
+        + " where file_id = ?";
+
+    /** Exchange property: this attempt's audit events not yet written (see {@link #eventLater}). */
+    public static final String PENDING_EVENTS = "HavenPendingEvents";
+
+    /** An audit event held back until the file's fate (or its next queue) is recorded. */
+    public record PendingEvent(String fileId, String event, String reason, String detail, String actor, Timestamp at) {}
+
+    /**
+     * Records an audit event of a step in the middle of a file's journey with the next commit that must happen
+     * anyway: the one that records the file's fate ({@link #decide}, from the release or the quarantine), or
+     * {@link #flushEvents} before the file leaves for another queue. One commit per file instead of one per step;
+     * an attempt that is rolled back leaves none of its events (the redelivery records them again).
+     */
+    @SuppressWarnings("unchecked")
+    public static void eventLater(org.apache.camel.Exchange exchange, String fileId, String event, String reason, String detail, String actor) {
+        java.util.List<PendingEvent> pending = exchange.getProperty(PENDING_EVENTS, java.util.List.class);
+        if (pending == null) {
+            pending = new java.util.ArrayList<>();
+            exchange.setProperty(PENDING_EVENTS, pending);
+        }
+        pending.add(new PendingEvent(fileId, event, reason, detail, actor, now()));
+    }
+
+    /** The held-back events of this exchange, removed from it (they are written by the caller's transaction). */
+    @SuppressWarnings("unchecked")
+    public static java.util.List<PendingEvent> takePending(org.apache.camel.Exchange exchange) {
+        java.util.List<PendingEvent> pending = exchange == null ? null : exchange.getProperty(PENDING_EVENTS, java.util.List.class);
+        if (exchange != null) exchange.removeProperty(PENDING_EVENTS);
+        return pending == null ? java.util.List.of() : pending;
+    }
+
+    /** Writes the held-back events now, in one transaction (before the file leaves for another queue). */
+    public void flushEvents(org.apache.camel.Exchange exchange) throws SQLException {
+        java.util.List<PendingEvent> pending = takePending(exchange);
+        if (pending.isEmpty()) return;
+        try (Connection c = store.connection()) {
+            c.setAutoCommit(false);
+            try {
+                insertEvents(c, pending);
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        }
+    }
+
+    private static void insertEvents(Connection c, java.util.List<PendingEvent> events) throws SQLException {
+        if (events.isEmpty()) return;
+        try (PreparedStatement ps = c.prepareStatement(INSERT_EVENT)) {
+            for (PendingEvent e : events) {
+                ps.setString(1, e.fileId());
+                ps.setString(2, e.event());
+                ps.setString(3, e.reason());
+                ps.setString(4, truncate(e.detail(), 4000));
+                ps.setString(5, e.actor());
+                ps.setTimestamp(6, e.at());
+                ps.addBatch();
+            }
+            ps.executeBatch();
         }
     }
 
@@ -102,10 +179,17 @@ public final class FileRecords {
      * must then do nothing more.
      */
     public boolean decide(String fileId, String outcome, String reason, String detail, String location, String actor) throws SQLException {
+        return decide(fileId, outcome, reason, detail, location, actor, java.util.List.of());
+    }
+
+    /** {@link #decide}, writing {@code before} (the journey's held-back events, {@link #takePending}) in the same transaction. */
+    public boolean decide(String fileId, String outcome, String reason, String detail, String location, String actor,
+                          java.util.List<PendingEvent> before) throws SQLException {
         try (Connection c = store.connection()) {
             c.setAutoCommit(false);
             try (PreparedStatement ps = c.prepareStatement(
                     "insert into file_outcome (file_id, outcome, reason, detail, location, decided_at, node) values (?, ?, ?, ?, ?, ?, ?)")) {
+                insertEvents(c, before);
                 ps.setString(1, fileId);
                 ps.setString(2, outcome);
                 ps.setString(3, reason);
@@ -123,7 +207,7 @@ public final class FileRecords {
                 if (!isMissingParent(e) || !reconcile(c, fileId, actor)) throw e;
             }
         }
-        return decide(fileId, outcome, reason, detail, location, actor);
+        return decide(fileId, outcome, reason, detail, location, actor, before);
     }
 
     /** A foreign-key violation: the file's own record is missing (a store restored from backup, or one that lost rows). */
@@ -306,8 +390,7 @@ public final class FileRecords {
 
     /** Appends one audit event inside the caller's connection (and transaction). Details never hold identifying values. */
     public static void insertEvent(Connection c, String fileId, String event, String reason, String detail, String actor) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(
-                "insert into file_event (file_id, event, reason, detail, actor, at) values (?, ?, ?, ?, ?, ?)")) {
+        try (PreparedStatement ps = c.prepareStatement(INSERT_EVENT)) {
             ps.setString(1, fileId);
             ps.setString(2, event);
             ps.setString(3, reason);
@@ -317,6 +400,8 @@ public final class FileRecords {
             ps.executeUpdate();
         }
     }
+
+    private static final String INSERT_EVENT = "insert into file_event (file_id, event, reason, detail, actor, at) values (?, ?, ?, ?, ?, ?)";
 
     private static Timestamp now() { return Timestamp.from(Instant.now()); }
 

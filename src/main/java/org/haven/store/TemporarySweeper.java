@@ -25,12 +25,12 @@ public final class TemporarySweeper {
     }
 
     public void sweep() throws IOException {
-        int n = sweep(folders, age);
+        int n = sweepOlderThan(folders, age);
         if (n > 0) LOG.info("removed {} half-written temporaries older than {} min", n, age.toMinutes());
     }
 
     /** Deletes temporaries older than {@code age} under the folders; returns how many. */
-    public static int sweep(List<Path> folders, Duration age) throws IOException {
+    public static int sweepOlderThan(List<Path> folders, Duration age) throws IOException {
         FileTime before = FileTime.from(Instant.now().minus(age));
         int n = 0;
         for (Path folder : folders) {

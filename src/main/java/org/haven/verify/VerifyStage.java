@@ -57,7 +57,7 @@ public final class VerifyStage {
             throw new QuarantineException("verification:" + report.primaryClassification(),
                 report.findings().size() + " finding(s): " + report.countsByClassification());
         }
-        records.event(fileId, "verified", null, "no residual identifiers", node);
+        FileRecords.eventLater(exchange, fileId, "verified", null, "no residual identifiers", node);
     }
 
     private static DicomHeader header(Path file, String what) throws QuarantineException {

@@ -25,7 +25,7 @@ class TemporarySweeperTest {
         Path young = Files.writeString(dir.resolve(".def.dcm.12.35.part"), "being written");
         Path real = Files.writeString(dir.resolve("abc.dcm"), "a staged file");
         Files.setLastModifiedTime(real, FileTime.from(Instant.now().minus(Duration.ofHours(2))));
-        assertThat(TemporarySweeper.sweep(List.of(tmp.resolve("staging"), tmp.resolve("missing")), Duration.ofHours(1))).isEqualTo(1);
+        assertThat(TemporarySweeper.sweepOlderThan(List.of(tmp.resolve("staging"), tmp.resolve("missing")), Duration.ofHours(1))).isEqualTo(1);
         assertThat(old).doesNotExist();
         assertThat(young).exists();
         assertThat(real).exists();
