@@ -26,9 +26,15 @@ public final class Stages {
         Map.entry("ocr-checked", "verify"),
         Map.entry("verified", "release"));
 
+    /**
+     * The queue whose message carries the file to that stage: classify's consumer takes it on through de-identify,
+     * verify and release in one transaction (routes/classify.yaml), OCR's consumer through verify and release.
+     * Events of the steps in between are written with the file's fate, so a file in flight shows "classified" (or
+     * "ocr or verify" when it went to OCR) as its last step.
+     */
     private static final Map<String, String> QUEUE = Map.of(
-        "classify", "haven.classify", "deidentify", "haven.deidentify", "ocr or verify", "haven.ocr / haven.verify",
-        "verify", "haven.verify", "release", "haven.release");
+        "classify", "haven.classify", "deidentify", "haven.classify", "ocr or verify", "haven.ocr / haven.classify",
+        "verify", "haven.classify", "release", "haven.classify");
 
     private Stages() {}
 

@@ -40,9 +40,9 @@ class OperationsStatusTest {
         try (Stream<Path> s = Files.list(Path.of("routes"))) {
             for (Path f : s.toList()) Files.copy(f, routes.resolve(f.getFileName()));
         }
-        Path classify = routes.resolve("classify.yaml");
+        Path classify = routes.resolve("ingest.yaml"); // the route that hands staged files to haven.classify
         String good = Files.readString(classify);
-        String typo = good.replace("uri: \"jms:queue:haven.deidentify\"", "uri: \"jms:queue:haven.deidentfy\"");
+        String typo = good.replace("uri: \"jms:queue:haven.classify\"", "uri: \"jms:queue:haven.classfy\"");
         assertThat(typo).isNotEqualTo(good);
         Files.writeString(classify, typo);
         String listen = "tcp://127.0.0.1:" + freePort();
@@ -53,8 +53,8 @@ class OperationsStatusTest {
             // positive signals: the file is in flight after classify, then longer than stuck-after
             StatusReport r = awaitStatus(node, x -> x.files().stream().anyMatch(f -> f.fileId().equals(stuck) && f.stuck()));
             StatusReport.FileInFlight f = r.files().get(0);
-            assertThat(f.lastStep()).isEqualTo("classified");
-            assertThat(f.waitingFor()).isEqualTo("deidentify");
+            assertThat(f.lastStep()).isEqualTo("received");
+            assertThat(f.waitingFor()).isEqualTo("classify");
 
             Map<String, String> env = Map.of("HAVEN_DB_URL", TestNode.POSTGRES_URL + "?currentSchema=" + SCHEMA, "HAVEN_DB_USER", "postgres",
                 "HAVEN_BROKER_LISTEN", listen, "HAVEN_OPS_STUCK_AFTER", "2s");
@@ -64,17 +64,17 @@ class OperationsStatusTest {
             assertThat(report.at("/totals/inFlight").asLong()).isEqualTo(1);
             assertThat(report.at("/totals/stuck").asLong()).isEqualTo(1);
             assertThat(report.at("/queues/available").asBoolean()).isTrue();
-            JsonNode misspelt = find(report.get("queues").get("queues"), "name", "haven.deidentfy");
+            JsonNode misspelt = find(report.get("queues").get("queues"), "name", "haven.classfy");
             assertThat(misspelt.get("depth").asLong()).isEqualTo(1);
             assertThat(misspelt.get("consumers").asLong()).isZero();
-            assertThat(find(report.get("queues").get("queues"), "name", "haven.deidentify").get("consumers").asLong()).isPositive();
-            assertThat(find(report.get("warnings"), "subject", "haven.deidentfy").get("kind").asText()).isEqualTo("queue-without-consumers");
+            assertThat(find(report.get("queues").get("queues"), "name", "haven.classify").get("consumers").asLong()).isPositive();
+            assertThat(find(report.get("warnings"), "subject", "haven.classfy").get("kind").asText()).isEqualTo("queue-without-consumers");
             assertThat(find(report.get("warnings"), "subject", stuck).get("kind").asText()).isEqualTo("file-stuck");
-            assertThat(report.get("warnings")).noneMatch(w -> w.get("subject").asText().equals("haven.deidentify"));
+            assertThat(report.get("warnings")).noneMatch(w -> w.get("subject").asText().equals("haven.classify"));
 
             String text = org.haven.cli.StatusCommand.text(node.haven.operations().status()); // the same report, as printed
-            assertThat(text).contains("WARNING queue-without-consumers: queue haven.deidentfy has no consumers and holds 1 message(s)",
-                "WARNING file-stuck: file " + stuck.substring(0, 12), "waiting for deidentify");
+            assertThat(text).contains("WARNING queue-without-consumers: queue haven.classfy has no consumers and holds 1 message(s)",
+                "WARNING file-stuck: file " + stuck.substring(0, 12), "waiting for classify");
 
             // fix the route; a new file released is the sign the fix is live
             Files.writeString(classify, good);
@@ -88,13 +88,13 @@ class OperationsStatusTest {
             assertThat(node.awaitOutcome(stuck, WAIT).outcome()).isEqualTo("released");
             assertThatThrownBy(() -> node.haven.operations().resubmit(stuck, "again", "olga"))
                 .isInstanceOf(IllegalStateException.class).hasMessageStartingWith("file is not in flight");
-            assertThat(events(stuck)).containsSubsequence("received", "classified", "resubmitted", "classified", "deidentified", "released");
+            assertThat(events(stuck)).containsSubsequence("received", "resubmitted", "classified", "deidentified", "released");
 
             StatusReport after = node.haven.operations().status();
             assertThat(after.totals()).containsEntry("inFlight", 0L).containsEntry("released", 2L).containsEntry("stuck", 0L);
             assertThat(after.warnings()).noneMatch(w -> w.kind().equals("file-stuck"));
             // the old message still sits in the misspelt queue (StageGuard drops it if it is ever consumed): still said
-            assertThat(after.warnings()).anyMatch(w -> w.subject().equals("haven.deidentfy"));
+            assertThat(after.warnings()).anyMatch(w -> w.subject().equals("haven.classfy"));
         }
     }
 

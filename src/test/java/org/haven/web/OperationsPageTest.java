@@ -74,8 +74,8 @@ class OperationsPageTest {
             String held = node.submit(WebFixture.CORPUS.resolve("CT_small.dcm"), "fife");
             assertThat(node.awaitOutcome(released, WAIT).outcome()).isEqualTo("released");
             assertThat(node.awaitOutcome(held, WAIT).reason()).isEqualTo("unknown-device");
-            // nobody consumes haven.deidentify: the next file waits there after classify
-            node.haven.camel().getRouteController().stopRoute("deidentify");
+            // nobody consumes haven.classify: the next file waits there after it is received
+            node.haven.camel().getRouteController().stopRoute("classify-queue");
             String stuck = node.submit(WebFixture.CORPUS.resolve("dicomdirtests/98892003/MR1/15820"), "lothian");
             awaitStatus(node, r -> r.files().stream().anyMatch(f -> f.fileId().equals(stuck) && f.stuck()));
 
@@ -104,11 +104,11 @@ class OperationsPageTest {
             }
             assertThat(b.eval("[...document.querySelectorAll('#ops-inflight tr[data-id]')].map(tr => tr.dataset.id)").toString())
                 .isEqualTo("[\"" + stuck + "\"]");
-            assertThat(b.text("document.querySelector('#ops-inflight tr[data-id]').textContent")).contains("classified", "deidentify (haven.deidentify)");
-            assertThat(b.text("document.querySelector('#ops-queues tr[data-queue=\"haven.deidentify\"] td.depth').textContent")).isEqualTo("1");
-            assertThat(b.text("document.querySelector('#ops-queues tr[data-queue=\"haven.deidentify\"] td.consumers').textContent")).isEqualTo("0");
+            assertThat(b.text("document.querySelector('#ops-inflight tr[data-id]').textContent")).contains("received", "classify (haven.classify)");
+            assertThat(b.text("document.querySelector('#ops-queues tr[data-queue=\"haven.classify\"] td.depth').textContent")).isEqualTo("1");
+            assertThat(b.text("document.querySelector('#ops-queues tr[data-queue=\"haven.classify\"] td.consumers').textContent")).isEqualTo("0");
             assertThat(b.eval("[...document.querySelectorAll('#ops-warnings li')].map(li => li.dataset.kind + ' ' + li.dataset.subject)").toString())
-                .contains("queue-without-consumers haven.deidentify", "file-stuck " + stuck);
+                .contains("queue-without-consumers haven.classify", "file-stuck " + stuck);
 
             // resubmit (admin, comment required, confirmed), audited
             b.eval("window.confirm = () => true");
@@ -117,7 +117,7 @@ class OperationsPageTest {
             b.waitFor("document.getElementById('msg').textContent.includes('resubmitted')", WAIT);
             assertNoProblems(b);
             assertThat(events(node, stuck)).containsSubsequence("received", "classified", "resubmitted");
-            node.haven.camel().getRouteController().startRoute("deidentify");
+            node.haven.camel().getRouteController().startRoute("classify-queue");
             assertThat(node.awaitOutcome(stuck, Duration.ofSeconds(60)).outcome()).isEqualTo("released");
             // both copies (the waiting one and the resubmitted one) reach the stages; the file is released once
             awaitStatus(node, r -> r.queues().queues().stream().allMatch(q -> q.depth() == 0));
