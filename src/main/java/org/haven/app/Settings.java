@@ -75,6 +75,7 @@ public final class Settings {
         p.setProperty("haven.inbox.complete", "open-handles");
         p.setProperty("haven.inbox.max-bytes", "1073741824");
         p.setProperty("haven.inbox.max-files-per-poll", "500");
+        p.setProperty("haven.inbox.threads", String.valueOf(Math.max(2, Runtime.getRuntime().availableProcessors())));
         p.setProperty("haven.board-names", "");
         p.setProperty("haven.board-names.pattern", "[a-z][a-z0-9-]{0,39}");
         p.setProperty("haven.disk.min-free-mb", "256");

@@ -87,6 +87,21 @@ public final class DropFolders {
 
     public IntakeStatus status() { return status; }
 
+    /** Stages up to {@code threads} files of a poll at once (hashing and copying are I/O a node need not do one by one). */
+    private java.util.concurrent.ExecutorService stagers;
+
+    public DropFolders parallel(int threads) {
+        if (threads > 1) {
+            java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+            stagers = java.util.concurrent.Executors.newFixedThreadPool(threads, r -> {
+                Thread t = new Thread(r, "haven-inbox-" + n.incrementAndGet());
+                t.setDaemon(true);
+                return t;
+            });
+        }
+        return this;
+    }
+
     /** One poll: called by the timer route. Never throws: one bad file must not stop intake from every board. */
     public synchronized void poll() {
         Optional<String> shortage = disk.shortage();
@@ -141,10 +156,29 @@ public final class DropFolders {
                 return busy;
             });
         }
-        int taken = 0;
-        for (Candidate c : ready) {
-            if (taken >= maxPerPoll || disk.shortage().isPresent()) break;
-            if (take(c)) taken++;
+        if (stagers == null) {
+            int taken = 0;
+            for (Candidate c : ready) {
+                if (taken >= maxPerPoll || disk.shortage().isPresent()) break;
+                if (take(c)) taken++;
+            }
+        } else {
+            // staged in parallel; what the poll remembers (failures, back-off, undeletable) is updated here, in order
+            List<Candidate> batch = ready.subList(0, Math.min(ready.size(), maxPerPoll));
+            List<java.util.concurrent.Future<Exchange>> staged = new ArrayList<>();
+            for (Candidate c : batch) staged.add(stagers.submit(() -> stage(c)));
+            for (int i = 0; i < batch.size(); i++) {
+                Exchange done;
+                try {
+                    done = staged.get(i).get();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                } catch (java.util.concurrent.ExecutionException e) {
+                    continue; // stage() does not throw; a file left in the inbox is taken at a later poll
+                }
+                settle(batch.get(i), done);
+            }
         }
         counts.undeletable = undeletable.size();
         status.update(counts);
@@ -203,12 +237,20 @@ public final class DropFolders {
 
     /** Stages the file through the ingest route, then removes it from the inbox. False when it could not be taken. */
     private boolean take(Candidate c) {
+        return settle(c, stage(c));
+    }
+
+    private Exchange stage(Candidate c) {
         // path and folder name travel as exchange properties, not body or headers, which Camel's error log would print
-        Exchange done = producer.get().request("direct:ingest-dropped-file", e -> {
+        return producer.get().request("direct:ingest-dropped-file", e -> {
             e.setProperty(PATH, c.path);
             e.setProperty(BOARD, c.board);
             e.setProperty(SOURCE, c.relative);
         });
+    }
+
+    /** After staging: remembers a failure (back-off), or removes the file from the inbox. */
+    private boolean settle(Candidate c, Exchange done) {
         if (done.getException() != null) {
             int n = failures.merge(c.path, 1, Integer::sum);
             long backOffMs = Math.min(60_000L, 500L << Math.min(n, 7));

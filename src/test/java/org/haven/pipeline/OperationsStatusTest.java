@@ -76,8 +76,9 @@ class OperationsStatusTest {
             assertThat(text).contains("WARNING queue-without-consumers: queue haven.classfy has no consumers and holds 1 message(s)",
                 "WARNING file-stuck: file " + stuck.substring(0, 12), "waiting for classify");
 
-            // fix the route; a new file released is the sign the fix is live
+            // fix the route; the reloaded route sending to haven.classify, then a new file released, are the signs the fix is live
             Files.writeString(classify, good);
+            awaitRouteReloaded(node, "to-classify", "haven.classfy");
             String probe = node.submit(Corpus.ROOT.resolve("pydicom/test_files/CT_small.dcm"), "lothian");
             assertThat(node.awaitOutcome(probe, WAIT).outcome()).isEqualTo("released");
             assertThat(node.records.outcome(stuck)).as("fixing the route alone does not release the stuck file").isEmpty();
@@ -96,6 +97,18 @@ class OperationsStatusTest {
             // the old message still sits in the misspelt queue (StageGuard drops it if it is ever consumed): still said
             assertThat(after.warnings()).anyMatch(w -> w.subject().equals("haven.classfy"));
         }
+    }
+
+    /** Waits until the route's definition no longer mentions {@code gone} (the file watcher reloaded it). */
+    static void awaitRouteReloaded(TestNode node, String routeId, String gone) throws Exception {
+        org.apache.camel.model.Model model = node.haven.camel().getCamelContextExtension().getContextPlugin(org.apache.camel.model.Model.class);
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (System.nanoTime() < deadline) {
+            org.apache.camel.model.RouteDefinition def = model.getRouteDefinition(routeId);
+            if (def != null && !def.toString().contains(gone) && node.haven.camel().getRoute(routeId) != null) return;
+            Thread.sleep(100);
+        }
+        throw new AssertionError("route " + routeId + " was not reloaded");
     }
 
     static StatusReport awaitStatus(TestNode node, java.util.function.Predicate<StatusReport> p) throws Exception {
