@@ -120,10 +120,26 @@ public final class OcrChecker implements AutoCloseable {
         TessBaseAPI api = engine.get();
         int scale = columns < 640 ? 2 : 1;
         int w = columns * scale, h = rows * scale;
-        if (scale > 1) grey = upscale(grey, columns, rows, scale);
+        byte[] picture = scale > 1 ? upscale(grey, columns, rows, scale) : grey;
+        byte[] local = null, localLight = null;
         List<OcrHit> frameHits = new ArrayList<>();
-        for (String method : methods) {
-            api.SetImage(grey, w, h, 1, w); // fresh image per pass, so no cached binarisation is reused
+        for (String segmentation : settings.segmentation()) for (String method : methods) {
+            byte[] input = picture;
+            if (method.equals("local")) {
+                if (local == null) {
+                    local = localContrast(grey, columns, rows, false);
+                    if (scale > 1) local = upscale(local, columns, rows, scale);
+                }
+                input = local;
+            } else if (method.equals("local-light")) {
+                if (localLight == null) {
+                    localLight = localContrast(grey, columns, rows, true);
+                    if (scale > 1) localLight = upscale(localLight, columns, rows, scale);
+                }
+                input = localLight;
+            }
+            api.SetPageSegMode(OcrSettings.SEGMENTATION.get(segmentation));
+            api.SetImage(input, w, h, 1, w); // fresh image per pass, so no cached binarisation is reused
             api.SetSourceResolution(70 * scale);
             api.SetVariable("thresholding_method", Integer.toString(OcrSettings.THRESHOLDING.get(method)));
             if (api.Recognize(null) != 0) throw new UnsupportedPixelsException("OCR failed on frame " + frame);
@@ -283,6 +299,40 @@ public final class OcrChecker implements AutoCloseable {
         int bits = 0;
         for (OverlayPlanes.Plane p : OverlayPlanes.of(list)) if (p.embedded()) bits |= 1 << p.bitPosition();
         return bits;
+    }
+
+    /** Half-size of the window whose mean is a pixel's local background (31×31: wider than 32 px text's strokes). */
+    static final int LOCAL_RADIUS = 15;
+    /** A pixel this far (of 255) from its local background is ink. */
+    static final int LOCAL_INK = 40;
+
+    /**
+     * Local-contrast binarisation: black where a pixel differs from the mean of its 31×31 neighbourhood by at least
+     * {@link #LOCAL_INK}, white elsewhere. Text stands out from what is under it whether it is lighter or darker, so
+     * text drawn over anatomy, gradients or mid-grey panels (where one global threshold puts text and background
+     * on the same side) comes out as dark strokes on white; flat regions of any level come out white.
+     */
+    static byte[] localContrast(byte[] grey, int w, int h, boolean light) {
+        long[] integral = new long[(w + 1) * (h + 1)];
+        for (int y = 0; y < h; y++) {
+            long row = 0;
+            for (int x = 0; x < w; x++) {
+                row += grey[y * w + x] & 0xff;
+                integral[(y + 1) * (w + 1) + x + 1] = integral[y * (w + 1) + x + 1] + row;
+            }
+        }
+        byte[] out = new byte[w * h];
+        for (int y = 0; y < h; y++) {
+            int y0 = Math.max(0, y - LOCAL_RADIUS), y1 = Math.min(h, y + LOCAL_RADIUS + 1);
+            for (int x = 0; x < w; x++) {
+                int x0 = Math.max(0, x - LOCAL_RADIUS), x1 = Math.min(w, x + LOCAL_RADIUS + 1);
+                long sum = integral[y1 * (w + 1) + x1] - integral[y0 * (w + 1) + x1] - integral[y1 * (w + 1) + x0] + integral[y0 * (w + 1) + x0];
+                int mean = (int) (sum / ((long) (x1 - x0) * (y1 - y0)));
+                int d = (grey[y * w + x] & 0xff) - mean;
+                out[y * w + x] = (light ? d >= LOCAL_INK : -d >= LOCAL_INK) ? 0 : (byte) 255;
+            }
+        }
+        return out;
     }
 
     private static byte[] upscale(byte[] grey, int w, int h, int scale) {

@@ -37,7 +37,7 @@ public final class PixelRules {
     static final List<String> BOX_KEYS = List.of("x", "y", "width", "height");
     static final List<String> REGION_KEYS = List.of("x", "y", "width", "height", "frames");
     static final List<String> MATCH_KEYS = PixelConditions.MATCH_KEYS;
-    static final List<String> OCR_KEYS = List.of("tessdata", "language", "min-confidence", "min-characters", "max-frames", "thresholding");
+    static final List<String> OCR_KEYS = List.of("tessdata", "language", "min-confidence", "min-characters", "max-frames", "thresholding", "segmentation");
     static final String PRIVATE_CREATOR = "private-creator";
     static final String ULTRASOUND_REGIONS = "ultrasound-regions";
 
@@ -135,7 +135,19 @@ public final class PixelRules {
             }
             if (thresholding.isEmpty()) throw t.fail("'thresholding' needs at least one method");
         }
-        return new OcrSettings(tessdata, language, minConf, minChars, maxFrames, thresholding);
+        return new OcrSettings(tessdata, language, minConf, minChars, maxFrames, thresholding,
+            names(n, "segmentation", d.segmentation(), OcrSettings.SEGMENTATION.keySet()));
+    }
+
+    private static List<String> names(YamlNode n, String key, List<String> dflt, java.util.Set<String> known) {
+        if (n.get(key).isEmpty()) return dflt;
+        YamlNode t = n.require(key);
+        List<String> out = t.strings().stream().map(String::trim).toList();
+        for (String m : out) {
+            if (!known.contains(m)) throw t.fail("'" + key + "' entries must be among " + String.join(", ", new java.util.TreeSet<>(known)));
+        }
+        if (out.isEmpty()) throw t.fail("'" + key + "' needs at least one entry");
+        return out;
     }
 
     private static PixelRule parseRule(YamlNode r) {
