@@ -26,7 +26,9 @@ import org.bytedeco.tesseract.global.tesseract;
  * the constructor checks the model and starts one engine on the calling thread, so a missing model fails at start-up
  * with a clear {@link OcrUnavailableException}.
  *
- * <p>Each configured thresholding method ({@link OcrSettings#thresholding()}) is a full pass; words are merged.
+ * <p>Each configured thresholding method ({@link OcrSettings#thresholding()}) in each segmentation mode is a full pass;
+ * words are merged. {@code local} and {@code local-light} are Haven's own binarisation ({@link #localContrast}), done
+ * before Tesseract.
  * Each frame is rendered to 8-bit grey (monochrome scaled from its own min/max, MONOCHROME1 inverted; colour by
  * luminance; palette through its lookup tables), inverted when mostly dark so text is dark on light, and upscaled
  * 2× when narrower than 640 pixels (ultrasound labels are ~8–10 px high). Words come back with confidence and box in
@@ -303,14 +305,15 @@ public final class OcrChecker implements AutoCloseable {
 
     /** Half-size of the window whose mean is a pixel's local background (31×31: wider than 32 px text's strokes). */
     static final int LOCAL_RADIUS = 15;
-    /** A pixel this far (of 255) from its local background is ink. */
-    static final int LOCAL_INK = 40;
+    /** A pixel this far (of 255) from its local background is ink (OcrRecallTest: 55–90 give the same recall; 40 less). */
+    static final int LOCAL_INK = 70;
 
     /**
-     * Local-contrast binarisation: black where a pixel differs from the mean of its 31×31 neighbourhood by at least
-     * {@link #LOCAL_INK}, white elsewhere. Text stands out from what is under it whether it is lighter or darker, so
-     * text drawn over anatomy, gradients or mid-grey panels (where one global threshold puts text and background
-     * on the same side) comes out as dark strokes on white; flat regions of any level come out white.
+     * Local-contrast binarisation: black where a pixel is at least {@link #LOCAL_INK} darker ({@code light}: lighter)
+     * than the mean of its 31×31 neighbourhood, white elsewhere. Text drawn over anatomy, gradients or mid-grey
+     * panels (where one global threshold puts text and background on the same side) comes out as dark strokes on
+     * white; flat regions of any level come out white. One polarity per pass: marking both would also mark the
+     * background around the strokes (pulled the other way by the text in the mean).
      */
     static byte[] localContrast(byte[] grey, int w, int h, boolean light) {
         long[] integral = new long[(w + 1) * (h + 1)];

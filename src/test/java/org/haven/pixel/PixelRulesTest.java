@@ -93,7 +93,11 @@ class PixelRulesTest {
         assertThat(loadFails("rules: []\nocr: {min-confidence: 300}\n").line()).isEqualTo(2);
         ConfigException t = loadFails("rules: []\nocr:\n  thresholding: [otsu, fancy]\n");
         assertThat(t.line()).isEqualTo(3);
-        assertThat(t.getMessage()).contains("'thresholding' entries must be among adaptive, otsu, sauvola");
+        assertThat(t.getMessage()).contains("'thresholding' entries must be among adaptive, local, local-light, otsu, sauvola");
+        ConfigException seg = loadFails("rules: []\nocr:\n  segmentation: [sparse, page]\n");
+        assertThat(seg.line()).isEqualTo(3);
+        assertThat(seg.getMessage()).contains("'segmentation' entries must be among auto, block, sparse");
+        assertThat(PixelRules.load(Path.of("config/pixels")).ocr().segmentation()).containsExactly("sparse");
     }
 
     @Test

@@ -44,17 +44,18 @@ class OcrRecallTest {
     }
 
     /**
-     * Old settings (one Otsu pass): 73% of words found, 0/40 text-free held. Bound 90%: measured 91.1% with
-     * [otsu, local, local-light]; the misses left are mostly 10–12 px monospaced text on speckle or CT read below
-     * min-confidence. Text-free: 1/40 measured; at most 2 (5%) allowed.
+     * Old settings (one Otsu pass): 73% of words found, 0/40 text-free held. Bound 92%: measured 93.7% with
+     * [otsu, local, local-light]; the misses left are mostly 10–12 px text on speckle or CT, read below
+     * min-confidence or not at all (the 99% the brief asked for is not reached). Text-free: 0/40 measured; at most
+     * 1 allowed (one false hold in 40 is what the first local threshold tried gave).
      */
     @Test
     void plantedWordsAreFoundAndTextFreeImagesMostlyPass() throws Exception {
         OcrRecall.Result r = OcrRecall.measure(ocr, policy, PlantedText.withText(20261130L, 120), PlantedText.textFree(20261131L, 40));
         System.out.println("OCR recall (shipped settings): " + r);
         assertThat(r.words()).isGreaterThan(200);
-        assertThat(r.recall()).as("box-level recall; missed: %s", r.missed()).isGreaterThanOrEqualTo(0.90);
-        assertThat(r.heldTextFree()).as("text-free images held").isLessThanOrEqualTo(2);
+        assertThat(r.recall()).as("box-level recall; missed: %s", r.missed()).isGreaterThanOrEqualTo(0.92);
+        assertThat(r.heldTextFree()).as("text-free images held").isLessThanOrEqualTo(1);
     }
 
     /** The file released with "MORAY PLACE" in its pixels (28 px bold white on near-black, grey oval beside it). */
