@@ -110,10 +110,27 @@ public final class Quarantine {
     }
 
     /** Records the fate, with the journey's held-back audit events in the same commit. */
-    private void decide(Exchange exchange, String fileId, String reason, String detail, String location) throws SQLException {
+    private void decide(Exchange exchange, String fileId, String reason, String detail, String location) throws SQLException, IOException {
         if (records.decide(fileId, "quarantined", reason, detail, location, node, FileRecords.takePending(exchange))) {
             // the detail (device strings, parser messages) goes to the store and the sidecar, never to a log line
             LOG.info("quarantined file {}: {}", Stager.shortId(fileId), reason);
+            withdrawReleasedCopy(fileId);
+        }
+    }
+
+    /**
+     * A release cut short by a crash (moved into release/, killed before its fate was recorded) leaves this file's
+     * de-identified copy on its claimed release path. If a later delivery holds the file instead, that copy must not
+     * stay in release/ without a released outcome: it is removed and the claim given up. Runs only after this hold
+     * recorded the fate, so a released file (whose outcome is already recorded) is never touched.
+     */
+    private void withdrawReleasedCopy(String fileId) throws SQLException, IOException {
+        for (String location : records.releaseClaimsOf(fileId)) {
+            if (Files.deleteIfExists(workspace.release().resolve(location))) {
+                LOG.warn("file {}: its de-identified copy left in release/ by an interrupted release was removed (held, not released)",
+                    Stager.shortId(fileId));
+            }
+            records.releaseClaim(location, fileId);
         }
     }
 

@@ -7,6 +7,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -262,6 +264,19 @@ public final class FileRecords {
                     return rs.getString(1);
                 }
             }
+        }
+    }
+
+    /** The release paths this file holds claims on (normally none once it is decided, one while it is being released). */
+    public List<String> releaseClaimsOf(String fileId) throws SQLException {
+        try (Connection c = store.connection();
+             PreparedStatement ps = c.prepareStatement("select location from released_instance where file_id = ?")) {
+            ps.setString(1, fileId);
+            List<String> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) out.add(rs.getString(1));
+            }
+            return out;
         }
     }
 

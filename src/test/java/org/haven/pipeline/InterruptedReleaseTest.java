@@ -1,0 +1,84 @@
+package org.haven.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.Map;
+
+import org.haven.HavenHeaders;
+import org.haven.store.FileRecords;
+import org.haven.synth.AnswerKey;
+import org.haven.synth.SyntheticArchive;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A release cut short by kill -9 (EmbeddedCrashTest's rare failure): the releaser had moved the de-identified copy
+ * onto its claimed release path but the process died before the fate was recorded; after the restart the file's
+ * journey ran again and ended in the quarantine. The copy stayed in release/ with no released outcome, a file the
+ * researchers would receive that the store says was held. The state the kill leaves is made here exactly (a real
+ * release, then its outcome row and "released" event removed and the original put back in staging) and the file is
+ * then held: its copy must leave release/ and its claim must go.
+ */
+class InterruptedReleaseTest {
+    private static final Duration WAIT = Duration.ofSeconds(60);
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void aFileHeldAfterAnInterruptedReleaseLeavesNoCopyInRelease() throws Exception {
+        AnswerKey key = new SyntheticArchive(7L).write(2, tmp.resolve("synth"));
+        try (TestNode node = TestNode.builder(tmp.resolve("n")).devices(TestNode.trustAll("research")).start()) {
+            String id = null;
+            FileRecords.Outcome released = null;
+            for (AnswerKey.FileEntry f : key.files()) {
+                Path input = tmp.resolve("synth").resolve(f.path());
+                String candidate = node.submit(input, "tayside");
+                FileRecords.Outcome o = node.awaitOutcome(candidate, WAIT);
+                if ("released".equals(o.outcome())) {
+                    id = candidate;
+                    released = o;
+                    Files.copy(input, node.haven.workspace().staged(id)); // as before the release deleted it
+                    break;
+                }
+            }
+            assertThat(id).as("a released synthetic file").isNotNull();
+            node.awaitIdle(WAIT);
+            Path copy = node.release().resolve(released.location());
+            assertThat(copy).exists();
+            try (Connection c = node.haven.store().connection()) {
+                for (String sql : new String[] {"delete from file_outcome where file_id = ?",
+                    "delete from file_event where file_id = ? and event = 'released'"}) {
+                    try (PreparedStatement ps = c.prepareStatement(sql)) {
+                        ps.setString(1, id);
+                        ps.executeUpdate();
+                    }
+                }
+            }
+
+            // the journey's second run ends in the quarantine (say the device was blocked in between)
+            node.haven.camel().createProducerTemplate().sendBodyAndHeaders("direct:quarantine", "",
+                Map.of(HavenHeaders.FILE_ID, id, HavenHeaders.REASON, "device-blocked", HavenHeaders.DETAIL, "blocked after a crash"));
+
+            FileRecords.Outcome after = node.awaitOutcome(id, WAIT);
+            assertThat(after.outcome() + " " + after.reason()).isEqualTo("quarantined device-blocked");
+            assertThat(copy).as("the interrupted release's copy").doesNotExist();
+            assertThat(CrashRecoveryTest.regularFiles(node.release(), ".dcm")).as("release/ holds only released files")
+                .allSatisfy(p -> assertThat(p).isNotEqualTo(copy));
+            try (Connection c = node.haven.store().connection();
+                 PreparedStatement ps = c.prepareStatement("select count(*) from released_instance where file_id = ?")) {
+                ps.setString(1, id);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    assertThat(rs.getInt(1)).as("the held file's release claim").isZero();
+                }
+            }
+        }
+    }
+}
