@@ -15,7 +15,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * Thread-safe.
  */
 public final class UidRemapper {
-    private static final int CACHE_LIMIT = 100_000;
+    /**
+     * Study, series and frame-of-reference UIDs recur across consecutive files; instance UIDs never do. A small cache,
+     * emptied when full, keeps the recurring ones without letting a long run's instance UIDs grow the heap (a cache
+     * that stopped adding at 100,000 entries filled with dead instance UIDs and grew a 10^5-file batch's memory).
+     */
+    private static final int CACHE_LIMIT = 4_096;
     private final byte[] key;
     private final String project;
     private final Map<String, String> cache = new ConcurrentHashMap<>();
@@ -38,7 +43,8 @@ public final class UidRemapper {
         if (cached != null) return cached;
         byte[] h = hmac(key, project + "|" + u);
         String out = "2.25." + new BigInteger(1, Arrays.copyOf(h, 16)).toString();
-        if (cache.size() < CACHE_LIMIT) cache.put(u, out);
+        if (cache.size() >= CACHE_LIMIT) cache.clear();
+        cache.put(u, out);
         return out;
     }
 
