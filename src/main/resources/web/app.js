@@ -177,6 +177,8 @@ function bulkPanel(total) {
 // ---- one file ----------------------------------------------------------------------------------------------------
 async function fileView(id, profile) {
   const d = await api('GET', '/api/files/' + id + (profile ? '?profile=' + encodeURIComponent(profile) : ''));
+  // the reviewer moved on while this loaded (an in-flight refresh, say): never draw a stale file over the new view
+  if (!location.hash.startsWith('#/file/' + id)) return;
   const f = d.file;
   const held = f.outcome === 'quarantined';
   const kv = (pairs) => h('table', {}, pairs.map(([k, v]) => h('tr', {}, h('th', {}, k), h('td', {}, txt(v)))));
