@@ -218,6 +218,20 @@ public final class KnownIdentifiers {
 
     public List<KnownValue> values() { return values; }
 
+    /** Values filtered by kind, per kinds set (a rule's {@code known:}), built once per file and rule set. */
+    private final Map<Set<String>, List<KnownValue>> byKinds = new java.util.IdentityHashMap<>();
+
+    /**
+     * The values of these kinds (all when empty). Memoised by the identity of {@code kinds} (a detector's own set):
+     * the gate asks once per field and rule, with the same few sets.
+     */
+    List<KnownValue> values(Set<String> kinds) {
+        if (kinds.isEmpty()) return values;
+        synchronized (byKinds) {
+            return byKinds.computeIfAbsent(kinds, k -> values.stream().filter(v -> k.contains(v.kind())).toList());
+        }
+    }
+
     public Set<String> allowedValues() { return allowed; }
 
     @Override public String toString() { return "KnownIdentifiers[" + values.size() + " values, " + allowed.size() + " allowed]"; }
@@ -231,7 +245,7 @@ public final class KnownIdentifiers {
                 Attribute a = list.get(e.getKey());
                 if (a == null) continue;
                 try {
-                String name = com.pixelmed.dicom.DicomDictionary.StandardDictionary.getNameFromTag(e.getKey());
+                String name = org.haven.dicom.Keywords.of(e.getKey());
                 String kw = name != null ? name : org.haven.dicom.TagText.of(e.getKey().getGroup(), e.getKey().getElement());
                 if (a instanceof SequenceAttribute seq) {
                     int i = 0;
@@ -263,7 +277,7 @@ public final class KnownIdentifiers {
             boolean sequence = a instanceof SequenceAttribute;
             if (!sequence && !(depth > 0 && isPersonName(a.getVR()))) continue; // the path is built only when needed
             AttributeTag t = a.getTag();
-            String kw = com.pixelmed.dicom.DicomDictionary.StandardDictionary.getNameFromTag(t);
+            String kw = org.haven.dicom.Keywords.of(t);
             if (kw == null || t.isPrivate()) kw = org.haven.dicom.TagText.of(t.getGroup(), t.getElement());
             String path = prefix.isEmpty() ? kw : prefix + "." + kw;
             if (sequence) {
