@@ -20,6 +20,8 @@ import com.pixelmed.dicom.TagFromName;
  */
 public final class DicomWriter {
     private static final String SOURCE_AE = "HAVEN";
+    /** The header alone goes through this buffer (pixel data is copied by the channel): a few KB, rarely more. */
+    private static final int HEADER_BUFFER = 16384;
 
     private DicomWriter() {}
 
@@ -37,7 +39,7 @@ public final class DicomWriter {
         if (!layout.canStreamPixelData()) throw new IllegalArgumentException("layout does not allow streaming pixel data");
         String ts = layout.transferSyntaxUID();
         try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(target, StandardOpenOption.CREATE,
-                StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE), 65536)) {
+                StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE), HEADER_BUFFER)) {
             prepareMeta(header, ts);
             header.write(out, ts, true, false);
             out.flush();
