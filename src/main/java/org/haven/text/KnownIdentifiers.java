@@ -164,6 +164,7 @@ public final class KnownIdentifiers {
 
     private final List<KnownValue> values;
     private final Set<String> allowed;
+    private final List<String> allowedLower; // lower-cased once, not once per scanned value
     private final Set<String> selfPaths;
     private final Set<String> undecodable;
 
@@ -174,6 +175,7 @@ public final class KnownIdentifiers {
     private KnownIdentifiers(List<KnownValue> values, Set<String> allowed, Set<String> selfPaths, Set<String> undecodable) {
         this.values = List.copyOf(values);
         this.allowed = Set.copyOf(allowed);
+        this.allowedLower = this.allowed.stream().map(a -> a.toLowerCase(Locale.ROOT)).toList();
         this.selfPaths = Set.copyOf(selfPaths);
         this.undecodable = Set.copyOf(undecodable);
     }
@@ -427,10 +429,9 @@ public final class KnownIdentifiers {
         if (allowed.isEmpty() || text.isEmpty()) return text;
         String lower = null;
         char[] chars = null;
-        for (String a : allowed) {
+        for (String al : allowedLower) {
             if (lower == null) lower = text.toLowerCase(Locale.ROOT);
             if (lower.length() != text.length()) return text; // exotic case folding: leave as is
-            String al = a.toLowerCase(Locale.ROOT);
             int i = lower.indexOf(al);
             while (i >= 0) {
                 if (chars == null) chars = text.toCharArray();
