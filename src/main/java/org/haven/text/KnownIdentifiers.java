@@ -221,7 +221,7 @@ public final class KnownIdentifiers {
     public List<KnownValue> values() { return values; }
 
     /** Values filtered by kind, per kinds set (a rule's {@code known:}), built once per file and rule set. */
-    private final Map<Set<String>, List<KnownValue>> byKinds = new java.util.IdentityHashMap<>();
+    private Map<Set<String>, List<KnownValue>> byKinds; // guarded by this, made on first use
 
     /**
      * The values of these kinds (all when empty). Memoised by the identity of {@code kinds} (a detector's own set):
@@ -229,7 +229,8 @@ public final class KnownIdentifiers {
      */
     List<KnownValue> values(Set<String> kinds) {
         if (kinds.isEmpty()) return values;
-        synchronized (byKinds) {
+        synchronized (this) {
+            if (byKinds == null) byKinds = new java.util.IdentityHashMap<>(4);
             return byKinds.computeIfAbsent(kinds, k -> values.stream().filter(v -> k.contains(v.kind())).toList());
         }
     }
