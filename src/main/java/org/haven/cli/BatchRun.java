@@ -53,7 +53,7 @@ public final class BatchRun {
 
     /**
      * Processes the files as the iterator yields them (e.g. a lazy folder walk: a 10^5-file listing held whole was
-     * ~20 MB of live heap for the whole run); the workers share it, one {@code next()} at a time.
+     * ~17 MB of live heap for the whole run); the workers share it, one {@code next()} at a time.
      */
     public void run(Iterator<Path> files, String board) throws Exception {
         AtomicReference<Exception> failure = new AtomicReference<>();
