@@ -47,6 +47,7 @@ class BrokerMemoryTest {
             }
             Destination queue = broker.getDestination(new ActiveMQQueue("backlog"));
             assertThat(queue.getDestinationStatistics().getMessages().getCount()).isEqualTo(messages);
+            assertThat(tmp.resolve("broker")).as("the journal is where the node keeps it").isNotEmptyDirectory();
             assertThat(broker.getSystemUsage().getMemoryUsage().getUsage()).as("bytes of queued messages in the heap")
                 .isLessThanOrEqualTo(limitMb * 1024L * 1024L);
         } finally {
