@@ -173,7 +173,9 @@ run_service() { # dataset [nodes: 0 = the default node (H2, in-process broker); 
     if ! grep -qs 'Haven node .* started' "$nlog"; then
       echo "# WARNING: service node $i did not start (log: bench/results/$STAMP-$tool-$ds.log.gz)" | tee -a "$TSV"
       gzip -c "$nlog" >"$REPO/bench/results/$STAMP-$tool-$ds.log.gz"
-      kill $NODE_PID 2>/dev/null; wait $NODE_PID 2>/dev/null || true; NODE_PID=""; return
+      kill $NODE_PID 2>/dev/null; wait $NODE_PID 2>/dev/null || true; NODE_PID=""
+      [ -n "$schema" ] && psql_q -c "drop schema if exists $schema cascade" >/dev/null
+      return
     fi
   done
   local pids=($NODE_PID)
