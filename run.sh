@@ -116,6 +116,7 @@ default_java_opts() {
     -Xlog:disable -Xlog:all=warning:stderr  # JVM warnings (e.g. a stale archive) on stderr: stdout is the commands' output
     -XX:+UseSerialGC                        # one GC thread, no concurrent G1 work: less CPU on a small heap and few cores
     -Xms32m -Xmx1g                          # grow the heap from small (RSS), cap it (a 24 GB machine gets 6 GB otherwise)
+    -XX:TrimNativeHeapInterval=5000         # hand memory glibc keeps after free (JIT arenas, NIO, zip) back every 5 s: RSS
   )
   echo "${opts[*]}"
 }

@@ -4,8 +4,8 @@
 # (user+sys) and peak RSS; Haven's start-up CPU (1 file) and marginal CPU per file (large run - 5,000-file run).
 # See bench/README.md.
 #
-#   bench/run.sh [--files N] [--patients P] [--large N] [--sizes "39k 531k"] [--service] [--synth PATIENTS]
-#                [--corpus DIR] [--profile P] [--jfr] [--seed S] [--haven-only]
+#   bench/run.sh [--files N] [--patients P] [--large N] [--sizes "39k 531k"] [--service] [--service-files N]
+#                [--nodes 2] [--synth PATIENTS] [--corpus DIR] [--profile P] [--jfr] [--seed S] [--haven-only]
 #
 # Prints one TSV line per (dataset, tool) and writes bench/results/<UTC timestamp>.tsv.
 set -euo pipefail
@@ -17,6 +17,8 @@ PATIENTS=50
 LARGE=100000          # Haven only, 39 KB files, same files per patient as the 5,000-file set; 0 = skip
 SIZES="39k 531k"
 SERVICE=0             # also: service mode (drop folder on a running node) on the 39 KB set
+SERVICE_FILES=0       # also: service mode on a drop of this many 39 KB files (e.g. 100000: the node's memory), 0 = none
+NODES=0               # also: service mode on PostgreSQL and a broker over TCP, one node then NODES nodes (item 4)
 SYNTH=0               # also: the messy synthetic archive (synth --patients N), the old default
 CORPUS=""             # also: a copy of a real-world corpus (e.g. ../shared/corpus)
 PROFILE=research
@@ -31,6 +33,8 @@ while [ $# -gt 0 ]; do
     --large) LARGE=$2; shift 2 ;;
     --sizes) SIZES=$2; shift 2 ;;
     --service) SERVICE=1; shift ;;
+    --service-files) SERVICE_FILES=$2; shift 2 ;;
+    --nodes) NODES=$2; shift 2 ;;
     --synth) SYNTH=$2; shift 2 ;;
     --corpus) CORPUS=$2; shift 2 ;;
     --profile) PROFILE=$2; shift 2 ;;
@@ -51,7 +55,7 @@ DISK_DIR=${BENCH_DISK_DIR:-/var/tmp/haven-bench-$$}   # the 10^5 run when tmpfs 
 mkdir -p "$B/in" "$B/out" "$REPO/bench/results"
 NODE_PID=""
 TMPFS_DIR=$B
-cleanup() { [ -n "$NODE_PID" ] && kill "$NODE_PID" 2>/dev/null; rm -rf "$TMPFS_DIR" "$DISK_DIR"; }
+cleanup() { [ -n "$NODE_PID" ] && kill $NODE_PID 2>/dev/null; rm -rf "$TMPFS_DIR" "$DISK_DIR"; }
 trap cleanup EXIT
 STAMP=$(date -u +%Y%m%dT%H%M%SZ)
 TSV="$REPO/bench/results/$STAMP.tsv"
@@ -127,34 +131,81 @@ haven_steady() {
 
 # Service mode: a running node (./run.sh's `run`, its defaults: drop-folder poll, persistent broker, store) takes
 # the set dropped at once into inbox/bench/; files/s from the drop to the last file released, CPU of the node in
-# that span (from /proc), its peak RSS over its life. The input folder is moved (same tmpfs: one rename).
-run_service() { # dataset
-  local ds=$1 in="$B/in/$1" svc="$B/svc" log="$B/haven-service-$1.log" n tck
+# that span (from /proc), its peak RSS over its life. A copy of the set is moved in (same tmpfs: one rename).
+# With NODES (1 or more): the store is a fresh PostgreSQL schema (127.0.0.1:5432, database test) and node-a's
+# embedded broker listens on TCP; node-b.. share its workspace, broker and store (as ScaleOutTest's nodes do) and
+# only consume (no drop-folder poll). CPU is the nodes' plus PostgreSQL's (every postgres process of the machine).
+PG_URL=jdbc:postgresql://127.0.0.1:5432/test
+BROKER_PORT=${BENCH_BROKER_PORT:-61626}
+node_env() { # index (0 = node-a) schema: the settings of one node on the shared store and broker
+  local letters=abcdefghij
+  echo HAVEN_NODE="node-${letters:$1:1}" HAVEN_DB_URL="$PG_URL?currentSchema=$2" HAVEN_DB_USER=postgres
+  if [ "$1" = 0 ]; then echo HAVEN_BROKER_LISTEN="tcp://127.0.0.1:$BROKER_PORT"
+  else   # a worker only: no drop-folder poll, no review app or /metrics (node-a's ports)
+    echo HAVEN_BROKER_EMBEDDED=false HAVEN_BROKER_URL="tcp://127.0.0.1:$BROKER_PORT" HAVEN_INBOX_ENABLED=false \
+      HAVEN_WEB_ENABLED=false HAVEN_OPS_METRICS_ENABLED=false
+  fi
+}
+pg_cpu() { # CPU ticks of every postgres process
+  local p c=0
+  for p in $(pgrep -u postgres); do c=$((c + $(awk '{ print $14 + $15 }' "/proc/$p/stat" 2>/dev/null || echo 0))); done
+  echo "$c"
+}
+psql_q() { PGOPTIONS=--client-min-messages=warning psql -q -h 127.0.0.1 -U postgres -d test "$@"; }
+run_service() { # dataset [nodes: 0 = the default node (H2, in-process broker); N = N nodes on PostgreSQL + TCP broker]
+  local ds=$1 nodes=${2:-0} in="$B/in/$1" svc="$B/svc" n tck tool=haven-service schema="" i
+  [ "$nodes" -gt 0 ] && { tool=haven-service-pg-${nodes}node; schema=haven_bench_$$; }
+  local log="$B/$tool-$ds.log"
   n=$(count_files "$in"); tck=$(getconf CLK_TCK)
   rm -rf "$svc"; mkdir -p "$svc/inbox"
-  HAVEN_WORKSPACE="$svc" HAVEN_SECRET_KEY_FILE="$B/ws/secret.key" "${HAVEN[@]}" run >"$log" 2>&1 &
-  NODE_PID=$!
-  for _ in $(seq 1 240); do grep -q 'Haven node .* started' "$log" && break; kill -0 "$NODE_PID" 2>/dev/null || break; sleep 0.5; done
-  if ! grep -q 'Haven node .* started' "$log"; then
-    echo "# WARNING: service node did not start (log: bench/results/$STAMP-haven-service-$ds.log.gz)" | tee -a "$TSV"
-    gzip -c "$log" >"$REPO/bench/results/$STAMP-haven-service-$ds.log.gz"; kill "$NODE_PID" 2>/dev/null; NODE_PID=""; return
+  cp -r "$in" "$svc/drop"      # a copy: the node consumes what is dropped, and the set may be dropped again
+  if [ -n "$schema" ]; then
+    psql_q -c "drop schema if exists $schema cascade" -c "create schema $schema" >/dev/null
   fi
-  local cpu0 t0 t1 cpu1 released=0 last=0 idle=0
-  cpu0=$(awk '{ print $14 + $15 }' "/proc/$NODE_PID/stat"); t0=$(date +%s.%N)
-  mv "$in" "$svc/inbox/bench"
+  NODE_PID=""
+  for ((i = 0; i < (nodes > 0 ? nodes : 1); i++)); do
+    local nlog="$log"; [ "$i" -gt 0 ] && nlog="$log.$i"
+    # shellcheck disable=SC2046
+    env HAVEN_WORKSPACE="$svc" HAVEN_SECRET_KEY_FILE="$B/ws/secret.key" $([ -n "$schema" ] && node_env "$i" "$schema") \
+      "${HAVEN[@]}" run >"$nlog" 2>&1 &
+    NODE_PID="$NODE_PID $!"
+    for _ in $(seq 1 240); do grep -qs 'Haven node .* started' "$nlog" && break; kill -0 "$!" 2>/dev/null || break; sleep 0.5; done
+    if ! grep -qs 'Haven node .* started' "$nlog"; then
+      echo "# WARNING: service node $i did not start (log: bench/results/$STAMP-$tool-$ds.log.gz)" | tee -a "$TSV"
+      gzip -c "$nlog" >"$REPO/bench/results/$STAMP-$tool-$ds.log.gz"
+      kill $NODE_PID 2>/dev/null; wait $NODE_PID 2>/dev/null || true; NODE_PID=""
+      [ -n "$schema" ] && psql_q -c "drop schema if exists $schema cascade" >/dev/null
+      return
+    fi
+  done
+  local pids=($NODE_PID)
+  node_cpu() { local p c=0; for p in "${pids[@]}"; do c=$((c + $(awk '{ print $14 + $15 }' "/proc/$p/stat"))); done; echo "$c"; }
+  local cpu0 pg0 t0 t1 cpu1 pg1 released=0 last=0 idle=0
+  cpu0=$(node_cpu); pg0=$(pg_cpu); t0=$(date +%s.%N)
+  mv "$svc/drop" "$svc/inbox/bench"
   while [ "$released" -lt "$n" ] && [ "$idle" -lt 240 ]; do   # gives up after 120 s without progress
     sleep 0.5
     released=$(count_files "$svc/release" '*.dcm')
     if [ "$released" = "$last" ]; then idle=$((idle + 1)); else idle=0; last=$released; fi
   done
-  t1=$(date +%s.%N); cpu1=$(awk '{ print $14 + $15 }' "/proc/$NODE_PID/stat")
-  local hwm; hwm=$(awk '/VmHWM/ { print $2 }' "/proc/$NODE_PID/status")
-  kill "$NODE_PID"; wait "$NODE_PID" 2>/dev/null || true; NODE_PID=""
-  gzip -c "$log" >"$REPO/bench/results/$STAMP-haven-service-$ds.log.gz"
+  t1=$(date +%s.%N); cpu1=$(node_cpu); pg1=$(pg_cpu)
+  local hwm=0 hwms="" p h
+  for p in "${pids[@]}"; do
+    h=$(awk '/VmHWM/ { print $2 }' "/proc/$p/status"); hwms="$hwms $((h / 1024))"; [ "$h" -gt "$hwm" ] && hwm=$h
+  done
+  kill "${pids[@]}"; wait "${pids[@]}" 2>/dev/null || true; NODE_PID=""
+  gzip -c "$log" >"$REPO/bench/results/$STAMP-$tool-$ds.log.gz"
+  for ((i = 1; i < nodes; i++)); do gzip -c "$log.$i" >"$REPO/bench/results/$STAMP-$tool-$ds-node$i.log.gz"; done
   local note="drop to last release; inbox left: $(count_files "$svc/inbox"), quarantined: $(count_files "$svc/quarantine" '*.dcm')"
-  row "$ds" haven-service "$n" "$released" "$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')" \
-    "$(awk -v c="$((cpu1 - cpu0))" -v t="$tck" 'BEGIN { print c / t }')" 0 "$hwm" "$note"
-  mv "$svc/inbox/bench" "$in" 2>/dev/null || true
+  local cpu; cpu=$(awk -v c="$((cpu1 - cpu0))" -v t="$tck" 'BEGIN { print c / t }')
+  if [ -n "$schema" ]; then
+    local deciders
+    deciders=$(psql_q -At -F: -c "select node, count(*) from $schema.file_outcome group by node order by node" | paste -sd' ' -)
+    note="$note; decided by $deciders; nodes' CPU $cpu s + PostgreSQL $(awk -v a="$pg0" -v b="$pg1" -v t="$tck" 'BEGIN { print (b - a) / t }') s; peak RSS per node (MB):$hwms"
+    cpu=$(awk -v c="$cpu" -v a="$pg0" -v b="$pg1" -v t="$tck" 'BEGIN { print c + (b - a) / t }')
+    psql_q -c "drop schema if exists $schema cascade" >/dev/null
+  fi
+  row "$ds" "$tool" "$n" "$released" "$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')" "$cpu" 0 "$hwm" "$note"
   rm -rf "$svc"
 }
 
@@ -197,6 +248,10 @@ for size in $SIZES; do
   gen_ct "$ds" "$size" "$FILES" "$PATIENTS"
   dataset "$ds" "${PEERS[@]}"
   [ "$SERVICE" = 1 ] && [ "$size" = 39k ] && run_service "$ds"
+  if [ "$NODES" -gt 0 ] && [ "$size" = 39k ]; then
+    run_service "$ds" 1
+    [ "$NODES" -gt 1 ] && run_service "$ds" "$NODES"
+  fi
   rm -rf "${B:?}/in/$ds"
 done
 if [ "$LARGE" -gt 0 ]; then
@@ -213,6 +268,18 @@ if [ "$LARGE" -gt 0 ]; then
     rm -rf "${B:?}/in/$ds"
   else
     echo "# WARNING: $ds skipped: not enough space for $LARGE files x 3 copies in $B (see bench/README.md)" | tee -a "$TSV"
+  fi
+fi
+if [ "$SERVICE_FILES" -gt 0 ]; then   # a large drop on one service node: its memory (VmHWM) over the drop
+  ds="ct39k-drop$SERVICE_FILES"
+  if room_for $((SERVICE_FILES * 40000 * 4 + 2000000000)); then   # the set, its copy, staged and released
+    gen_ct "$ds" 39k "$SERVICE_FILES" $((SERVICE_FILES * PATIENTS / FILES))
+    echo "# $ds: $SERVICE_FILES files; load before: $(load)" | tee -a "$TSV"
+    run_service "$ds"
+    echo "# $ds: load after: $(load)" | tee -a "$TSV"
+    rm -rf "${B:?}/in/$ds"
+  else
+    echo "# WARNING: $ds skipped: not enough memory/tmpfs for $SERVICE_FILES files x 3 copies" | tee -a "$TSV"
   fi
 fi
 if [ "$SYNTH" -gt 0 ]; then
@@ -247,6 +314,9 @@ fi
       if ((large "/haven") in cpu && ("ct39k/haven") in cpu)
         printf "#   haven marginal CPU per 1,000 files (%s run - ct39k run) = %.2f s; peak RSS %d MB (5,000 files: %d MB)\n", large,
           (cpu[large "/haven"] - cpu["ct39k/haven"]) * 1000 / (n[large "/haven"] - n["ct39k/haven"]), rss[large "/haven"], rss["ct39k/haven"]
+      for (k in cpu) if (k ~ /^ct39k\/haven-service-pg-[2-9]node$/ && fps["ct39k/haven-service-pg-1node"] > 0 && n[k] > 0) {
+        one = "ct39k/haven-service-pg-1node"
+        printf "#   %s: %d files/s vs one node %d files/s: the extra nodes add %.0f %% (target >= 70 %% per node); CPU per 1,000 files %.2f vs %.2f s\n", k, fps[k], fps[one], 100 * (fps[k] - fps[one]) / fps[one] / (substr(k, length(k) - 4, 1) - 1), cpu[k] * 1000 / n[k], cpu[one] * 1000 / n[one] }
       if (("ct39k/haven-service") in cpu && fps["ct39k/haven"] > 0) printf "#   service mode: %d files/s = %.0f %% of batch (%d files/s, whole run); target >= 80 %%\n", fps["ct39k/haven-service"], 100 * fps["ct39k/haven-service"] / fps["ct39k/haven"], fps["ct39k/haven"]
     }' "$TSV" || true
   echo "# load average at end: $(load)"

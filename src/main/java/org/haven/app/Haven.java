@@ -114,7 +114,7 @@ public final class Haven implements AutoCloseable {
 
         if (settings.getBoolean("haven.broker.embedded")) {
             BrokerService broker = Broker.startEmbedded(settings.get("haven.broker.name"), settings.getBoolean("haven.broker.persistent"),
-                settings.path("haven.broker.data"), settings.get("haven.broker.listen"));
+                settings.path("haven.broker.data"), settings.get("haven.broker.listen"), settings.getInt("haven.broker.memory-mb"));
             resources.add(0, () -> { broker.stop(); broker.waitUntilStopped(); });
         }
         JmsPoolConnectionFactory cf = Broker.connectionFactory(settings.get("haven.broker.url"),

@@ -92,6 +92,7 @@ public final class Settings {
         p.setProperty("haven.db.pool-size", "10");
         p.setProperty("haven.broker.embedded", "true");
         p.setProperty("haven.broker.persistent", "true");
+        p.setProperty("haven.broker.memory-mb", "32");
         p.setProperty("haven.broker.name", "haven");
         p.setProperty("haven.broker.data", "${haven.workspace}/broker");
         p.setProperty("haven.broker.listen", "");

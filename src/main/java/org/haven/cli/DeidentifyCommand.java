@@ -83,20 +83,21 @@ public final class DeidentifyCommand implements Command {
                 : "HAVEN_DB_URL (the service's store)"));
         String board = opts.getOrDefault("board", "batch");
 
-        List<Path> files;
-        try (Stream<Path> walk = Files.walk(in)) {
-            files = walk.filter(Files::isRegularFile).filter(p -> !p.getFileName().toString().startsWith(".")).sorted().toList();
-        }
-        try (Haven haven = new Haven(settings).start()) {
+        try (Haven haven = new Haven(settings).start();
+             Stream<Path> walk = Files.walk(in)) {
             BatchRun run = new BatchRun(haven, settings.getInt("haven.batch.threads"), settings.getInt("haven.batch.timeout-s"), !freshStore);
-            run.run(files, board);
+            // walked as the workers go (not listed first: memory flat in the number of files), so what this run
+            // writes under IN, when OUT or the workspace is inside it, is left out here
+            run.run(walk.filter(p -> !isUnder(p, outAbs) && !isUnder(p, work)).filter(Files::isRegularFile)
+                .filter(p -> !p.getFileName().toString().startsWith(".")).iterator(), board);
             FileRecords records = new FileRecords(haven.store());
             // a store of this run's own: every outcome in it is one of this run's files
             Map<String, Integer> summary = records.summary(freshStore ? null : run.fileIds());
             int decided = summary.values().stream().mapToInt(Integer::intValue).sum();
             int distinct = run.distinctFiles();
-            System.out.printf("%-32s %d%n", "received", files.size());
-            if (distinct < files.size()) System.out.printf("%-32s %d%n", "identical copies", files.size() - distinct);
+            int received = run.receivedFiles();
+            System.out.printf("%-32s %d%n", "received", received);
+            if (distinct < received) System.out.printf("%-32s %d%n", "identical copies", received - distinct);
             summary.forEach((k, v) -> System.out.printf("%-32s %d%n", k, v));
             if (decided < distinct) {
                 System.out.printf("%-32s %d%n", "undecided", distinct - decided);
@@ -119,4 +120,6 @@ public final class DeidentifyCommand implements Command {
         return Map.of("haven.db.url", "jdbc:h2:file:" + work.resolve("db/haven") + ";WRITE_DELAY=500",
             "haven.outgoing.sync", "false");
     }
+
+    private static boolean isUnder(Path p, Path folder) { return p.toAbsolutePath().normalize().startsWith(folder); }
 }

@@ -121,6 +121,17 @@ class CliCommandsTest {
         assertThat(counts.keySet()).noneMatch(k -> k.contains("internal-error"));
     }
 
+    @Test
+    void batchDeidentifyTakesNothingItWritesInsideItsInputFolder() throws Exception {
+        // IN is walked while the run writes: its release (OUT) and its workspace (the store) are inside IN here
+        Path in = tmp.resolve("in");
+        org.haven.synth.AnswerKey key = new org.haven.synth.SyntheticArchive(6L).write(2, in);
+        java.nio.file.Files.delete(in.resolve("answer-key.json"));
+        String summary = run(Map.of("HAVEN_SECRET_KEY", TestNode.KEY, "HAVEN_WORKSPACE", in.resolve("work").toString()),
+            "deidentify", in.toString(), in.resolve("out").toString(), "--profile", "research");
+        assertThat(summary).containsPattern("(?m)^received\\s+" + key.files().size() + "$").doesNotContain("identical copies");
+    }
+
     /** Runs {@code java -cp <test classpath> org.haven.cli.HavenCli ARGS} expecting success; returns its standard output. */
     static String run(Map<String, String> env, String... args) throws Exception {
         CliProcess.Result r = CliProcess.run(env, args);
