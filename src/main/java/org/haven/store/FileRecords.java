@@ -49,13 +49,16 @@ public final class FileRecords {
         }
     }
 
-    /** Device facts found by the classifier (not identifying: modality, vendor, model, SOP class). */
+    /**
+     * Device facts found by the classifier (not identifying: modality, vendor, model, SOP class), for a file whose
+     * device is not sighted (no modality); a classified file's facts go with its sighting
+     * ({@link org.haven.classify.DeviceStore#sighted}: one transaction).
+     */
     public void classified(String fileId, Map<String, String> facts, String actor) throws SQLException {
         try (Connection c = store.connection()) {
             c.setAutoCommit(false); // the facts and their event: one commit
-            try (PreparedStatement ps = c.prepareStatement(CLASSIFIED)) {
-                for (int i = 0; i < FACTS.length; i++) ps.setString(i + 1, truncate(facts.get(FACTS[i]), 300));
-                ps.setString(FACTS.length + 1, fileId);
+            try (PreparedStatement ps = c.prepareStatement("update haven_file set " + CLASSIFIED_COLUMNS + " where file_id = ?")) {
+                ps.setString(bindClassified(ps, 1, facts), fileId);
                 ps.executeUpdate();
                 insertEvent(c, fileId, "classified", null, facts.get("deviceSignature"), actor);
                 c.commit();
@@ -70,9 +73,15 @@ public final class FileRecords {
 
     private static final String[] FACTS = {"modality", "manufacturer", "model", "software", "sopClass", "transferSyntax", "deviceSignature",
         "deviceId", "deviceRule", "profile", "project"};
-    private static final String CLASSIFIED = "update haven_file set modality = ?, manufacturer = ?, model = ?, software = ?,"
-        + " sop_class_uid = ?, transfer_syntax = ?, device_signature = ?, device_id = ?, device_rule = ?, profile = ?, project = ?"
-        + " where file_id = ?";
+    /** The classifier's columns of haven_file, in the order {@link #bindClassified} binds {@link #FACTS}. */
+    public static final String CLASSIFIED_COLUMNS = "modality = ?, manufacturer = ?, model = ?, software = ?, sop_class_uid = ?,"
+        + " transfer_syntax = ?, device_signature = ?, device_id = ?, device_rule = ?, profile = ?, project = ?";
+
+    /** Binds the classifier's facts to {@link #CLASSIFIED_COLUMNS} from parameter {@code first}; returns the next index. */
+    public static int bindClassified(PreparedStatement ps, int first, Map<String, String> facts) throws SQLException {
+        for (int i = 0; i < FACTS.length; i++) ps.setString(first + i, truncate(facts.get(FACTS[i]), 300));
+        return first + FACTS.length;
+    }
 
     /** Exchange property: this attempt's audit events not yet written (see {@link #eventLater}). */
     public static final String PENDING_EVENTS = "HavenPendingEvents";
