@@ -113,6 +113,13 @@ public final class FileRecords {
         return pending == null ? java.util.List.of() : pending;
     }
 
+    /** The held-back events of this exchange, left on it (see {@link #takePending}). */
+    @SuppressWarnings("unchecked")
+    public static java.util.List<PendingEvent> pending(org.apache.camel.Exchange exchange) {
+        java.util.List<PendingEvent> pending = exchange.getProperty(PENDING_EVENTS, java.util.List.class);
+        return pending == null ? java.util.List.of() : java.util.List.copyOf(pending);
+    }
+
     /** Writes the held-back events now, in one transaction (before the file leaves for another queue). */
     public void flushEvents(org.apache.camel.Exchange exchange) throws SQLException {
         java.util.List<PendingEvent> pending = takePending(exchange);
@@ -198,8 +205,7 @@ public final class FileRecords {
                           java.util.List<PendingEvent> before) throws SQLException {
         try (Connection c = store.connection()) {
             c.setAutoCommit(false);
-            try (PreparedStatement ps = c.prepareStatement(
-                    "insert into file_outcome (file_id, outcome, reason, detail, location, decided_at, node) values (?, ?, ?, ?, ?, ?, ?)")) {
+            try (PreparedStatement ps = c.prepareStatement(INSERT_OUTCOME)) {
                 insertEvents(c, before);
                 ps.setString(1, fileId);
                 ps.setString(2, outcome);
@@ -221,8 +227,40 @@ public final class FileRecords {
         return decide(fileId, outcome, reason, detail, location, actor, before);
     }
 
+    /**
+     * {@link #decide} inside the caller's transaction (the release claim's lock, {@link #underClaimLock}): the
+     * journey's held-back events, the fate and its event. A fate already recorded fails on the primary key
+     * ({@link Store#isDuplicateKey}), a missing file record on its foreign key ({@link #isMissingParent}, then
+     * {@link #reconcile(String, String)}); either way the caller's transaction must be rolled back.
+     */
+    public void decide(Connection c, String fileId, String outcome, String reason, String detail, String location, String actor,
+                       java.util.List<PendingEvent> before) throws SQLException {
+        insertEvents(c, before);
+        try (PreparedStatement ps = c.prepareStatement(INSERT_OUTCOME)) {
+            ps.setString(1, fileId);
+            ps.setString(2, outcome);
+            ps.setString(3, reason);
+            ps.setString(4, truncate(detail, 4000));
+            ps.setString(5, location);
+            ps.setTimestamp(6, now());
+            ps.setString(7, actor);
+            ps.executeUpdate();
+        }
+        insertEvent(c, fileId, outcome, reason, detail, actor);
+    }
+
+    private static final String INSERT_OUTCOME =
+        "insert into file_outcome (file_id, outcome, reason, detail, location, decided_at, node) values (?, ?, ?, ?, ?, ?, ?)";
+
+    /** Re-creates a missing file record (see {@link #decide(Connection, String, String, String, String, String, String, java.util.List)}). */
+    public void reconcile(String fileId, String actor) throws SQLException {
+        try (Connection c = store.connection()) {
+            reconcile(c, fileId, actor);
+        }
+    }
+
     /** A foreign-key violation: the file's own record is missing (a store restored from backup, or one that lost rows). */
-    private static boolean isMissingParent(SQLException e) {
+    public static boolean isMissingParent(SQLException e) {
         for (SQLException s = e; s != null; s = s.getNextException()) {
             if ("23503".equals(s.getSQLState()) || "23506".equals(s.getSQLState())) return true;
         }
