@@ -71,7 +71,7 @@ public final class Releaser {
                 // Under the claim's lock: the holder's file, or a preferred encoding of the same instance, moves onto the
                 // release path; two files of one instance never move there at once (EncodingPreference says which wins).
                 // The holder's own release records its fate in the same transaction (one commit for lock, move and fate).
-                keptBy = records.underClaimLock(relative, (c, holder) -> {
+                keptBy = records.underClaimLock(relative, fileId, (c, holder) -> {
                     // not a passing fault: retrying cannot bring the copy back, so hold the original (fail closed)
                     if (!Files.exists(outgoing) && !Files.exists(target)) return OUTPUT_MISSING;
                     if (!holder.equals(fileId)) return supersedeOrKeep(c, holder, fileId, relative, outgoing, target);
