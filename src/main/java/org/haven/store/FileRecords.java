@@ -235,7 +235,10 @@ public final class FileRecords {
      */
     public void decide(Connection c, String fileId, String outcome, String reason, String detail, String location, String actor,
                        java.util.List<PendingEvent> before) throws SQLException {
-        insertEvents(c, before);
+        java.util.List<PendingEvent> events = new java.util.ArrayList<>(before.size() + 1);
+        events.addAll(before);
+        events.add(new PendingEvent(fileId, outcome, reason, detail, actor, now()));
+        insertEvents(c, events); // one batch: the journey's events and the fate's own
         try (PreparedStatement ps = c.prepareStatement(INSERT_OUTCOME)) {
             ps.setString(1, fileId);
             ps.setString(2, outcome);
@@ -246,7 +249,6 @@ public final class FileRecords {
             ps.setString(7, actor);
             ps.executeUpdate();
         }
-        insertEvent(c, fileId, outcome, reason, detail, actor);
     }
 
     private static final String INSERT_OUTCOME =
@@ -348,23 +350,44 @@ public final class FileRecords {
      * the same time. Committed when {@code work} returns, rolled back when it throws.
      */
     public <T> T underClaimLock(String location, ClaimWork<T> work) throws IOException, SQLException {
+        return underClaimLock(location, null, work);
+    }
+
+    /**
+     * {@link #underClaimLock(String, ClaimWork)} for a file that expects to hold the claim itself ({@code expected}):
+     * the lock is then taken by a no-op update of its own claim, which H2 keeps parsed (it parses a {@code select
+     * ... for update} at every call); both H2 and PostgreSQL re-check the condition after waiting for a concurrent
+     * change, so a claim another file took over is found by the select, as before.
+     */
+    public <T> T underClaimLock(String location, String expected, ClaimWork<T> work) throws IOException, SQLException {
         try (Connection c = store.connection()) {
             c.setAutoCommit(false);
             try {
-                String holder;
-                try (PreparedStatement ps = c.prepareStatement("select file_id from released_instance where location = ? for update")) {
-                    ps.setString(1, location);
-                    try (ResultSet rs = ps.executeQuery()) {
-                        if (!rs.next()) throw new SQLException("release claim vanished for a file");
-                        holder = rs.getString(1);
-                    }
-                }
+                String holder = expected != null && lockOwnClaim(c, location, expected) ? expected : lockClaim(c, location);
                 T out = work.run(c, holder);
                 c.commit();
                 return out;
             } catch (IOException | SQLException | RuntimeException e) {
                 c.rollback();
                 throw e;
+            }
+        }
+    }
+
+    private static boolean lockOwnClaim(Connection c, String location, String fileId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("update released_instance set file_id = file_id where location = ? and file_id = ?")) {
+            ps.setString(1, location);
+            ps.setString(2, fileId);
+            return ps.executeUpdate() == 1;
+        }
+    }
+
+    private static String lockClaim(Connection c, String location) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("select file_id from released_instance where location = ? for update")) {
+            ps.setString(1, location);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) throw new SQLException("release claim vanished for a file");
+                return rs.getString(1);
             }
         }
     }
