@@ -1,10 +1,12 @@
 package org.haven.release;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -41,11 +43,17 @@ class ReleaseFateUnderLockTest {
     Releaser releaser;
     final DefaultCamelContext camel = new DefaultCamelContext();
 
+    static final String PG = "jdbc:postgresql://127.0.0.1:5432/test";
+    String schema;
+
     @BeforeEach
-    void setUp() throws Exception {
-        store = Store.open("jdbc:h2:file:" + root.resolve("db/haven"), "sa", "", 4);
-        records = new FileRecords(store);
+    void setUp() {
         ws = Workspace.under(root, root.resolve("release"), root.resolve("quarantine"));
+    }
+
+    void open(Store s) throws Exception {
+        store = s;
+        records = new FileRecords(store);
         releaser = new Releaser(ws, records, "test-node");
         file(FIRST, "1.2.840.10008.1.2");
         file(PREFERRED, "1.2.840.10008.1.2.1");
@@ -65,7 +73,13 @@ class ReleaseFateUnderLockTest {
     }
 
     @AfterEach
-    void tearDown() { store.close(); }
+    void tearDown() throws Exception {
+        if (store != null) store.close();
+        if (schema == null) return;
+        try (Connection c = DriverManager.getConnection(PG, "postgres", ""); Statement st = c.createStatement()) {
+            st.execute("drop schema if exists " + schema + " cascade");
+        }
+    }
 
     Exchange message(String id) {
         Exchange e = new DefaultExchange(camel);
@@ -76,6 +90,25 @@ class ReleaseFateUnderLockTest {
     }
 
     @Test
+    void aPreferredEncodingArrivingDuringAReleaseOnH2() throws Exception {
+        open(Store.open("jdbc:h2:file:" + root.resolve("db/haven"), "sa", "", 4));
+        aPreferredEncodingArrivingDuringARelease();
+    }
+
+    @Test
+    void aPreferredEncodingArrivingDuringAReleaseOnPostgres() throws Exception {
+        schema = "release_lock_" + ProcessHandle.current().pid();
+        try (Connection c = DriverManager.getConnection(PG, "postgres", ""); Statement st = c.createStatement()) {
+            st.execute("drop schema if exists " + schema + " cascade");
+            st.execute("create schema " + schema);
+        } catch (Exception e) {
+            schema = null;
+            assumeTrue(false, "PostgreSQL not reachable: " + e.getMessage());
+        }
+        open(Store.open(PG + "?currentSchema=" + schema, "postgres", "", 4));
+        aPreferredEncodingArrivingDuringARelease();
+    }
+
     void aPreferredEncodingArrivingDuringARelease() throws Exception {
         Path target = ws.release().resolve(PATH);
         try (Connection blocker = store.connection()) {
