@@ -1,6 +1,13 @@
 // Haven review UI: plain JS, no external assets. All data comes from the JSON API (/api/openapi.yaml).
 'use strict';
-const state = { session: null, filter: {}, next: null, grouped: true, poll: null };
+const state = { session: null, filter: {}, next: null, grouped: true, poll: null, nav: 0 };
+
+// Every navigation has a number. A view takes it before it loads and draws only if the reviewer is still on that
+// page: data that arrives after they moved on (a slow request, an in-flight refresh) must not draw over the next page.
+function here() {
+  const nav = state.nav;
+  return () => nav === state.nav;
+}
 
 function h(tag, attrs, ...children) {
   const e = document.createElement(tag);
@@ -76,6 +83,7 @@ function signedIn() {
 function route() {
   if (!state.session) return showLogin();
   stopPolling();
+  state.nav++;
   const hash = location.hash || '#/queue';
   const m = hash.match(/^#\/file\/([0-9a-f]{64})/);
   const px = hash.match(/^#\/pixels\/([0-9a-f]{64})/);
@@ -93,6 +101,7 @@ function qs(obj) {
 }
 
 async function queueView() {
+  const stillHere = here();
   const f = state.filter;
   const counts = await api('GET', '/api/queue/counts?' + qs(f));
   const reasonSel = h('select', { id: 'f-reason' }, h('option', { value: '' }, 'any reason'));
@@ -137,6 +146,7 @@ async function queueView() {
   const pagePath = () => (state.grouped ? '/api/queue/groups?' : '/api/queue?');
   more.addEventListener('click', async () => add(await api('GET', pagePath() + qs({ ...state.filter, after: state.next }))));
   add(await api('GET', pagePath() + qs(f)));
+  if (!stillHere()) return;
   $('view').replaceChildren(h('h2', {}, 'Quarantine queue'), filters,
     h('p', { id: 'counts' }, h('strong', { id: 'total' }, String(counts.total)), ' held files match'),
     h('div', { className: 'panel' }, h('h3', {}, 'By reason'), chips(counts.byReason, 'reason'),
@@ -176,9 +186,9 @@ function bulkPanel(total) {
 
 // ---- one file ----------------------------------------------------------------------------------------------------
 async function fileView(id, profile) {
+  const stillHere = here();
   const d = await api('GET', '/api/files/' + id + (profile ? '?profile=' + encodeURIComponent(profile) : ''));
-  // the reviewer moved on while this loaded (an in-flight refresh, say): never draw a stale file over the new view
-  if (!location.hash.startsWith('#/file/' + id)) return;
+  if (!stillHere()) return;
   const f = d.file;
   const held = f.outcome === 'quarantined';
   const kv = (pairs) => h('table', {}, pairs.map(([k, v]) => h('tr', {}, h('th', {}, k), h('td', {}, txt(v)))));
@@ -330,8 +340,10 @@ function attributesPanel(id, d) {
 
 // ---- devices and audit -------------------------------------------------------------------------------------------
 async function devicesView() {
+  const stillHere = here();
   const list = await api('GET', '/api/devices');
   const profiles = await api('GET', '/api/profiles');
+  if (!stillHere()) return;
   const actions = (d, i) => {
     if (!isAdmin() || d.signature === '(unread)') return '';
     const decide = (st) => async () => {
@@ -359,12 +371,14 @@ async function devicesView() {
 }
 
 async function auditView() {
+  const stillHere = here();
   const list = await api('GET', '/api/audit?limit=500');
+  if (!stillHere()) return;
   $('view').replaceChildren(h('h2', {}, 'Reviewer decisions'), h('table', { id: 'audit' },
     h('tr', {}, ['When', 'Who', 'Action', 'File', 'Target', 'Why'].map((t) => h('th', {}, t))),
     list.map((e) => h('tr', { className: e.action === 'allowlist-identifier-class' ? 'identifier' : '' }, h('td', {}, txt(e.at)), h('td', {}, txt(e.actor)), h('td', {}, txt(e.action)),
       h('td', {}, e.fileId ? h('a', { href: '#/file/' + e.fileId }, e.fileId.substring(0, 12)) : ''), h('td', {}, txt(e.target)), h('td', {}, txt(e.comment))))));
 }
 
-window.haven = { h, api, message, txt, isAdmin, state, $ };
+window.haven = { h, api, message, txt, isAdmin, state, here, $ };
 document.addEventListener('DOMContentLoaded', start);

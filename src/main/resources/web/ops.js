@@ -14,8 +14,10 @@ let opsRequest = 0;
 
 async function opsView() {
   const mine = ++opsRequest;
+  const stillHere = here();
   const r = await api('GET', '/api/ops/status');
-  if (mine !== opsRequest) return; // a later refresh was asked for meanwhile: an older report must not overwrite it
+  // a later refresh was asked for meanwhile, or the reviewer moved on: an older report must not overwrite the page
+  if (mine !== opsRequest || !stillHere()) return;
   const t = r.totals;
   const total = (key, label) => h('span', { className: 'chip' }, label + ' ', h('strong', { id: 'ops-total-' + key }, String(t[key])));
   const warnings = h('div', { className: 'panel', id: 'ops-warnings' }, h('h3', {}, 'Warnings (' + r.warnings.length + ')'),

@@ -118,7 +118,9 @@
   }
 
   window.pixelView = async function (id) {
+    const stillHere = window.haven.here();
     const info = await window.haven.api('GET', '/api/files/' + id + '/pixels');
+    if (!stillHere()) return;
     if (ws.id !== id) { ws.boxes = []; ws.frame = 0; }
     ws.id = id;
     ws.info = info;

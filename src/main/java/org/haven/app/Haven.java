@@ -153,7 +153,7 @@ public final class Haven implements AutoCloseable {
         Resolver resolver = new Resolver(identityRules, new PatientIndex(store), externalIndex);
         main.bind("resolveStage", new ResolveStage(resolver, identities, workspace, key, node));
         main.bind("relinker", new Relinker(resolver, identities, workspace, key, node, this::camel));
-        main.bind("deidentifyStage", new DeidentifyStage(workspace, records, profiles, key, node));
+        main.bind("deidentifyStage", new DeidentifyStage(workspace, records, profiles, key, node, settings.getBoolean("haven.outgoing.sync")));
         main.bind("pixelStage", new PixelStage(pixelPolicy, records, node, name -> {
             org.haven.deidentify.Profile p = profiles.get(name);
             return p == null || p.keepsOverlayData(); // unknown profile: count overlays (fail closed; deidentify then holds the file)

@@ -73,10 +73,7 @@ public final class DeidentifyCommand implements Command {
         overrides.put("haven.web.enabled", "false");
         overrides.put("haven.ops.metrics.enabled", "false");
         overrides.put("haven.routes.reload", "false");
-        // This run's own store needs no commit-by-commit durability (the service's store does: WRITE_DELAY=0, see
-        // EmbeddedH2): a run that dies is run again, into a new store. H2 then writes its changes every half second
-        // instead of a chunk per commit, which was a third of a batch's CPU.
-        if (freshStore) overrides.put("haven.db.url", "jdbc:h2:file:" + work.resolve("db/haven") + ";WRITE_DELAY=500");
+        overrides.putAll(durability(freshStore, work));
         if (opts.containsKey("project")) overrides.put("haven.project", opts.get("project"));
         if (opts.containsKey("profile")) overrides.put("haven.force-profile", opts.get("profile"));
         Settings settings = Settings.load(Path.of("config/haven.properties"), System.getenv(), overrides);
@@ -107,5 +104,19 @@ public final class DeidentifyCommand implements Command {
             }
             return summary.keySet().stream().anyMatch(k -> k.endsWith(":internal-error")) ? 1 : 0;
         }
+    }
+
+    /**
+     * What a batch run relaxes, and only with a store of its own (nothing in it but this run; a run that dies is run
+     * again, into a new store, from an input folder that still holds every original). Its H2 store writes its changes
+     * every half second instead of a chunk per commit (a third of a batch's CPU; the service's store commits durably,
+     * WRITE_DELAY=0, see EmbeddedH2), and its de-identified copies are not forced to the device one by one (see
+     * DeidentifyStage). With the service's store (HAVEN_DB_URL), whose commits are durable, both stay: a release
+     * recorded there is never a copy a power cut took.
+     */
+    static Map<String, String> durability(boolean freshStore, Path work) {
+        if (!freshStore) return Map.of();
+        return Map.of("haven.db.url", "jdbc:h2:file:" + work.resolve("db/haven") + ";WRITE_DELAY=500",
+            "haven.outgoing.sync", "false");
     }
 }

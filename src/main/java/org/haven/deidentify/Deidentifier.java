@@ -424,7 +424,7 @@ public final class Deidentifier {
     }
 
     static String keyword(AttributeTag tag) {
-        String k = (tag.getGroup() & 1) == 0 ? DICT.getNameFromTag(tag) : null;
+        String k = (tag.getGroup() & 1) == 0 ? org.haven.dicom.Keywords.of(tag) : null;
         return k == null ? tagText(tag) : k;
     }
 

@@ -36,10 +36,22 @@ public final class DeidentifyStage {
     private final ProfileRegistry profiles;
     private final byte[] key;
     private final String node;
+    private final boolean sync;
     private final Map<String, UidRemapper> remappers = new ConcurrentHashMap<>();
     private final Map<String, Deidentifier> deidentifiers = new ConcurrentHashMap<>();
 
+    /** Each de-identified copy is forced to the device before it is renamed into outgoing/ (the service). */
     public DeidentifyStage(Workspace workspace, FileRecords records, ProfileRegistry profiles, byte[] key, String node) {
+        this(workspace, records, profiles, key, node, true);
+    }
+
+    /**
+     * {@code sync} false (setting {@code haven.outgoing.sync}, off in batch runs): the copy is left to the OS's
+     * write-back. A batch's input folder keeps every original and a run that dies is run again, so a copy lost in a
+     * power cut costs a rerun, never a file; the service deletes the original once released and keeps the sync.
+     */
+    public DeidentifyStage(Workspace workspace, FileRecords records, ProfileRegistry profiles, byte[] key, String node, boolean sync) {
+        this.sync = sync;
         this.workspace = workspace;
         this.records = records;
         this.profiles = profiles;
@@ -116,9 +128,9 @@ public final class DeidentifyStage {
         Path tmp = Workspace.temporaryFor(out);
         try {
             if (!blanked && header.layout().canStreamPixelData()) {
-                DicomWriter.writeWithPixelCopy(header.attributes(), header.layout(), workspace.staged(fileId), tmp);
+                DicomWriter.writeWithPixelCopy(header.attributes(), header.layout(), workspace.staged(fileId), tmp, sync);
             } else {
-                DicomWriter.writeAll(header.attributes(), ts, tmp);
+                DicomWriter.writeAll(header.attributes(), ts, tmp, sync);
             }
             Workspace.moveInto(tmp, out);
         } finally {

@@ -12,7 +12,9 @@ final class Values {
 
     static boolean isText(String vr) { return TEXT.contains(vr); }
 
-    static boolean isFreeText(String vr) { return Set.of("LO", "LT", "SH", "ST", "UC", "UT").contains(vr); }
+    private static final Set<String> FREE_TEXT = Set.of("LO", "LT", "SH", "ST", "UC", "UT");
+
+    static boolean isFreeText(String vr) { return FREE_TEXT.contains(vr); } // once per attribute: the set built once
 
     /**
      * Dummy value by VR: a value that is valid, obviously not real, and carries no information.

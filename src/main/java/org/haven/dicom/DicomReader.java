@@ -59,7 +59,9 @@ public final class DicomReader {
     }
 
     static AttributeList parse(Path file, DicomLayout layout, boolean headerOnly) throws UnreadableDicomException {
-        try (InputStream raw = new BufferedInputStream(Files.newInputStream(file), 65536)) {
+        // a buffer no larger than the file (a 64 KB one per parse was most of a small file's parse allocation)
+        int buffer = (int) Math.max(8192, Math.min(65536, layout.fileLength()));
+        try (InputStream raw = new BufferedInputStream(Files.newInputStream(file), buffer)) {
             DicomInputStream in = layout.hasFileMeta()
                 ? new DicomInputStream(raw)
                 : new DicomInputStream(raw, layout.transferSyntaxUID(), false);

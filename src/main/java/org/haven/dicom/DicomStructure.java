@@ -255,7 +255,8 @@ public final class DicomStructure {
 
         Reader(FileChannel ch) { this.ch = ch; }
 
-        private ByteBuffer at(long pos, int n) throws IOException {
+        /** The block's index of {@code pos}, with {@code n} bytes readable from there (absolute gets: no view per read). */
+        private int at(long pos, int n) throws IOException {
             if (blockStart < 0 || pos < blockStart || pos + n > blockStart + blockLen) {
                 block.clear();
                 blockLen = 0;
@@ -267,17 +268,17 @@ public final class DicomStructure {
                 }
                 if (blockLen < n) throw new IOException("read past end of file");
             }
-            ByteBuffer b = block.duplicate();
-            b.position((int) (pos - blockStart));
-            return b;
+            return (int) (pos - blockStart);
         }
 
         int u16(long pos, boolean big) throws IOException {
-            return at(pos, 2).order(big ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN).getShort() & 0xFFFF;
+            int i = at(pos, 2);
+            return block.order(big ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN).getShort(i) & 0xFFFF;
         }
 
         long u32(long pos, boolean big) throws IOException {
-            return at(pos, 4).order(big ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN).getInt() & 0xFFFFFFFFL;
+            int i = at(pos, 4);
+            return block.order(big ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN).getInt(i) & 0xFFFFFFFFL;
         }
 
         /** group in the high 16 bits, element in the low 16. */
@@ -287,7 +288,7 @@ public final class DicomStructure {
 
         String ascii(long pos, int n) throws IOException {
             byte[] b = new byte[n];
-            at(pos, n).get(b);
+            block.get(at(pos, n), b);
             return new String(b, StandardCharsets.ISO_8859_1);
         }
     }

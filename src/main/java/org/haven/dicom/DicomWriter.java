@@ -20,18 +20,26 @@ import com.pixelmed.dicom.TagFromName;
  */
 public final class DicomWriter {
     private static final String SOURCE_AE = "HAVEN";
+    /** The header alone goes through this buffer (pixel data is copied by the channel): a few KB, rarely more. */
+    private static final int HEADER_BUFFER = 16384;
 
     private DicomWriter() {}
 
     /**
      * Header from {@link DicomReader#readHeader} (edited), pixel bytes copied from {@code source} at the offsets of
-     * {@code layout}. Writes to {@code target} atomically-ish: the caller writes to a temporary and renames.
+     * {@code layout}. Writes to {@code target} atomically-ish: the caller writes to a temporary and renames. Forced
+     * to the device before returning.
      */
     public static void writeWithPixelCopy(AttributeList header, DicomLayout layout, Path source, Path target) throws IOException {
+        writeWithPixelCopy(header, layout, source, target, true);
+    }
+
+    /** As above; {@code sync} false leaves the bytes to the OS's write-back (batch runs, see DeidentifyStage). */
+    public static void writeWithPixelCopy(AttributeList header, DicomLayout layout, Path source, Path target, boolean sync) throws IOException {
         if (!layout.canStreamPixelData()) throw new IllegalArgumentException("layout does not allow streaming pixel data");
         String ts = layout.transferSyntaxUID();
         try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(target, StandardOpenOption.CREATE,
-                StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE), 65536)) {
+                StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE), HEADER_BUFFER)) {
             prepareMeta(header, ts);
             header.write(out, ts, true, false);
             out.flush();
@@ -48,18 +56,24 @@ public final class DicomWriter {
                 pos += n;
                 remaining -= n;
             }
-            out.force(true);
+            if (sync) out.force(true);
         }
     }
 
-    /** The whole data set (PixelData included, if any) through PixelMed. */
+    /** The whole data set (PixelData included, if any) through PixelMed, forced to the device before returning. */
     public static void writeAll(AttributeList list, String transferSyntaxUID, Path target) throws IOException {
+        writeAll(list, transferSyntaxUID, target, true);
+    }
+
+    /** As above; {@code sync} false leaves the bytes to the OS's write-back (batch runs, see DeidentifyStage). */
+    public static void writeAll(AttributeList list, String transferSyntaxUID, Path target, boolean sync) throws IOException {
         try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(target), 65536)) {
             prepareMeta(list, transferSyntaxUID);
             list.write(out, transferSyntaxUID, true, false);
         } catch (DicomException e) {
             throw new DicomWriteException("cannot write data set: " + e.getClass().getSimpleName(), e);
         }
+        if (!sync) return;
         try (FileChannel ch = FileChannel.open(target, StandardOpenOption.WRITE)) {
             ch.force(true);
         }

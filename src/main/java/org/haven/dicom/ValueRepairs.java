@@ -112,7 +112,7 @@ final class ValueRepairs {
     }
 
     private static String name(Attribute a) {
-        String n = DicomDictionary.StandardDictionary.getNameFromTag(a.getTag());
+        String n = Keywords.of(a.getTag());
         return (n == null ? "" : n + " ") + TagText.of(a.getTag().getGroup(), a.getTag().getElement());
     }
 }

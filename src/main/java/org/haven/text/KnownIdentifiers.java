@@ -164,6 +164,7 @@ public final class KnownIdentifiers {
 
     private final List<KnownValue> values;
     private final Set<String> allowed;
+    private final List<String> allowedLower; // lower-cased once, not once per scanned value
     private final Set<String> selfPaths;
     private final Set<String> undecodable;
 
@@ -174,6 +175,7 @@ public final class KnownIdentifiers {
     private KnownIdentifiers(List<KnownValue> values, Set<String> allowed, Set<String> selfPaths, Set<String> undecodable) {
         this.values = List.copyOf(values);
         this.allowed = Set.copyOf(allowed);
+        this.allowedLower = this.allowed.stream().map(a -> a.toLowerCase(Locale.ROOT)).toList();
         this.selfPaths = Set.copyOf(selfPaths);
         this.undecodable = Set.copyOf(undecodable);
     }
@@ -218,6 +220,21 @@ public final class KnownIdentifiers {
 
     public List<KnownValue> values() { return values; }
 
+    /** Values filtered by kind, per kinds set (a rule's {@code known:}), built once per file and rule set. */
+    private Map<Set<String>, List<KnownValue>> byKinds; // guarded by this, made on first use
+
+    /**
+     * The values of these kinds (all when empty). Memoised by the identity of {@code kinds} (a detector's own set):
+     * the gate asks once per field and rule, with the same few sets.
+     */
+    List<KnownValue> values(Set<String> kinds) {
+        if (kinds.isEmpty()) return values;
+        synchronized (this) {
+            if (byKinds == null) byKinds = new java.util.IdentityHashMap<>(4);
+            return byKinds.computeIfAbsent(kinds, k -> values.stream().filter(v -> k.contains(v.kind())).toList());
+        }
+    }
+
     public Set<String> allowedValues() { return allowed; }
 
     @Override public String toString() { return "KnownIdentifiers[" + values.size() + " values, " + allowed.size() + " allowed]"; }
@@ -231,7 +248,7 @@ public final class KnownIdentifiers {
                 Attribute a = list.get(e.getKey());
                 if (a == null) continue;
                 try {
-                String name = com.pixelmed.dicom.DicomDictionary.StandardDictionary.getNameFromTag(e.getKey());
+                String name = org.haven.dicom.Keywords.of(e.getKey());
                 String kw = name != null ? name : org.haven.dicom.TagText.of(e.getKey().getGroup(), e.getKey().getElement());
                 if (a instanceof SequenceAttribute seq) {
                     int i = 0;
@@ -263,7 +280,7 @@ public final class KnownIdentifiers {
             boolean sequence = a instanceof SequenceAttribute;
             if (!sequence && !(depth > 0 && isPersonName(a.getVR()))) continue; // the path is built only when needed
             AttributeTag t = a.getTag();
-            String kw = com.pixelmed.dicom.DicomDictionary.StandardDictionary.getNameFromTag(t);
+            String kw = org.haven.dicom.Keywords.of(t);
             if (kw == null || t.isPrivate()) kw = org.haven.dicom.TagText.of(t.getGroup(), t.getElement());
             String path = prefix.isEmpty() ? kw : prefix + "." + kw;
             if (sequence) {
@@ -413,10 +430,9 @@ public final class KnownIdentifiers {
         if (allowed.isEmpty() || text.isEmpty()) return text;
         String lower = null;
         char[] chars = null;
-        for (String a : allowed) {
+        for (String al : allowedLower) {
             if (lower == null) lower = text.toLowerCase(Locale.ROOT);
             if (lower.length() != text.length()) return text; // exotic case folding: leave as is
-            String al = a.toLowerCase(Locale.ROOT);
             int i = lower.indexOf(al);
             while (i >= 0) {
                 if (chars == null) chars = text.toCharArray();

@@ -24,8 +24,7 @@ final class SourceIdentifierDetector implements Detector {
         // IDs match with separators anywhere between their characters: compare without them (a necessary condition).
         String lower = ascii(text) ? text.toLowerCase(java.util.Locale.ROOT) : null;
         String bare = null;
-        for (KnownIdentifiers.KnownValue v : ctx.known().values()) {
-            if (!kinds.isEmpty() && !kinds.contains(v.kind())) continue;
+        for (KnownIdentifiers.KnownValue v : ctx.known().values(kinds)) {
             if (lower != null && v.needle() != null && !lower.contains(v.needle())) continue;
             if (lower != null && v.bare() != null) {
                 if (bare == null) bare = KnownIdentifiers.withoutSeparators(lower);

@@ -141,8 +141,30 @@ public final class TextRules {
 
     private record Candidate(Rule rule, int order, int start, int end, String label) {}
 
-    /** Where a field is (its text aside): all that decides which rules and allow entries apply to it. */
-    private record Where(List<Field.Element> elements, String path, String vr) {}
+    /**
+     * Where a field is (its text aside): all that decides which rules and allow entries apply to it. A cache key
+     * looked up for every value scanned or cleaned: hashed once, on the path and VR only (the path names the
+     * elements), compared on all three.
+     */
+    private static final class Where {
+        final List<Field.Element> elements;
+        final String path, vr;
+        final int hash;
+
+        Where(List<Field.Element> elements, String path, String vr) {
+            this.elements = elements;
+            this.path = path;
+            this.vr = vr;
+            this.hash = java.util.Objects.hashCode(path) * 31 + java.util.Objects.hashCode(vr);
+        }
+
+        @Override public int hashCode() { return hash; }
+
+        @Override public boolean equals(Object o) {
+            return o instanceof Where w && hash == w.hash && java.util.Objects.equals(path, w.path) && java.util.Objects.equals(vr, w.vr)
+                && java.util.Objects.equals(elements, w.elements);
+        }
+    }
 
     /** The rules that apply at one place, each with its allow entries and word predicate (independent of the text). */
     private record Plan(List<Applicable> rules) {}
@@ -151,7 +173,24 @@ public final class TextRules {
         boolean source() { return rule.detector() instanceof SourceIdentifierDetector; }
     }
 
-    private record Seen(Where where, String text) {}
+    /** A place and a text (the key of what the text-only detectors found there), hashed once. */
+    private static final class Seen {
+        final Where where;
+        final String text;
+        final int hash;
+
+        Seen(Where where, String text) {
+            this.where = where;
+            this.text = text;
+            this.hash = where.hash * 31 + text.hashCode();
+        }
+
+        @Override public int hashCode() { return hash; }
+
+        @Override public boolean equals(Object o) {
+            return o instanceof Seen x && hash == x.hash && text.equals(x.text) && where.equals(x.where);
+        }
+    }
 
     /**
      * Bounded caches (cleared when full), per loaded rule set. The places recur in every file (the same attributes),

@@ -147,12 +147,11 @@ public final class Verifier {
             Attribute a = it.next().getValue();
             AttributeTag tag = a.getTag();
             if (tag.isGroupLength() || tag.isPrivateCreator() || tag.equals(TagFromName.PixelData)) continue;
-            String name = tag.isPrivate() ? null : DicomDictionary.StandardDictionary.getNameFromTag(tag);
-            if (name == null) name = String.format("(%04X,%04X)", tag.getGroup(), tag.getElement());
-            List<Field.Element> elements = new ArrayList<>(parent);
-            elements.add(new Field.Element(tag.getGroup(), tag.getElement(), name, tag.isPrivate()));
+            String name = tag.isPrivate() ? null : org.haven.dicom.Keywords.of(tag);
+            if (name == null) name = org.haven.dicom.TagText.of(tag.getGroup(), tag.getElement());
             String path = prefix.isEmpty() ? name : prefix + "." + name;
             if (a instanceof SequenceAttribute seq) {
+                List<Field.Element> elements = elements(parent, tag, name);
                 int i = 0;
                 for (Iterator<SequenceItem> items = seq.iterator(); items.hasNext(); ) {
                     i++;
@@ -182,8 +181,15 @@ public final class Verifier {
                 text = EmbeddedText.of(blob);
                 vr = "OB"; // rules see it as OB: config/verify/detectors.yaml decides which detectors look inside blobs
             }
-            if (text != null && !text.isBlank()) out.add(new Field(List.copyOf(elements), path, vr, text));
+            if (text != null && !text.isBlank()) out.add(new Field(elements(parent, tag, name), path, vr, text));
         }
+    }
+
+    /** The path's elements down to this attribute (built only for what is scanned or descended into). */
+    private static List<Field.Element> elements(List<Field.Element> parent, AttributeTag tag, String name) {
+        Field.Element[] e = parent.toArray(new Field.Element[parent.size() + 1]);
+        e[parent.size()] = new Field.Element(tag.getGroup(), tag.getElement(), name, tag.isPrivate());
+        return List.of(e);
     }
 
     private static final Set<String> BINARY_VRS = Set.of("OB", "OW", "UN");

@@ -57,7 +57,8 @@ import org.haven.verify.VerifyStage;
  * in the stage that makes them. Usage: bench/profile-stages.sh (see bench/README.md).
  *
  * <pre>StageProfiler [--files N] [--warmup N] [--size 128|512] [--patients N] [--config DIR] [--dir DIR] [--db JDBC-URL] [--jfr FILE]
- * [--in-process true]</pre> (the last keeps exchange properties across the hops, as an in-process batch path would).
+ * [--in-process true] [--sync false]</pre> ({@code --in-process} keeps exchange properties across the hops, as the in-process
+ * batch path does; {@code --sync false} writes de-identified copies without an fsync, as a batch run does).
  */
 public final class StageProfiler {
     static final String[] STAGES = {"classify", "pixel-decide", "read", "resolve", "redact", "deidentify", "write", "verify", "release"};
@@ -78,7 +79,7 @@ public final class StageProfiler {
             Files.size(inputs.get(0)), dir.resolve("in"));
 
         try (Store store = Store.open(db, "sa", "", 2)) {
-            Pipeline p = new Pipeline(config, store, dir);
+            Pipeline p = new Pipeline(config, store, dir, Boolean.parseBoolean(opt.getOrDefault("sync", "true")));
             p.carry = Boolean.parseBoolean(opt.getOrDefault("in-process", "false"));
             List<String> ids = new ArrayList<>();
             for (Path in : inputs) ids.add(p.stage(in));
@@ -111,7 +112,7 @@ public final class StageProfiler {
         boolean carry;
         final com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
 
-        Pipeline(Path config, Store store, Path dir) throws IOException {
+        Pipeline(Path config, Store store, Path dir, boolean sync) throws IOException {
             byte[] key = "stage-profiler-key-0123456789abcdef".getBytes();
             String node = "profiler";
             ProfileRegistry profiles = ProfileRegistry.load(config.resolve("profiles"));
@@ -124,7 +125,7 @@ public final class StageProfiler {
             records = new FileRecords(store);
             classifier = new Classifier(workspace, records, devices, new DeviceStore(store), "research", node, "research");
             pixelStage = new PixelStage(pixels, records, node);
-            deidentifyStage = new DeidentifyStage(workspace, records, profiles, key, node);
+            deidentifyStage = new DeidentifyStage(workspace, records, profiles, key, node, sync);
             resolveStage = new ResolveStage(new Resolver(IdentityRules.load(config.resolve("patients.yaml")), new PatientIndex(store), null),
                 new IdentityStore(store), workspace, key, node);
             verifyStage = new VerifyStage(workspace, records, verifier, node);
