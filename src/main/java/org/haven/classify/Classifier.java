@@ -109,8 +109,7 @@ public final class Classifier {
             facts.put("profile", device.profile());
             facts.put("project", device.project().isBlank() ? defaultProject : device.project());
         }
-        records.classified(fileId, facts, node);
-        devices.sighted(fileId, signature, match, node);
+        devices.sighted(fileId, facts, signature, match, node); // the facts, the sighting and their event: one commit
         if (match.isEmpty()) {
             throw new QuarantineException("unknown-device", "no registry pattern matches " + signature.key() + asReceived(signature)
                 + " (device " + signature.id().substring(0, 12) + " registered for review)");

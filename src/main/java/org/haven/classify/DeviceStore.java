@@ -44,10 +44,20 @@ public final class DeviceStore {
      * as {@code review}.
      */
     public void sighted(String fileId, DeviceSignature s, Optional<DeviceRegistry.Device> device, String actor) throws SQLException {
+        sighted(fileId, null, s, device, actor);
+    }
+
+    /**
+     * {@link #sighted(String, DeviceSignature, Optional, String)} with the classifier's {@code facts} and their
+     * {@code classified} event (see {@link FileRecords#classified}) in the same transaction: one commit per
+     * classified file instead of two.
+     */
+    public void sighted(String fileId, java.util.Map<String, String> facts, DeviceSignature s, Optional<DeviceRegistry.Device> device,
+                        String actor) throws SQLException {
         SQLException last = null;
         for (int attempt = 0; attempt < 4; attempt++) {
             try {
-                sightedOnce(fileId, s, device);
+                sightedOnce(fileId, facts, s, device, actor);
                 return;
             } catch (SQLException e) {
                 if (!transient_(e)) throw e;
@@ -63,7 +73,8 @@ public final class DeviceStore {
         throw last;
     }
 
-    private void sightedOnce(String fileId, DeviceSignature s, Optional<DeviceRegistry.Device> device) throws SQLException {
+    private void sightedOnce(String fileId, java.util.Map<String, String> facts, DeviceSignature s, Optional<DeviceRegistry.Device> device,
+                             String actor) throws SQLException {
         String sid = s.id();
         String state = device.map(d -> d.state().label()).orElse(DeviceRegistry.State.REVIEW.label());
         String deviceId = device.map(DeviceRegistry.Device::id).orElse(null);
@@ -82,21 +93,22 @@ public final class DeviceStore {
                         board = rs.getString(2);
                     }
                 }
-                try (PreparedStatement ps = c.prepareStatement("update haven_file set manufacturer_raw = ?, model_raw = ?, station_name = ?,"
-                        + " image_size = ?, private_creators = ?, signature_id = ?, pixel_rule = ? where file_id = ?")) {
-                    ps.setString(1, cut(s.manufacturerRaw(), 1000));
-                    ps.setString(2, cut(s.modelRaw(), 1000));
-                    ps.setString(3, cut(s.stationName(), 1000));
-                    ps.setString(4, cut(s.imageSize(), 40));
-                    ps.setString(5, cut(s.privateCreators(), 2000));
-                    ps.setString(6, sid);
-                    ps.setString(7, device.map(DeviceRegistry.Device::pixels).filter(p -> !p.isEmpty()).orElse(null));
-                    ps.setString(8, fileId);
+                try (PreparedStatement ps = c.prepareStatement(facts == null ? UPDATE_FILE : UPDATE_FILE_CLASSIFIED)) {
+                    int i = facts == null ? 1 : FileRecords.bindClassified(ps, 1, facts);
+                    ps.setString(i++, cut(s.manufacturerRaw(), 1000));
+                    ps.setString(i++, cut(s.modelRaw(), 1000));
+                    ps.setString(i++, cut(s.stationName(), 1000));
+                    ps.setString(i++, cut(s.imageSize(), 40));
+                    ps.setString(i++, cut(s.privateCreators(), 2000));
+                    ps.setString(i++, sid);
+                    ps.setString(i++, device.map(DeviceRegistry.Device::pixels).filter(p -> !p.isEmpty()).orElse(null));
+                    ps.setString(i, fileId);
                     ps.executeUpdate();
                 }
                 boolean count = !sid.equals(before);
                 upsertDevice(c, s, sid, state, deviceId, rule, fileId, count, now);
                 if (count) upsertBoard(c, sid, board, now);
+                if (facts != null) FileRecords.insertEvent(c, fileId, "classified", null, facts.get("deviceSignature"), actor);
                 c.commit();
             } catch (SQLException | RuntimeException e) {
                 c.rollback();
@@ -104,6 +116,11 @@ public final class DeviceStore {
             }
         }
     }
+
+    private static final String SIGHTED_COLUMNS = "manufacturer_raw = ?, model_raw = ?, station_name = ?, image_size = ?, private_creators = ?,"
+        + " signature_id = ?, pixel_rule = ? where file_id = ?";
+    private static final String UPDATE_FILE = "update haven_file set " + SIGHTED_COLUMNS;
+    private static final String UPDATE_FILE_CLASSIFIED = "update haven_file set " + FileRecords.CLASSIFIED_COLUMNS + ", " + SIGHTED_COLUMNS;
 
     /**
      * Counts a sighting. The usual case is a device seen before, so this updates first and inserts only when no row

@@ -25,6 +25,14 @@ public final class IdentityStore {
     public static final String MERGED = "merged";
 
     private final Store store;
+    /**
+     * Pseudonyms already recorded, by project and patient key: a recorded pseudonym never changes (the stored value
+     * wins, rows are never updated or deleted but for their status), so a committed value may be kept. Bounded and
+     * emptied when full (the recurring patients of a run refill it); holds only values read from or committed to
+     * the store, so every node still converges on the stored value.
+     */
+    private final java.util.Map<String, String> recorded = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final int RECORDED_MAX = 4096;
 
     public IdentityStore(Store store) { this.store = store; }
 
@@ -36,6 +44,16 @@ public final class IdentityStore {
 
     /** The recorded pseudonym of a patient key, or the proposed one recorded now. */
     public String allocate(String project, String patientKey, String proposed, String chi, String status) throws SQLException {
+        String cacheKey = project + '\u0000' + patientKey;
+        String known = recorded.get(cacheKey);
+        if (known != null) return known;
+        String stored = allocateInStore(project, patientKey, proposed, chi, status);
+        if (recorded.size() >= RECORDED_MAX) recorded.clear();
+        recorded.put(cacheKey, stored);
+        return stored;
+    }
+
+    private String allocateInStore(String project, String patientKey, String proposed, String chi, String status) throws SQLException {
         Optional<String> existing = find(project, patientKey);
         if (existing.isPresent()) return existing.get();
         try (Connection c = store.connection();

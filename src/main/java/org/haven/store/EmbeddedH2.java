@@ -30,10 +30,16 @@ final class EmbeddedH2 {
     static boolean applies(String url) { return url.toLowerCase(Locale.ROOT).startsWith("jdbc:h2:file:"); }
 
     static String durable(String url) {
-        String upper = url.toUpperCase(Locale.ROOT);
-        // a file's journey uses about 15 distinct statements; H2 re-parses any beyond its per-session cache (8)
-        if (!upper.contains("QUERY_CACHE_SIZE=")) url += ";QUERY_CACHE_SIZE=64";
-        return upper.contains("WRITE_DELAY=") ? url : url + ";WRITE_DELAY=0";
+        return url.toUpperCase(Locale.ROOT).contains("WRITE_DELAY=") ? url : url + ";WRITE_DELAY=0";
+    }
+
+    /**
+     * Any H2 store (file or in-memory, e.g. the stage profiler's): a file's journey uses about 15 distinct
+     * statements, and H2 re-parses any beyond its per-session cache (8 by default) at every prepare.
+     */
+    static String withQueryCache(String url) {
+        if (!url.toLowerCase(Locale.ROOT).startsWith("jdbc:h2:") || url.toUpperCase(Locale.ROOT).contains("QUERY_CACHE_SIZE=")) return url;
+        return url + ";QUERY_CACHE_SIZE=64";
     }
 
     /** The store's password: read from its file, or generated (and set on a database created without one). */

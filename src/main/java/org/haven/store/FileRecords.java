@@ -49,13 +49,16 @@ public final class FileRecords {
         }
     }
 
-    /** Device facts found by the classifier (not identifying: modality, vendor, model, SOP class). */
+    /**
+     * Device facts found by the classifier (not identifying: modality, vendor, model, SOP class), for a file whose
+     * device is not sighted (no modality); a classified file's facts go with its sighting
+     * ({@link org.haven.classify.DeviceStore#sighted}: one transaction).
+     */
     public void classified(String fileId, Map<String, String> facts, String actor) throws SQLException {
         try (Connection c = store.connection()) {
             c.setAutoCommit(false); // the facts and their event: one commit
-            try (PreparedStatement ps = c.prepareStatement(CLASSIFIED)) {
-                for (int i = 0; i < FACTS.length; i++) ps.setString(i + 1, truncate(facts.get(FACTS[i]), 300));
-                ps.setString(FACTS.length + 1, fileId);
+            try (PreparedStatement ps = c.prepareStatement("update haven_file set " + CLASSIFIED_COLUMNS + " where file_id = ?")) {
+                ps.setString(bindClassified(ps, 1, facts), fileId);
                 ps.executeUpdate();
                 insertEvent(c, fileId, "classified", null, facts.get("deviceSignature"), actor);
                 c.commit();
@@ -70,9 +73,15 @@ public final class FileRecords {
 
     private static final String[] FACTS = {"modality", "manufacturer", "model", "software", "sopClass", "transferSyntax", "deviceSignature",
         "deviceId", "deviceRule", "profile", "project"};
-    private static final String CLASSIFIED = "update haven_file set modality = ?, manufacturer = ?, model = ?, software = ?,"
-        + " sop_class_uid = ?, transfer_syntax = ?, device_signature = ?, device_id = ?, device_rule = ?, profile = ?, project = ?"
-        + " where file_id = ?";
+    /** The classifier's columns of haven_file, in the order {@link #bindClassified} binds {@link #FACTS}. */
+    public static final String CLASSIFIED_COLUMNS = "modality = ?, manufacturer = ?, model = ?, software = ?, sop_class_uid = ?,"
+        + " transfer_syntax = ?, device_signature = ?, device_id = ?, device_rule = ?, profile = ?, project = ?";
+
+    /** Binds the classifier's facts to {@link #CLASSIFIED_COLUMNS} from parameter {@code first}; returns the next index. */
+    public static int bindClassified(PreparedStatement ps, int first, Map<String, String> facts) throws SQLException {
+        for (int i = 0; i < FACTS.length; i++) ps.setString(first + i, truncate(facts.get(FACTS[i]), 300));
+        return first + FACTS.length;
+    }
 
     /** Exchange property: this attempt's audit events not yet written (see {@link #eventLater}). */
     public static final String PENDING_EVENTS = "HavenPendingEvents";
@@ -102,6 +111,13 @@ public final class FileRecords {
         java.util.List<PendingEvent> pending = exchange == null ? null : exchange.getProperty(PENDING_EVENTS, java.util.List.class);
         if (exchange != null) exchange.removeProperty(PENDING_EVENTS);
         return pending == null ? java.util.List.of() : pending;
+    }
+
+    /** The held-back events of this exchange, left on it (see {@link #takePending}). */
+    @SuppressWarnings("unchecked")
+    public static java.util.List<PendingEvent> pending(org.apache.camel.Exchange exchange) {
+        java.util.List<PendingEvent> pending = exchange.getProperty(PENDING_EVENTS, java.util.List.class);
+        return pending == null ? java.util.List.of() : java.util.List.copyOf(pending);
     }
 
     /** Writes the held-back events now, in one transaction (before the file leaves for another queue). */
@@ -189,8 +205,7 @@ public final class FileRecords {
                           java.util.List<PendingEvent> before) throws SQLException {
         try (Connection c = store.connection()) {
             c.setAutoCommit(false);
-            try (PreparedStatement ps = c.prepareStatement(
-                    "insert into file_outcome (file_id, outcome, reason, detail, location, decided_at, node) values (?, ?, ?, ?, ?, ?, ?)")) {
+            try (PreparedStatement ps = c.prepareStatement(INSERT_OUTCOME)) {
                 insertEvents(c, before);
                 ps.setString(1, fileId);
                 ps.setString(2, outcome);
@@ -212,8 +227,42 @@ public final class FileRecords {
         return decide(fileId, outcome, reason, detail, location, actor, before);
     }
 
+    /**
+     * {@link #decide} inside the caller's transaction (the release claim's lock, {@link #underClaimLock}): the
+     * journey's held-back events, the fate and its event. A fate already recorded fails on the primary key
+     * ({@link Store#isDuplicateKey}), a missing file record on its foreign key ({@link #isMissingParent}, then
+     * {@link #reconcile(String, String)}); either way the caller's transaction must be rolled back.
+     */
+    public void decide(Connection c, String fileId, String outcome, String reason, String detail, String location, String actor,
+                       java.util.List<PendingEvent> before) throws SQLException {
+        java.util.List<PendingEvent> events = new java.util.ArrayList<>(before.size() + 1);
+        events.addAll(before);
+        events.add(new PendingEvent(fileId, outcome, reason, detail, actor, now()));
+        insertEvents(c, events); // one batch: the journey's events and the fate's own
+        try (PreparedStatement ps = c.prepareStatement(INSERT_OUTCOME)) {
+            ps.setString(1, fileId);
+            ps.setString(2, outcome);
+            ps.setString(3, reason);
+            ps.setString(4, truncate(detail, 4000));
+            ps.setString(5, location);
+            ps.setTimestamp(6, now());
+            ps.setString(7, actor);
+            ps.executeUpdate();
+        }
+    }
+
+    private static final String INSERT_OUTCOME =
+        "insert into file_outcome (file_id, outcome, reason, detail, location, decided_at, node) values (?, ?, ?, ?, ?, ?, ?)";
+
+    /** Re-creates a missing file record (see {@link #decide(Connection, String, String, String, String, String, String, java.util.List)}). */
+    public void reconcile(String fileId, String actor) throws SQLException {
+        try (Connection c = store.connection()) {
+            reconcile(c, fileId, actor);
+        }
+    }
+
     /** A foreign-key violation: the file's own record is missing (a store restored from backup, or one that lost rows). */
-    private static boolean isMissingParent(SQLException e) {
+    public static boolean isMissingParent(SQLException e) {
         for (SQLException s = e; s != null; s = s.getNextException()) {
             if ("23503".equals(s.getSQLState()) || "23506".equals(s.getSQLState())) return true;
         }
@@ -301,23 +350,44 @@ public final class FileRecords {
      * the same time. Committed when {@code work} returns, rolled back when it throws.
      */
     public <T> T underClaimLock(String location, ClaimWork<T> work) throws IOException, SQLException {
+        return underClaimLock(location, null, work);
+    }
+
+    /**
+     * {@link #underClaimLock(String, ClaimWork)} for a file that expects to hold the claim itself ({@code expected}):
+     * the lock is then taken by a no-op update of its own claim, which H2 keeps parsed (it parses a {@code select
+     * ... for update} at every call); both H2 and PostgreSQL re-check the condition after waiting for a concurrent
+     * change, so a claim another file took over is found by the select, as before.
+     */
+    public <T> T underClaimLock(String location, String expected, ClaimWork<T> work) throws IOException, SQLException {
         try (Connection c = store.connection()) {
             c.setAutoCommit(false);
             try {
-                String holder;
-                try (PreparedStatement ps = c.prepareStatement("select file_id from released_instance where location = ? for update")) {
-                    ps.setString(1, location);
-                    try (ResultSet rs = ps.executeQuery()) {
-                        if (!rs.next()) throw new SQLException("release claim vanished for a file");
-                        holder = rs.getString(1);
-                    }
-                }
+                String holder = expected != null && lockOwnClaim(c, location, expected) ? expected : lockClaim(c, location);
                 T out = work.run(c, holder);
                 c.commit();
                 return out;
             } catch (IOException | SQLException | RuntimeException e) {
                 c.rollback();
                 throw e;
+            }
+        }
+    }
+
+    private static boolean lockOwnClaim(Connection c, String location, String fileId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("update released_instance set file_id = file_id where location = ? and file_id = ?")) {
+            ps.setString(1, location);
+            ps.setString(2, fileId);
+            return ps.executeUpdate() == 1;
+        }
+    }
+
+    private static String lockClaim(Connection c, String location) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("select file_id from released_instance where location = ? for update")) {
+            ps.setString(1, location);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) throw new SQLException("release claim vanished for a file");
+                return rs.getString(1);
             }
         }
     }

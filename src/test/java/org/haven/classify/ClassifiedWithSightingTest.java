@@ -1,0 +1,102 @@
+package org.haven.classify;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+
+import com.pixelmed.dicom.AttributeList;
+import com.pixelmed.dicom.CodeStringAttribute;
+import com.pixelmed.dicom.FileMetaInformation;
+import com.pixelmed.dicom.LongStringAttribute;
+import com.pixelmed.dicom.TagFromName;
+import com.pixelmed.dicom.UniqueIdentifierAttribute;
+import org.apache.camel.Exchange;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.support.DefaultExchange;
+import org.haven.HavenHeaders;
+import org.haven.store.FileRecords;
+import org.haven.store.Store;
+import org.haven.store.Workspace;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A file's classification and its device sighting are one transaction: when the sighting cannot be recorded, the
+ * facts and the classified event are not recorded either (a redelivery classifies the file again, whole).
+ */
+class ClassifiedWithSightingTest {
+    static final String ID = "ef" + "0".repeat(62);
+
+    @TempDir Path root;
+    Store store;
+    FileRecords records;
+    Workspace ws;
+    Classifier classifier;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        store = Store.open("jdbc:h2:mem:classified" + System.nanoTime() + ";DB_CLOSE_DELAY=-1", "sa", "", 2);
+        records = new FileRecords(store);
+        ws = Workspace.under(root, root.resolve("release"), root.resolve("quarantine"));
+        DeviceRegistries registries = DeviceRegistries.load(Path.of("config/devices.yaml"), Path.of("config/manufacturers.yaml"), null);
+        classifier = new Classifier(ws, records, registries, new DeviceStore(store), "research", "test-node", "research");
+        records.receive(ID, "board", "src", 4, "test");
+        AttributeList l = new AttributeList();
+        put(l, new UniqueIdentifierAttribute(TagFromName.SOPClassUID), "1.2.840.10008.5.1.4.1.1.2");
+        put(l, new UniqueIdentifierAttribute(TagFromName.SOPInstanceUID), "1.2.3.4.5");
+        put(l, new CodeStringAttribute(TagFromName.Modality), "CT");
+        put(l, new LongStringAttribute(TagFromName.Manufacturer), "SIEMENS");
+        put(l, new LongStringAttribute(TagFromName.ManufacturerModelName), "SOMATOM");
+        FileMetaInformation.addFileMetaInformation(l, "1.2.840.10008.1.2.1", "TEST");
+        Files.createDirectories(ws.staged(ID).getParent());
+        l.write(ws.staged(ID).toFile(), "1.2.840.10008.1.2.1", true, true);
+    }
+
+    static void put(AttributeList l, com.pixelmed.dicom.Attribute a, String value) throws Exception {
+        a.addValue(value);
+        l.put(a);
+    }
+
+    @AfterEach
+    void tearDown() { store.close(); }
+
+    @Test
+    void factsAreNotRecordedWithoutTheSighting() throws Exception {
+        sql("alter table device_seen rename to device_seen_away");
+        Exchange e = new DefaultExchange(new DefaultCamelContext());
+        e.getIn().setHeader(HavenHeaders.FILE_ID, ID);
+        e.getIn().setHeader(HavenHeaders.BOARD, "board");
+        assertThatThrownBy(() -> classifier.classify(e)).isInstanceOf(SQLException.class);
+        assertThat(value("select modality from haven_file where file_id = '" + ID + "'")).isNull();
+        assertThat(value("select count(*) from file_event where file_id = '" + ID + "' and event = 'classified'")).isEqualTo("0");
+
+        sql("alter table device_seen_away rename to device_seen");
+        Exchange again = new DefaultExchange(new DefaultCamelContext());
+        again.getIn().setHeader(HavenHeaders.FILE_ID, ID);
+        again.getIn().setHeader(HavenHeaders.BOARD, "board");
+        classifier.classify(again);                                 // the redelivery
+        assertThat(value("select modality from haven_file where file_id = '" + ID + "'")).isEqualTo("CT");
+        assertThat(value("select count(*) from file_event where file_id = '" + ID + "' and event = 'classified'")).isEqualTo("1");
+        assertThat(value("select files from device_seen")).isEqualTo("1");
+    }
+
+    void sql(String statement) throws SQLException {
+        try (Connection c = store.connection(); Statement s = c.createStatement()) { s.execute(statement); }
+    }
+
+    String value(String query) throws SQLException {
+        try (Connection c = store.connection(); PreparedStatement ps = c.prepareStatement(query); ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+}
