@@ -13,8 +13,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * ./run.sh picks the JVM every command runs on: a JDK 25+ with its AOT cache when one is installed, else the
- * {@code java} on PATH with the AppCDS archive (an AOT cache option would stop a JDK 17 from starting at all).
+ * ./run.sh picks the JVM every command runs on: the {@code java} on PATH with the AppCDS archive, or a JDK 25+ named
+ * by HAVEN_AOT_JDK with its AOT cache (an AOT cache option would stop a JDK 17 from starting at all).
  */
 class LauncherJvmTest {
     @Test
@@ -26,8 +26,15 @@ class LauncherJvmTest {
     }
 
     @Test
-    void withoutOneTheJavaOnPathRunsWithAppCds() throws Exception {
-        Map<String, String> env = Map.of("HAVEN_AOT_JDK", "none");
+    void byDefaultTheJavaOnPathRunsWithAppCds() throws Exception {
+        Map<String, String> env = Map.of();
+        assertThat(runSh(env, "java")).isEqualTo("java");
+        assertThat(runSh(env, "java-opts")).contains("-XX:SharedArchiveFile=").doesNotContain("AOTCache");
+    }
+
+    @Test
+    void aJdkBefore25IsNotGivenTheAotCache(@TempDir Path dir) throws Exception {
+        Map<String, String> env = Map.of("HAVEN_AOT_JDK", fakeJdk(dir.resolve("jdk-21"), "21.0.2").toString());
         assertThat(runSh(env, "java")).isEqualTo("java");
         assertThat(runSh(env, "java-opts")).contains("-XX:SharedArchiveFile=").doesNotContain("AOTCache");
     }
@@ -48,9 +55,10 @@ class LauncherJvmTest {
     }
 
     static String runSh(Map<String, String> env, String command) throws Exception {
-        ProcessBuilder pb = new ProcessBuilder("bash", "run.sh", command).redirectErrorStream(true);
+        ProcessBuilder pb = new ProcessBuilder("bash", "run.sh", command).redirectError(ProcessBuilder.Redirect.DISCARD);
         pb.environment().remove("HAVEN_JAVA_OPTS");
         pb.environment().remove("HAVEN_CDS");
+        pb.environment().remove("HAVEN_AOT_JDK");
         pb.environment().putAll(env);
         Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
