@@ -150,6 +150,8 @@ default_java_opts() {
     if [ -n "$AOT_JDK" ]; then opts+=(-XX:AOTCache="$AOT_CACHE")          # AOT cache (above): start-up and warm-up CPU
     else opts+=(-XX:SharedArchiveFile="$CDS_ARCHIVE"); fi                   # AppCDS (above): start-up CPU
   fi
+  # JDK 24+ warns when a library loads native code (JEP 472), and a later JDK refuses: JavaCPP loads Tesseract (OCR)
+  [ -z "$AOT_JDK" ] || opts+=(--enable-native-access=ALL-UNNAMED)
   opts+=(
     -Xlog:disable -Xlog:all=warning:stderr  # JVM warnings (e.g. a stale archive) on stderr: stdout is the commands' output
     -XX:+UseSerialGC                        # one GC thread, no concurrent G1 work: less CPU on a small heap and few cores
