@@ -108,8 +108,9 @@ JAVA_BIN=${AOT_JDK:+$AOT_JDK/bin/}java
 # never the service's store or key) whenever the jar (or the JDK) is newer than it; a stale or missing one only costs
 # start-up time (the JVM falls back to loading classes from the jar, its warning on stderr). HAVEN_CDS=0: none.
 # * JDK 25+: an AOT cache (JEP 483/514/515: classes loaded and linked, and the training run's method profiles, so the
-#   JIT compiles the journey's hot methods sooner), target/haven.aot. It must come from the same JDK build: the build
-#   it was made with is kept beside it (target/haven.aot.jdk) and a different one makes it again.
+#   JIT compiles the journey's hot methods sooner), target/haven.aot. It must come from the same JDK build and options
+#   (GC, object layout, module options): those it was made with are kept beside it (target/haven.aot.jdk) and
+#   different ones make it again.
 # * JDK 17: AppCDS (the ~9,000 classes a run loads, parsed and verified once and mapped read-only at every start),
 #   target/haven.jsa. JDK 17 has no -XX:+AutoCreateSharedArchive (JDK 19+), hence the dump step.
 CDS_ARCHIVE=$PWD/target/haven.jsa
@@ -120,7 +121,7 @@ cds_archive() {
   local jar=target/haven.jar archive=$CDS_ARCHIVE dump=(-XX:ArchiveClassesAtExit="$CDS_ARCHIVE") jdk_build=""
   if [ -n "$AOT_JDK" ]; then
     archive=$AOT_CACHE dump=(-XX:AOTCacheOutput="$AOT_CACHE")
-    jdk_build=$(sed -n 's/^JAVA_RUNTIME_VERSION="\(.*\)"/\1/p' "$AOT_JDK/release")
+    jdk_build="$(sed -n 's/^JAVA_RUNTIME_VERSION="\(.*\)"/\1/p' "$AOT_JDK/release") $(HAVEN_CDS=0 default_java_opts)"
     [ "$(cat "$AOT_CACHE.jdk" 2>/dev/null)" = "$jdk_build" ] || rm -f "$AOT_CACHE"
   fi
   [ -f "$archive" ] && [ "$archive" -nt "$jar" ] && return 0
