@@ -83,27 +83,62 @@ build() {
   cds_archive
 }
 
-# Class-data sharing (AppCDS): the classes a run loads (~9,000: Camel, ActiveMQ, H2, Flyway, PixelMed, Haven),
-# parsed and verified once here and mapped read-only at every start instead of read from the jar again. Made from a
-# training run (deidentify of 3 synthetic CT files in a throw-away workspace, environment emptied: never the service's
-# store or key) whenever the jar is newer than the archive; a stale or missing archive only costs start-up time (the
-# JVM falls back to loading classes from the jar, its warning on stderr). HAVEN_CDS=0: no archive.
+# The JVM that runs Haven: the `java` on PATH (JDK 17, with AppCDS), or with HAVEN_AOT_JDK=DIR a JDK 25+ with an AOT
+# cache (below; HAVEN_AOT_JDK=auto: the first JDK 25+ under /usr/lib/jvm). Opt-in: on JDK 25 a batch took 10-20 % less
+# CPU but its peak RSS was ~80 MB higher at 5,000 files and not flat (bench/README.md, "Haven's JVM options"). The
+# jar is built for Java 17 (--release 17) and the tests run on the build's JDK either way.
+aot_jdk() {
+  local home v candidates
+  case "${HAVEN_AOT_JDK:-none}" in
+    none) return 0 ;;
+    auto) candidates=(/usr/lib/jvm/*) ;;
+    *)    candidates=("$HAVEN_AOT_JDK") ;;
+  esac
+  for home in "${candidates[@]}"; do
+    [ -x "$home/bin/java" ] && [ -f "$home/release" ] || continue
+    v=$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$home/release")
+    if [ -n "$v" ] && [ "$v" -ge 25 ]; then echo "$home"; return 0; fi
+  done
+  [ "$HAVEN_AOT_JDK" = auto ] || log "HAVEN_AOT_JDK=$HAVEN_AOT_JDK is not a JDK 25 or later: running on the java on PATH"
+}
+AOT_JDK=$(aot_jdk)
+JAVA_BIN=${AOT_JDK:+$AOT_JDK/bin/}java
+
+# Class data made from a training run (deidentify of synthetic CT files in a throw-away workspace, environment emptied:
+# never the service's store or key) whenever the jar (or the JDK) is newer than it; a stale or missing one only costs
+# start-up time (the JVM falls back to loading classes from the jar, its warning on stderr). HAVEN_CDS=0: none.
+# * JDK 25+: an AOT cache (JEP 483/514/515: classes loaded and linked, and the training run's method profiles, so the
+#   JIT compiles the journey's hot methods sooner), target/haven.aot. It must come from the same JDK build and options
+#   (GC, object layout, module options): those it was made with are kept beside it (target/haven.aot.jdk) and
+#   different ones make it again.
+# * JDK 17: AppCDS (the ~9,000 classes a run loads, parsed and verified once and mapped read-only at every start),
+#   target/haven.jsa. JDK 17 has no -XX:+AutoCreateSharedArchive (JDK 19+), hence the dump step.
 CDS_ARCHIVE=$PWD/target/haven.jsa
+AOT_CACHE=$PWD/target/haven.aot
+AOT_TRAINING_FILES=3
 cds_archive() {
-  local jar=target/haven.jar
   [ "${HAVEN_CDS:-1}" = 0 ] && return 0
-  [ -f "$CDS_ARCHIVE" ] && [ "$CDS_ARCHIVE" -nt "$jar" ] && return 0
-  log "building the class-data sharing archive $CDS_ARCHIVE (a training run)"
+  local jar=target/haven.jar archive=$CDS_ARCHIVE dump=(-XX:ArchiveClassesAtExit="$CDS_ARCHIVE") jdk_build=""
+  if [ -n "$AOT_JDK" ]; then
+    archive=$AOT_CACHE dump=(-XX:AOTCacheOutput="$AOT_CACHE")
+    jdk_build="$(sed -n 's/^JAVA_RUNTIME_VERSION="\(.*\)"/\1/p' "$AOT_JDK/release") $(HAVEN_CDS=0 default_java_opts)"
+    [ "$(cat "$AOT_CACHE.jdk" 2>/dev/null)" = "$jdk_build" ] || rm -f "$AOT_CACHE"
+  fi
+  [ -f "$archive" ] && [ "$archive" -nt "$jar" ] && return 0
+  log "building the class data $archive (a training run on $JAVA_BIN)"
   local tmp; tmp=$(mktemp -d)
-  rm -f "$CDS_ARCHIVE"
-  if env -i PATH="$PATH" HOME="$HOME" HAVEN_WORKSPACE="$tmp/work" java -jar "$jar" synth --ct --files 3 --patients 1 --out "$tmp/in" >/dev/null 2>&1 &&
-     env -i PATH="$PATH" HOME="$HOME" HAVEN_WORKSPACE="$tmp/work" java -XX:ArchiveClassesAtExit="$CDS_ARCHIVE" -Xlog:disable \
-       -jar "$jar" deidentify "$tmp/in" "$tmp/out" --profile research >"$tmp/training.log" 2>&1; then
-    touch "$CDS_ARCHIVE"
+  rm -f "$archive" "$archive.jdk"
+  # the training run uses the run's own options (an AOT cache is refused by a JVM whose GC or object layout differ)
+  local opts; read -r -a opts <<<"$(HAVEN_CDS=0 default_java_opts)"
+  if env -i PATH="$PATH" HOME="$HOME" HAVEN_WORKSPACE="$tmp/work" java -jar "$jar" synth --ct --files "$AOT_TRAINING_FILES" --patients 1 --out "$tmp/in" >/dev/null 2>&1 &&
+     env -i PATH="$PATH" HOME="$HOME" HAVEN_WORKSPACE="$tmp/work" "$JAVA_BIN" "${opts[@]}" "${dump[@]}" \
+       -jar "$jar" deidentify "$tmp/in" "$tmp/out" --profile research >"$tmp/training.log" 2>&1 && [ -f "$archive" ]; then
+    touch "$archive"
+    [ -z "$jdk_build" ] || echo "$jdk_build" >"$archive.jdk"
   else
-    log "class-data sharing archive not built (training run failed, see below); Haven starts without it"
+    log "class data not built (training run failed, see below); Haven starts without it"
     tail -5 "$tmp/training.log" >&2 || true
-    rm -f "$CDS_ARCHIVE"
+    rm -f "$archive"
   fi
   rm -rf "$tmp"
 }
@@ -111,8 +146,14 @@ cds_archive() {
 # JVM options of every command, unless HAVEN_JAVA_OPTS is set (then exactly those). Measured with bench/run.sh
 # (bench/README.md, start-up): see there for each option's effect.
 default_java_opts() {
-  local opts=(
-    -XX:SharedArchiveFile="$CDS_ARCHIVE"   # class-data sharing (above): start-up CPU
+  local opts=()
+  if [ "${HAVEN_CDS:-1}" != 0 ]; then
+    if [ -n "$AOT_JDK" ]; then opts+=(-XX:AOTCache="$AOT_CACHE")          # AOT cache (above): start-up and warm-up CPU
+    else opts+=(-XX:SharedArchiveFile="$CDS_ARCHIVE"); fi                   # AppCDS (above): start-up CPU
+  fi
+  # JDK 24+ warns when a library loads native code (JEP 472), and a later JDK refuses: JavaCPP loads Tesseract (OCR)
+  [ -z "$AOT_JDK" ] || opts+=(--enable-native-access=ALL-UNNAMED)
+  opts+=(
     -Xlog:disable -Xlog:all=warning:stderr  # JVM warnings (e.g. a stale archive) on stderr: stdout is the commands' output
     -XX:+UseSerialGC                        # one GC thread, no concurrent G1 work: less CPU on a small heap and few cores
     -Xms32m -Xmx1g                          # grow the heap from small (RSS), cap it (a 24 GB machine gets 6 GB otherwise)
@@ -154,12 +195,15 @@ case "$cmd" in
   java-opts)  # the JVM options every command runs with (bench/run.sh uses the same)
     echo "${HAVEN_JAVA_OPTS-$(default_java_opts)}"
     ;;
+  java)       # the java every command runs with (bench/run.sh uses the same)
+    echo "$JAVA_BIN"
+    ;;
   *)
     setup
     build
     [ "$cmd" = run ] && [ $# -gt 0 ] && shift
     if [ "$cmd" = run ]; then set -- run "$@"; fi
     umask 077   # the workspace, store, quarantine and exports hold identifiers: owner-only
-    exec java ${HAVEN_JAVA_OPTS-$(default_java_opts)} -jar target/haven.jar "$@"
+    exec "$JAVA_BIN" ${HAVEN_JAVA_OPTS-$(default_java_opts)} -jar target/haven.jar "$@"
     ;;
 esac

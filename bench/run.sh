@@ -62,7 +62,8 @@ TSV="$REPO/bench/results/$STAMP.tsv"
 
 ./run.sh build >&2                               # the jar (and what run.sh builds with it), as ./run.sh runs it
 read -r -a JOPTS <<<"$(./run.sh java-opts)"      # the JVM options ./run.sh uses (HAVEN_JAVA_OPTS or its defaults)
-HAVEN=(java "${JOPTS[@]}" -jar target/haven.jar)
+JAVA=$(./run.sh java)                            # and its java (a JDK 25+ when installed, else the one on PATH)
+HAVEN=("$JAVA" "${JOPTS[@]}" -jar target/haven.jar)
 # Haven's workspace (staged and retained originals, batch stores, key file, service inbox) on tmpfs too; one key
 # for every run of this benchmark.
 export HAVEN_WORKSPACE="$B/ws"
@@ -105,7 +106,7 @@ run_tool() { # dataset tool
       [ "$JFR" = 1 ] && opts=("-XX:StartFlightRecording=filename=$B/haven-$ds.jfr,settings=profile")
       # what ./run.sh deidentify execs, minus its setup and rebuild checks (a rebuild inside the timed run would be
       # measured as Haven)
-      /usr/bin/time -f "$TIMEFMT" -o "$tf" java "${JOPTS[@]}" "${opts[@]}" -jar target/haven.jar deidentify "$in" "$out" --profile "$PROFILE" >"$B/haven-$ds.log" 2>&1 || rc=$?
+      /usr/bin/time -f "$TIMEFMT" -o "$tf" "$JAVA" "${JOPTS[@]}" "${opts[@]}" -jar target/haven.jar deidentify "$in" "$out" --profile "$PROFILE" >"$B/haven-$ds.log" 2>&1 || rc=$?
       gzip -c "$B/haven-$ds.log" >"$REPO/bench/results/$STAMP-haven-$ds.log.gz"
       [ "$rc" = 0 ] || note="exit $rc (log: bench/results/$STAMP-haven-$ds.log.gz)"
       local steady; steady=$(haven_steady)
@@ -230,7 +231,7 @@ dataset() { # name, tools...
 {
   echo "# date: $(date -u +%FT%TZ); commit: $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src pom.xml run.sh || echo ' (modified)')"
   echo "# host: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GB", $2/1048576}' /proc/meminfo), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
-  echo "# kernel: $(uname -r); java: $(java -version 2>&1 | head -1); dcmtk: $(dcmodify --version 2>&1 | head -1); gdcm: $(gdcmanon --version 2>&1 | head -1)"
+  echo "# kernel: $(uname -r); java: $("$JAVA" -version 2>&1 | head -1); dcmtk: $(dcmodify --version 2>&1 | head -1); gdcm: $(gdcmanon --version 2>&1 | head -1)"
   echo "# haven JVM options: ${JOPTS[*]:-(none)}"
   echo "# profile: $PROFILE; seed $SEED; files on tmpfs ($B); load average at start: $(load)"
   echo "# uptime: $(uptime)"
