@@ -205,17 +205,8 @@ public final class FileRecords {
                           java.util.List<PendingEvent> before) throws SQLException {
         try (Connection c = store.connection()) {
             c.setAutoCommit(false);
-            try (PreparedStatement ps = c.prepareStatement(INSERT_OUTCOME)) {
-                insertEvents(c, before);
-                ps.setString(1, fileId);
-                ps.setString(2, outcome);
-                ps.setString(3, reason);
-                ps.setString(4, truncate(detail, 4000));
-                ps.setString(5, location);
-                ps.setTimestamp(6, now());
-                ps.setString(7, actor);
-                ps.executeUpdate();
-                insertEvent(c, fileId, outcome, reason, detail, actor);
+            try {
+                decide(c, fileId, outcome, reason, detail, location, actor, before);
                 c.commit();
                 return true;
             } catch (SQLException e) {
