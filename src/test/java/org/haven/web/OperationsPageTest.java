@@ -59,11 +59,7 @@ class OperationsPageTest {
     void operationsPageShowsTheStoreAndResubmitsAStuckFile() throws Exception {
         Chrome.assumeAvailable();
         WebFixture.assumeCorpus();
-        Path config = tmp.resolve("config");
-        WebFixture.copy(Path.of("config"), config);
-        String onlyMr = "devices:\n  - id: mr\n    modality: MR\n    state: trusted\n    profile: basic\n";
-        try (TestNode node = TestNode.builder(tmp.resolve("node")).devices(onlyMr).setting("haven.config", config.toString())
-                .setting("haven.web.enabled", "true").setting("haven.web.port", "0").setting("haven.ops.stuck-after", "1s").start();
+        try (TestNode node = WebFixture.webNode(tmp).setting("haven.ops.stuck-after", "1s").start();
              Chrome b = new Chrome(tmp.resolve("chromium-profile"))) {
             String base = "http://127.0.0.1:" + node.haven.web().port();
             Users users = new Users(node.haven.store());
@@ -80,9 +76,7 @@ class OperationsPageTest {
             awaitStatus(node, r -> r.files().stream().anyMatch(f -> f.fileId().equals(stuck) && f.stuck()));
 
             // signed in before the app loads, so that no request of the page may fail
-            b.navigate(base + "/app.css");
-            b.eval("fetch('/api/login', {method: 'POST', headers: {'Content-Type': 'application/json'}, body: JSON.stringify({name: 'adam', password: '"
-                + WebFixture.ADMIN_PASSWORD + "'})}).then(r => r.status)");
+            WebFixture.signInAdminFirst(b, base);
             b.send("Page.addScriptToEvaluateOnNewDocument", Map.of("source", WATCH));
             b.navigate(base + "/#/ops");
             b.waitFor("document.getElementById('ops-inflight')", WAIT);

@@ -55,20 +55,14 @@ class StaleViewBrowserTest {
     void aViewThatLoadsAfterTheReviewerMovedOnIsNotDrawn() throws Exception {
         Chrome.assumeAvailable();
         WebFixture.assumeCorpus();
-        Path config = tmp.resolve("config");
-        WebFixture.copy(Path.of("config"), config);
-        String onlyMr = "devices:\n  - id: mr\n    modality: MR\n    state: trusted\n    profile: basic\n";
-        try (TestNode node = TestNode.builder(tmp.resolve("node")).devices(onlyMr).setting("haven.config", config.toString())
-                .setting("haven.web.enabled", "true").setting("haven.web.port", "0").start();
+        try (TestNode node = WebFixture.webNode(tmp).start();
              Chrome b = new Chrome(tmp.resolve("chromium-profile"))) {
             String base = "http://127.0.0.1:" + node.haven.web().port();
             new Users(node.haven.store()).put("adam", "admin", WebFixture.ADMIN_PASSWORD.toCharArray());
             String held = node.submit(WebFixture.CORPUS.resolve("CT_small.dcm"), "fife");
             assertThat(node.awaitOutcome(held, WAIT).reason()).isEqualTo("unknown-device");
 
-            b.navigate(base + "/app.css");
-            b.eval("fetch('/api/login', {method: 'POST', headers: {'Content-Type': 'application/json'}, body: JSON.stringify({name: 'adam', password: '"
-                + WebFixture.ADMIN_PASSWORD + "'})}).then(r => r.status)");
+            WebFixture.signInAdminFirst(b, base);
             b.clearProblems(); // the stylesheet opened as a page asks for /favicon.ico; the app's page declares its icon
             b.send("Page.addScriptToEvaluateOnNewDocument", Map.of("source", GATE));
             b.navigate(base + "/#/audit");

@@ -33,6 +33,21 @@ final class WebFixture implements AutoCloseable {
         Assumptions.assumeTrue(Files.isRegularFile(CORPUS.resolve("CT_small.dcm")), "../shared/corpus is not present: web end-to-end tests skipped");
     }
 
+    /** A node with the review app on a free port, a copy of config/ and only MR trusted (the caller adds settings, starts it). */
+    static TestNode.Builder webNode(Path tmp) throws Exception {
+        Path config = tmp.resolve("config");
+        copy(Path.of("config"), config);
+        return TestNode.builder(tmp.resolve("node")).devices("devices:\n  - id: mr\n    modality: MR\n    state: trusted\n    profile: basic\n")
+            .setting("haven.config", config.toString()).setting("haven.web.enabled", "true").setting("haven.web.port", "0");
+    }
+
+    /** Signs the admin in from a page of the app's origin before the app itself loads, so no request of the app fails. */
+    static void signInAdminFirst(Chrome b, String base) throws Exception {
+        b.navigate(base + "/app.css");
+        b.eval("fetch('/api/login', {method: 'POST', headers: {'Content-Type': 'application/json'}, body: JSON.stringify({name: 'adam', password: '"
+            + ADMIN_PASSWORD + "'})}).then(r => r.status)");
+    }
+
     WebFixture(Path tmp) throws Exception {
         this(tmp, "devices:\n  - id: mr\n    modality: MR\n    state: trusted\n    profile: basic\n", null);
     }
