@@ -85,7 +85,13 @@ public final class DeviceStore {
             try {
                 String before;
                 String board;
-                try (PreparedStatement ps = c.prepareStatement("select signature_id, board from haven_file where file_id = ? for update")) {
+                // the file's row is locked by a no-op update, which H2 keeps parsed (it parses a "select ... for update"
+                // at every call), so a concurrent delivery of the same file waits here and then reads what this one wrote
+                try (PreparedStatement ps = c.prepareStatement("update haven_file set size_bytes = size_bytes where file_id = ?")) {
+                    ps.setString(1, fileId);
+                    if (ps.executeUpdate() != 1) throw new SQLException("file " + fileId.substring(0, Math.min(12, fileId.length())) + " is not recorded");
+                }
+                try (PreparedStatement ps = c.prepareStatement("select signature_id, board from haven_file where file_id = ?")) {
                     ps.setString(1, fileId);
                     try (ResultSet rs = ps.executeQuery()) {
                         if (!rs.next()) throw new SQLException("file " + fileId.substring(0, Math.min(12, fileId.length())) + " is not recorded");

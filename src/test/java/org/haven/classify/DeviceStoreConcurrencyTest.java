@@ -22,11 +22,13 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Two workers that see a new device at the same moment register it once (unique signature id, insert-or-update),
- * on PostgreSQL and on H2; every file is counted once per device and board, even when its message is redelivered.
+ * on PostgreSQL and on H2; every file is counted once per device and board, even when its message is redelivered, and
+ * even when two deliveries of one file are sighted at the same moment.
  */
 class DeviceStoreConcurrencyTest {
     static final String PG = "jdbc:postgresql://127.0.0.1:5432/test";
     static final int DEVICES = 25;
+    static final int TWICE = 40;
 
     @Test
     void twoWorkersRegisterANewDeviceOnceOnPostgres() throws Exception {
@@ -88,19 +90,54 @@ class DeviceStoreConcurrencyTest {
         devices.sighted(files.get(0)[0], DeviceSignature.of("MR", "SIEMENS", "Model 0", "VE11", "", "", "256x256", "", "", "", "", m),
             Optional.empty(), "worker-0");
 
+        twoDeliveriesOfOneFileCountItOnce(records, devices, m);
+
         try (Connection c = store.connection()) {
-            assertThat(count(c, "select count(*) from device_seen")).isEqualTo(DEVICES);
+            assertThat(count(c, "select count(*) from device_seen")).isEqualTo(DEVICES + 1);
             assertThat(count(c, "select count(*) from device_seen where files = 2 and state = 'review' and device_id is null")).isEqualTo(DEVICES);
-            assertThat(count(c, "select sum(files) from device_seen_board")).isEqualTo(2 * DEVICES);
+            assertThat(count(c, "select files from device_seen where model = 'Model twice'")).isEqualTo(TWICE);
+            assertThat(count(c, "select sum(files) from device_seen_board")).isEqualTo(2 * DEVICES + TWICE);
             assertThat(count(c, "select count(*) from device_seen_board where board = 'tayside'")).isEqualTo(DEVICES / 2);
             assertThat(count(c, "select count(*) from haven_file where signature_id is null")).isZero();
-            try (PreparedStatement ps = c.prepareStatement("select examples, manufacturer from device_seen");
+            try (PreparedStatement ps = c.prepareStatement("select examples, manufacturer from device_seen where model <> 'Model twice'");
                  ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     assertThat(rs.getString(1).split(",")).hasSize(2);
                     assertThat(rs.getString(2)).isEqualTo("Siemens");
                 }
             }
+        }
+    }
+
+    /**
+     * A message delivered twice at once (a redelivery racing its first delivery): the file's row lock makes the second
+     * sighting wait and find the file already counted.
+     */
+    private static void twoDeliveriesOfOneFileCountItOnce(FileRecords records, DeviceStore devices, Manufacturers m) throws Exception {
+        List<String> files = new ArrayList<>();
+        for (int f = 0; f < TWICE; f++) {
+            String id = String.format("%064x", 1000 + f);
+            records.receive(id, "lothian", "src", 1, "test");
+            files.add(id);
+        }
+        DeviceSignature s = DeviceSignature.of("CT", "GE MEDICAL SYSTEMS", "Model twice", "1", "", "", "512x512", "", "", "", "", m);
+        devices.sighted(files.get(0), s, Optional.empty(), "first"); // the device exists: both deliveries take the update path
+        CyclicBarrier barrier = new CyclicBarrier(2);
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            List<Future<?>> done = new ArrayList<>();
+            for (int w = 0; w < 2; w++) {
+                done.add(pool.submit(() -> {
+                    for (String id : files) {
+                        barrier.await();
+                        devices.sighted(id, s, Optional.empty(), "delivery");
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : done) f.get();
+        } finally {
+            pool.shutdownNow();
         }
     }
 
