@@ -41,6 +41,7 @@ import org.haven.resolve.Resolver;
 import org.haven.store.FileRecords;
 import org.haven.store.StageGuard;
 import org.haven.store.Store;
+import org.haven.store.SupersededCopies;
 import org.haven.store.TemporarySweeper;
 import org.haven.store.DiskSpace;
 import org.haven.store.OwnerOnly;
@@ -111,6 +112,8 @@ public final class Haven implements AutoCloseable {
         if (swept > 0) LOG.info("removed {} half-written temporaries left by an earlier crash", swept);
         int finished = new StageGuard(workspace, records, node).finishInterruptedHolds();
         if (finished > 0) LOG.warn("recorded the fate of {} files whose hold an earlier crash cut short", finished);
+        int putBack = new SupersededCopies(workspace, records, node).finishInterrupted();
+        if (putBack > 0) LOG.warn("put back {} released files whose supersede an earlier crash cut short", putBack);
 
         if (settings.getBoolean("haven.broker.embedded")) {
             BrokerService broker = Broker.startEmbedded(settings.get("haven.broker.name"), settings.getBoolean("haven.broker.persistent"),

@@ -17,6 +17,7 @@ import org.haven.HavenHeaders;
 import org.haven.ingest.Stager;
 import org.haven.store.FileRecords;
 import org.haven.store.StageGuard;
+import org.haven.store.SupersededCopies;
 import org.haven.store.Workspace;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -66,6 +67,8 @@ public final class Quarantine {
             holdMessageWithoutFile(exchange, dir, reason, detail);
             return;
         }
+        // a supersede this file began and a crash cut short: the released file it replaced gets its bytes back first
+        new SupersededCopies(workspace, records, node).putBackBegunBy(fileId);
         Path target = workspace.held(reason, fileId);
         Path staged = workspace.staged(fileId);
         Path sidecar = dir.resolve(fileId + ".json");

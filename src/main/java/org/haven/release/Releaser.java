@@ -3,15 +3,10 @@ package org.haven.release;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
 import java.sql.SQLException;
-import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -22,6 +17,7 @@ import org.haven.quarantine.QuarantineException;
 import org.haven.store.FileRecords;
 import org.haven.store.StageGuard;
 import org.haven.store.Store;
+import org.haven.store.SupersededCopies;
 import org.haven.store.Workspace;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,19 +31,35 @@ import org.slf4j.LoggerFactory;
  */
 public final class Releaser {
     private static final Logger LOG = LoggerFactory.getLogger(Releaser.class);
-    /** Marker (compared by identity) for "the de-identified copy is gone". */
-    private static final String OUTPUT_MISSING = new String("output-missing");
-    /** Markers: released with its fate in the claim's transaction; moved onto the path of a superseded file. */
-    private static final String RELEASED = new String("released"), SUPERSEDED = new String("superseded");
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    /** How a release ended under the claim's lock. */
+    private enum Result { RELEASED, OUTPUT_MISSING, PREFERRED_HOLDER, DECIDED_ELSEWHERE }
+
+    /**
+     * A release's end; {@code other} is the other file of the instance: the one whose preferred encoding stays
+     * released ({@link Result#PREFERRED_HOLDER}), or the one this file's release replaced ({@link Result#RELEASED}).
+     */
+    private record Placement(Result result, String other) {
+        static final Placement RELEASED = new Placement(Result.RELEASED, null);
+        static final Placement OUTPUT_MISSING = new Placement(Result.OUTPUT_MISSING, null);
+        static final Placement DECIDED_ELSEWHERE = new Placement(Result.DECIDED_ELSEWHERE, null);
+    }
+
+    /** What one attempt changed on disk before its commit: undone when the commit does not happen. */
+    private static final class Attempt {
+        boolean moved;      // this file's copy renamed onto the path it holds the claim on
+        String superseded;  // the holder whose release this file began to replace
+    }
 
     private final Workspace workspace;
     private final FileRecords records;
+    private final SupersededCopies copies;
     private final String node;
 
     public Releaser(Workspace workspace, FileRecords records, String node) {
         this.workspace = workspace;
         this.records = records;
+        this.copies = new SupersededCopies(workspace, records, node);
         this.node = node;
     }
 
@@ -59,98 +71,142 @@ public final class Releaser {
         if (relative == null || relative.contains("..")) throw new FileFault("file " + Stager.shortId(fileId) + " has no valid release path");
         // committed before the move: a copy a crash leaves in release/ is found through its claim (Quarantine withdraws it)
         records.claimReleasePath(relative, fileId);
-        Path target = workspace.release().resolve(relative);
-        Path outgoing = workspace.outgoing(fileId);
-        String profile = in.getHeader(HavenHeaders.PROFILE, String.class);
-        // the journey's events go with its fate; taken from the exchange once written (a hold writes them otherwise)
-        List<FileRecords.PendingEvent> journey = FileRecords.pending(exchange);
-        boolean[] moved = {false};
-        String keptBy;
-        for (int attempt = 0; ; attempt++) {
-            try {
-                // Under the claim's lock: the holder's file, or a preferred encoding of the same instance, moves onto the
-                // release path; two files of one instance never move there at once (EncodingPreference says which wins).
-                // The holder's own release records its fate in the same transaction (one commit for lock, move and fate).
-                keptBy = records.underClaimLock(relative, fileId, (c, holder) -> {
-                    // not a passing fault: retrying cannot bring the copy back, so hold the original (fail closed)
-                    if (!Files.exists(outgoing) && !Files.exists(target)) return OUTPUT_MISSING;
-                    if (!holder.equals(fileId)) return supersedeOrKeep(c, holder, fileId, relative, outgoing, target);
-                    moveOnto(outgoing, target, fileId);
-                    moved[0] = true;
-                    records.decide(c, fileId, "released", null, profile, relative, node, journey);
-                    return RELEASED;
-                });
+        Placement placement = place(exchange, fileId, relative);
+        switch (placement.result()) {
+            case DECIDED_ELSEWHERE:
+                return;
+            case OUTPUT_MISSING:
+                throw new QuarantineException("output-missing", "the de-identified copy is neither outgoing nor released");
+            case PREFERRED_HOLDER:
+                throw new QuarantineException("duplicate-instance", "same project, patient and instance UIDs released from file "
+                    + Stager.shortId(placement.other()) + ", whose encoding is preferred ("
+                    + EncodingPreference.why(records.transferSyntax(placement.other()), records.transferSyntax(fileId)) + ")");
+            case RELEASED:
                 break;
-            } catch (SQLException | RuntimeException e) {
-                if (!moved[0]) throw e;
-                if (e instanceof SQLException && Store.isDuplicateKey((SQLException) e)) {
-                    if (!keepIfReleasedHere(exchange, fileId, relative, target, outgoing)) return;
-                    keptBy = RELEASED;
-                    break;
-                }
-                // Nothing may sit in release/ without a released outcome: put it back, the redelivery tries again
-                // (or, after max-deliveries, the quarantine takes the original and removes this copy).
-                moveBack(target, outgoing, fileId);
-                if (attempt > 0 || !(e instanceof SQLException) || !FileRecords.isMissingParent((SQLException) e)) throw e;
-                records.reconcile(fileId, node); // the store lost the file's record: re-create it, then release again
-                moved[0] = false;
-            }
-        }
-        if (keptBy == OUTPUT_MISSING) {
-            throw new QuarantineException("output-missing", "the de-identified copy is neither outgoing nor released");
-        }
-        if (keptBy != RELEASED && keptBy != SUPERSEDED) {
-            throw new QuarantineException("duplicate-instance", "same project, patient and instance UIDs released from file "
-                + Stager.shortId(keptBy) + ", whose encoding is preferred (" + EncodingPreference.why(records.transferSyntax(keptBy), records.transferSyntax(fileId)) + ")");
-        }
-        if (keptBy == SUPERSEDED) {
-            boolean recorded;
-            try {
-                recorded = records.decide(fileId, "released", null, profile, relative, node, journey);
-            } catch (SQLException | RuntimeException e) {
-                moveBack(target, outgoing, fileId);
-                throw e;
-            }
-            if (!recorded && !keepIfReleasedHere(exchange, fileId, relative, target, outgoing)) return;
         }
         FileRecords.takePending(exchange);
-        LOG.info("released file {} with profile {}", Stager.shortId(fileId), profile);
+        if (placement.other() != null) {
+            LOG.info("file {} supersedes file {} on one instance ({})", Stager.shortId(fileId), Stager.shortId(placement.other()),
+                EncodingPreference.why(records.transferSyntax(fileId), records.transferSyntax(placement.other())));
+        }
+        LOG.info("released file {} with profile {}", Stager.shortId(fileId), in.getHeader(HavenHeaders.PROFILE, String.class));
         Files.deleteIfExists(workspace.staged(fileId));
     }
 
     /**
-     * Under the claim's lock held by another file of the same instance: this file's encoding replaces the holder's
-     * when it is preferred (returns {@link #SUPERSEDED}, its fate still to record), else the holder's id.
+     * Under the claim's lock, the holder's file, or a preferred encoding of the same instance, moves onto the release
+     * path and its fate is recorded in the same transaction (one commit for lock, move and fate; two files of one
+     * instance never move there at once). A fault before the commit puts the files back as the store says they are;
+     * a lost file record is re-created and the release tried once more.
      */
-    private String supersedeOrKeep(java.sql.Connection c, String holder, String fileId, String relative, Path outgoing, Path target)
-            throws IOException, SQLException {
-        String mine = records.transferSyntax(fileId), theirs = records.transferSyntax(holder);
-        if (!EncodingPreference.prefers(fileId, mine, holder, theirs)) return holder;
-        String detail = "superseded by file " + Stager.shortId(fileId) + ": " + EncodingPreference.why(mine, theirs);
-        String loserLocation = null;
-        if (records.isReleased(c, holder) && Files.exists(target)) loserLocation = keepSupersededCopy(target, holder, detail);
-        moveOnto(outgoing, target, fileId);
-        records.supersede(c, relative, holder, fileId, detail, loserLocation, node);
-        LOG.info("file {} supersedes file {} on one instance ({})", Stager.shortId(fileId), Stager.shortId(holder), EncodingPreference.why(mine, theirs));
-        return SUPERSEDED;
+    private Placement place(Exchange exchange, String fileId, String relative) throws IOException, SQLException {
+        // the journey's events go with its fate; taken from the exchange once written (a hold writes them otherwise)
+        List<FileRecords.PendingEvent> journey = FileRecords.pending(exchange);
+        String profile = exchange.getIn().getHeader(HavenHeaders.PROFILE, String.class);
+        for (boolean retried = false; ; retried = true) {
+            Attempt attempt = new Attempt();
+            try {
+                return records.underClaimLock(relative, fileId, (c, holder) -> holder.equals(fileId)
+                    ? releaseOwn(c, fileId, relative, profile, journey, attempt)
+                    : supersedeOrKeep(c, holder, fileId, relative, profile, journey, attempt));
+            } catch (IOException | SQLException | RuntimeException e) {
+                if (!attempt.moved && attempt.superseded == null) throw e;
+                boolean decided = e instanceof SQLException && Store.isDuplicateKey((SQLException) e);
+                // a fate recorded for this file first: this release's own, or another delivery's (this copy must not stay)
+                if (decided && attempt.moved && releasedHere(fileId, relative)) return Placement.RELEASED;
+                if (undo(attempt, fileId, relative, e)) return Placement.RELEASED;
+                if (decided) {
+                    withdraw(exchange, fileId, relative);
+                    return Placement.DECIDED_ELSEWHERE;
+                }
+                if (retried || !(e instanceof SQLException) || !FileRecords.isMissingParent((SQLException) e)) throw e;
+                records.reconcile(fileId, node); // the store lost the file's record: re-create it, then release again
+            }
+        }
+    }
+
+    /** This file holds the claim: its copy moves onto the path and its fate is recorded. */
+    private Placement releaseOwn(Connection c, String fileId, String relative, String profile, List<FileRecords.PendingEvent> journey,
+                                 Attempt attempt) throws IOException, SQLException {
+        Path outgoing = workspace.outgoing(fileId), target = workspace.release().resolve(relative);
+        // not a passing fault: retrying cannot bring the copy back, so hold the original (fail closed)
+        if (!Files.exists(outgoing) && !Files.exists(target)) return Placement.OUTPUT_MISSING;
+        if (Files.exists(outgoing)) Workspace.moveInto(outgoing, target); // else moved there by an earlier delivery
+        attempt.moved = true;
+        records.decide(c, fileId, "released", null, profile, relative, node, journey);
+        return Placement.RELEASED;
     }
 
     /**
-     * A fate was recorded for this file first. Returns true when it is this release (a redelivery); otherwise takes
-     * this copy out of release/, gives up the claim, stops the route and returns false (held by a concurrent delivery:
-     * this copy must not stay released).
+     * Another file of the same instance holds the claim: this file's encoding replaces the holder's when it is
+     * preferred (the holder, if released, keeps its bytes in the quarantine; claim and both fates in this commit),
+     * else the holder stays.
      */
-    private boolean keepIfReleasedHere(Exchange exchange, String fileId, String relative, Path target, Path outgoing)
-            throws IOException, SQLException {
+    private Placement supersedeOrKeep(Connection c, String holder, String fileId, String relative, String profile,
+                                      List<FileRecords.PendingEvent> journey, Attempt attempt) throws IOException, SQLException {
+        String mine = records.transferSyntax(fileId), theirs = records.transferSyntax(holder);
+        Path outgoing = workspace.outgoing(fileId), target = workspace.release().resolve(relative);
+        if (!Files.exists(outgoing) && !Files.exists(target)) return Placement.OUTPUT_MISSING;
+        if (!EncodingPreference.prefers(fileId, mine, holder, theirs)) return new Placement(Result.PREFERRED_HOLDER, holder);
+        copies.putBack(c, holder, relative); // an earlier supersede of this path a crash cut short: undone first
+        // only this file's own copy may replace the holder's bytes (fail closed)
+        if (!Files.exists(outgoing)) return Placement.OUTPUT_MISSING;
+        String detail = "superseded by file " + Stager.shortId(fileId) + ": " + EncodingPreference.why(mine, theirs);
+        records.supersedeBegun(fileId, relative, node); // committed on its own: a crash after the rename is put back from it
+        attempt.superseded = holder;
+        String loserLocation = records.isReleased(c, holder) && Files.exists(target) ? copies.keep(target, holder, fileId, detail) : null;
+        Workspace.moveInto(outgoing, target); // atomic rename, replacing the holder's bytes
+        records.supersede(c, relative, holder, fileId, detail, loserLocation, node);
+        records.decide(c, fileId, "released", null, profile, relative, node, journey);
+        return new Placement(Result.RELEASED, holder);
+    }
+
+    /**
+     * After a fault before the commit: nothing may sit in release/ without a released outcome. This file's own copy
+     * goes back to outgoing; a supersede is settled under the claim's lock by what the store says (returns true when
+     * its commit landed after all, a lost answer). The redelivery tries again (or, after max-deliveries, the quarantine
+     * takes the original).
+     */
+    private boolean undo(Attempt attempt, String fileId, String relative, Exception fault) throws IOException, SQLException {
+        Path outgoing = workspace.outgoing(fileId), target = workspace.release().resolve(relative);
+        if (attempt.moved) {
+            moveBack(target, outgoing, fileId);
+            return false;
+        }
+        try {
+            return records.underClaimLock(relative, (c, holder) -> {
+                if (holder.equals(fileId)) return true;
+                if (!holder.equals(attempt.superseded)) return false; // another file took the path since: the files follow it
+                if (!copies.putBack(c, holder, relative) && !records.isReleased(c, holder) && !Files.exists(outgoing) && Files.exists(target)) {
+                    Workspace.moveInto(target, outgoing); // the holder still in flight: only this file's copy to take back
+                }
+                return false;
+            });
+        } catch (IOException | SQLException | RuntimeException e) {
+            // left as a crash would leave it: the redelivery, the hold or the next start-up puts it back
+            LOG.error("file {}: a release that did not commit could not be undone yet", Stager.shortId(fileId));
+            fault.addSuppressed(e);
+            if (fault instanceof IOException io) throw io;
+            if (fault instanceof SQLException sql) throw sql;
+            throw (RuntimeException) fault;
+        }
+    }
+
+    private boolean releasedHere(String fileId, String relative) throws SQLException {
         Optional<FileRecords.Outcome> outcome = records.outcome(fileId);
-        if (outcome.isPresent() && "released".equals(outcome.get().outcome()) && relative.equals(outcome.get().location())) return true;
-        moveBack(target, outgoing, fileId);
-        Files.deleteIfExists(outgoing);
+        return outcome.isPresent() && "released".equals(outcome.get().outcome()) && relative.equals(outcome.get().location());
+    }
+
+    /**
+     * A fate was recorded for this file first by a concurrent delivery (held): this copy must not stay released.
+     * Its copy is dropped, its claim given up and the route stopped.
+     */
+    private void withdraw(Exchange exchange, String fileId, String relative) throws IOException, SQLException {
+        Files.deleteIfExists(workspace.outgoing(fileId));
         records.releaseClaim(relative, fileId);
         LOG.warn("file {} was not released: its fate was already recorded as {}", Stager.shortId(fileId),
-            outcome.map(FileRecords.Outcome::outcome).orElse("(none)"));
+            records.outcome(fileId).map(FileRecords.Outcome::outcome).orElse("(none)"));
         exchange.setRouteStop(true);
-        return false;
     }
 
     private static void moveBack(Path target, Path outgoing, String fileId) throws IOException {
@@ -161,40 +217,5 @@ public final class Releaser {
             LOG.error("file {} is in release/ without a released outcome and could not be moved back", Stager.shortId(fileId));
             throw e;
         }
-    }
-
-    private static void moveOnto(Path outgoing, Path target, String fileId) throws IOException {
-        if (Files.exists(outgoing)) {
-            Workspace.moveInto(outgoing, target);   // atomic rename, replacing a superseded encoding
-        } else if (!Files.exists(target)) {
-            throw new FileFault("file " + Stager.shortId(fileId) + " is neither outgoing nor released");
-        }
-    }
-
-    /**
-     * A released file that a preferred encoding replaces keeps its fate in the quarantine: its original was dropped
-     * when it was released, so the quarantine keeps its de-identified copy (and says so in the sidecar).
-     */
-    private String keepSupersededCopy(Path released, String loser, String detail) throws IOException {
-        Path dir = workspace.quarantine().resolve("duplicate-instance");
-        Path copy = dir.resolve(loser + ".dcm");
-        if (!Files.exists(copy)) {   // a redelivery after a crash must not copy the winner's bytes
-            Files.createDirectories(dir);
-            Path tmp = Workspace.temporaryFor(copy);
-            Files.copy(released, tmp, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-            Workspace.moveInto(tmp, copy);
-        }
-        Map<String, Object> doc = new LinkedHashMap<>();
-        doc.put("fileId", loser);
-        doc.put("reason", "duplicate-instance");
-        doc.put("detail", detail);
-        doc.put("at", Instant.now().toString());
-        doc.put("node", node);
-        doc.put("copy", "de-identified (the original was dropped when this file was first released)");
-        Path sidecar = dir.resolve(loser + ".json");
-        Path tmp = Workspace.temporaryFor(sidecar);
-        JSON.writeValue(tmp.toFile(), doc);
-        Workspace.moveInto(tmp, sidecar);
-        return workspace.quarantine().relativize(copy).toString();
     }
 }

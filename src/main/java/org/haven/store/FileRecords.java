@@ -410,6 +410,43 @@ public final class FileRecords {
         return n > 0;
     }
 
+    /**
+     * {@code winner} begins to replace the release at {@code location} (event {@code superseding}, committed on its
+     * own before any file moves), so that a supersede a crash cuts short before its commit can be put back
+     * ({@link SupersededCopies}) when the winner is held or the node restarts.
+     */
+    public void supersedeBegun(String winner, String location, String actor) throws SQLException {
+        event(winner, "superseding", null, location, actor);
+    }
+
+    /** The release paths this file began to supersede. */
+    public List<String> supersedesBegunBy(String fileId) throws SQLException {
+        return strings("select distinct detail from file_event where file_id = ? and event = 'superseding'", fileId);
+    }
+
+    /** The release paths files with no fate began to supersede: at start-up, the supersedes a crash may have cut short. */
+    public List<String> supersedesBegunByUndecided() throws SQLException {
+        return strings("select distinct e.detail from haven_file f join file_event e on e.file_id = f.file_id and e.event = 'superseding'"
+            + " where not exists (select 1 from file_outcome o where o.file_id = f.file_id)");
+    }
+
+    /** The file holding the claim on a release path, if any. */
+    public Optional<String> claimHolder(String location) throws SQLException {
+        List<String> holder = strings("select file_id from released_instance where location = ?", location);
+        return holder.stream().findFirst();
+    }
+
+    private List<String> strings(String sql, String... parameters) throws SQLException {
+        try (Connection c = store.connection(); PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < parameters.length; i++) ps.setString(i + 1, parameters[i]);
+            List<String> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) out.add(rs.getString(1));
+            }
+            return out;
+        }
+    }
+
     /** Whether the file's recorded fate is released (inside a transaction). */
     public boolean isReleased(Connection c, String fileId) throws SQLException {
         return outcome(c, fileId).map(o -> o.outcome().equals("released")).orElse(false);
@@ -434,7 +471,8 @@ public final class FileRecords {
         }
     }
 
-    private static Optional<Outcome> outcome(Connection c, String fileId) throws SQLException {
+    /** The file's fate as the caller's connection (and transaction) sees it. */
+    public static Optional<Outcome> outcome(Connection c, String fileId) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("select outcome, reason, detail, location from file_outcome where file_id = ?")) {
             ps.setString(1, fileId);
             try (ResultSet rs = ps.executeQuery()) {

@@ -1,27 +1,15 @@
 package org.haven.release;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-import org.apache.camel.Exchange;
-import org.apache.camel.impl.DefaultCamelContext;
-import org.apache.camel.support.DefaultExchange;
-import org.haven.HavenHeaders;
-import org.haven.store.FileRecords;
-import org.haven.store.Store;
-import org.haven.store.Workspace;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,86 +20,34 @@ import org.junit.jupiter.api.io.TempDir;
  * ended "released" on one path, the first one's bytes gone.)
  */
 class ReleaseFateUnderLockTest {
-    static final String PATH = "default/H000000000000/s/r/i.dcm";
     static final String FIRST = "ab" + "0".repeat(62);   // implicit VR: loses to the explicit VR copy
     static final String PREFERRED = "cd" + "0".repeat(62);
 
     @TempDir Path root;
-    Store store;
-    FileRecords records;
-    Workspace ws;
-    Releaser releaser;
-    final DefaultCamelContext camel = new DefaultCamelContext();
-
-    static final String PG = "jdbc:postgresql://127.0.0.1:5432/test";
-    String schema;
-
-    @BeforeEach
-    void setUp() {
-        ws = Workspace.under(root, root.resolve("release"), root.resolve("quarantine"));
-    }
-
-    void open(Store s) throws Exception {
-        store = s;
-        records = new FileRecords(store);
-        releaser = new Releaser(ws, records, "test-node");
-        file(FIRST, "1.2.840.10008.1.2");
-        file(PREFERRED, "1.2.840.10008.1.2.1");
-    }
-
-    void file(String id, String transferSyntax) throws Exception {
-        records.receive(id, "board", "src", 4, "test");
-        try (Connection c = store.connection(); PreparedStatement ps = c.prepareStatement("update haven_file set transfer_syntax = ? where file_id = ?")) {
-            ps.setString(1, transferSyntax);
-            ps.setString(2, id);
-            ps.executeUpdate();
-        }
-        Files.createDirectories(ws.staged(id).getParent());
-        Files.writeString(ws.staged(id), "orig " + id.substring(0, 2));
-        Files.createDirectories(ws.outgoing(id).getParent());
-        Files.writeString(ws.outgoing(id), "deid " + id.substring(0, 2));
-    }
+    ReleaseFixture f;
 
     @AfterEach
     void tearDown() throws Exception {
-        if (store != null) store.close();
-        if (schema == null) return;
-        try (Connection c = DriverManager.getConnection(PG, "postgres", ""); Statement st = c.createStatement()) {
-            st.execute("drop schema if exists " + schema + " cascade");
-        }
-    }
-
-    Exchange message(String id) {
-        Exchange e = new DefaultExchange(camel);
-        e.getIn().setHeader(HavenHeaders.FILE_ID, id);
-        e.getIn().setHeader(HavenHeaders.RELEASE_PATH, PATH);
-        e.getIn().setHeader(HavenHeaders.PROFILE, "research");
-        return e;
+        if (f != null) f.close();
     }
 
     @Test
     void aPreferredEncodingArrivingDuringAReleaseOnH2() throws Exception {
-        open(Store.open("jdbc:h2:file:" + root.resolve("db/haven"), "sa", "", 4));
+        f = ReleaseFixture.h2(root);
         aPreferredEncodingArrivingDuringARelease();
     }
 
     @Test
     void aPreferredEncodingArrivingDuringAReleaseOnPostgres() throws Exception {
-        schema = "release_lock_" + ProcessHandle.current().pid();
-        try (Connection c = DriverManager.getConnection(PG, "postgres", ""); Statement st = c.createStatement()) {
-            st.execute("drop schema if exists " + schema + " cascade");
-            st.execute("create schema " + schema);
-        } catch (Exception e) {
-            schema = null;
-            assumeTrue(false, "PostgreSQL not reachable: " + e.getMessage());
-        }
-        open(Store.open(PG + "?currentSchema=" + schema, "postgres", "", 4));
+        f = ReleaseFixture.postgres(root, "release_lock");
         aPreferredEncodingArrivingDuringARelease();
     }
 
     void aPreferredEncodingArrivingDuringARelease() throws Exception {
-        Path target = ws.release().resolve(PATH);
-        try (Connection blocker = store.connection()) {
+        f.file(FIRST, ReleaseFixture.IMPLICIT);
+        f.file(PREFERRED, ReleaseFixture.EXPLICIT);
+        Path target = f.released();
+        try (Connection blocker = f.store.connection()) {
             // an uncommitted fate for the first file holds its release between the move and its fate's commit
             blocker.setAutoCommit(false);
             try (Statement st = blocker.createStatement()) {
@@ -127,31 +63,20 @@ class ReleaseFateUnderLockTest {
             preferred.get(20, TimeUnit.SECONDS);
         }
         assertThat(target).hasContent("deid cd");
-        assertThat(records.outcome(PREFERRED)).hasValueSatisfying(o -> assertThat(o.outcome()).isEqualTo("released"));
-        assertThat(records.outcome(FIRST)).hasValueSatisfying(o -> {
+        assertThat(f.records.outcome(PREFERRED)).hasValueSatisfying(o -> assertThat(o.outcome()).isEqualTo("released"));
+        assertThat(f.records.outcome(FIRST)).hasValueSatisfying(o -> {
             assertThat(o.outcome()).isEqualTo("quarantined");
             assertThat(o.reason()).isEqualTo("duplicate-instance");
         });
-        assertThat(ws.quarantine().resolve("duplicate-instance").resolve(FIRST + ".dcm")).hasContent("deid ab");
-        assertThat(releasedOn(PATH)).isEqualTo(1);
+        assertThat(f.supersededCopy(FIRST)).hasContent("deid ab");
+        assertThat(f.releasedOn(ReleaseFixture.PATH)).isEqualTo(1);
     }
 
     void release(String id) {
         try {
-            releaser.release(message(id));
+            f.releaser.release(f.message(id));
         } catch (Exception e) {
             throw new IllegalStateException(e);
-        }
-    }
-
-    int releasedOn(String location) throws Exception {
-        try (Connection c = store.connection();
-             PreparedStatement ps = c.prepareStatement("select count(*) from file_outcome where outcome = 'released' and location = ?")) {
-            ps.setString(1, location);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getInt(1);
-            }
         }
     }
 }
