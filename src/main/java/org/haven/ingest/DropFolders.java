@@ -181,6 +181,7 @@ public final class DropFolders {
             }
         }
         counts.undeletable = undeletable.size();
+        counts.watched = seen.size();
         status.update(counts);
     }
 
