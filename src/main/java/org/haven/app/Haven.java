@@ -142,7 +142,8 @@ public final class Haven implements AutoCloseable {
         main.bind("dropFolders", new DropFolders(settings.path("haven.inbox"), boardNames,
             DropFolders.Completion.parse(settings.get("haven.inbox.complete")), perBoardCompletion(settings),
             settings.getLong("haven.inbox.min-age-ms"), settings.getInt("haven.inbox.max-files-per-poll"), disk,
-            () -> producer(), new IntakeStatus()).parallel(settings.getInt("haven.inbox.threads")));
+            () -> producer(), new IntakeStatus()).parallel(settings.getInt("haven.inbox.threads"))
+            .queued(new org.haven.ops.StageBacklog(cf)));
         DeviceStore deviceStore = new DeviceStore(store);
         main.bind("classifier", new Classifier(workspace, records, devices, deviceStore, settings.get("haven.project"), node,
             settings.get("haven.force-profile")));

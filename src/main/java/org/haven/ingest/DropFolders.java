@@ -38,6 +38,9 @@ import org.slf4j.LoggerFactory;
  * where they cost nothing, and enter it by path, going on from where the last one entered (round-robin, so none is
  * skipped); a file must still be seen unchanged for the stability window once inside. Files that stay in the window
  * long without completing (no marker yet, still open, failing) leave it while others wait, and come back later.
+ * Intake also stays at most a window ahead of the pipeline: while the stage queues hold that many files, a poll takes
+ * only what brings them back to it (staged files and queued messages, a few KB of heap each, would otherwise pile up
+ * with a drop that arrives faster than it is processed).
  */
 public final class DropFolders {
     private static final Logger LOG = LoggerFactory.getLogger(DropFolders.class);
@@ -79,6 +82,8 @@ public final class DropFolders {
     private final long minAgeNanos;
     private final int maxPerPoll;
     private final int window;
+    /** Files queued for the pipeline's stages (classify, OCR) now, or -1 when the broker cannot say. */
+    private java.util.function.LongSupplier queued = () -> -1;
     private final long patienceNanos;
     private final DiskSpace disk;
     private final Supplier<ProducerTemplate> producer;
@@ -94,6 +99,8 @@ public final class DropFolders {
     private long polls;
     /** Files outside the window at the last poll: while some wait, files stuck in it make room. */
     private int waitingLastPoll;
+    /** The last poll took fewer ready files than it could because the stage queues were full: its ready files are not stuck. */
+    private boolean throttledLastPoll;
 
     public DropFolders(Path root, Boards boards, Completion defaultCompletion, Map<String, Completion> perBoard, long minAgeMs,
                        int maxPerPoll, DiskSpace disk, Supplier<ProducerTemplate> producer, IntakeStatus status) {
@@ -111,6 +118,12 @@ public final class DropFolders {
     }
 
     public IntakeStatus status() { return status; }
+
+    /** Where a poll learns how many files wait in the stage queues (unknown: no limit beyond the window). */
+    public DropFolders queued(java.util.function.LongSupplier queued) {
+        this.queued = queued;
+        return this;
+    }
 
     /** Stages up to {@code threads} files of a poll at once (hashing and copying are I/O a node need not do one by one). */
     private java.util.concurrent.ExecutorService stagers;
@@ -140,7 +153,7 @@ public final class DropFolders {
         IntakeStatus.Counts counts = new IntakeStatus.Counts();
         List<Candidate> ready = new ArrayList<>();
         polls++;
-        if (waitingLastPoll > 0) makeRoom();
+        if (waitingLastPoll > 0 && !throttledLastPoll) makeRoom();
         Entering entering = new Entering(cursor, window); // those taken this poll make room too
         Set<Path> present = new HashSet<>(); // remembered files still there (never more than is remembered)
         try {
@@ -183,15 +196,18 @@ public final class DropFolders {
                 return busy;
             });
         }
+        long inQueues = queued.getAsLong();
+        int budget = inQueues < 0 ? maxPerPoll : (int) Math.max(0, Math.min(maxPerPoll, window - inQueues));
+        throttledLastPoll = budget < maxPerPoll;
         if (stagers == null) {
             int taken = 0;
             for (Candidate c : ready) {
-                if (taken >= maxPerPoll || disk.shortage().isPresent()) break;
+                if (taken >= budget || disk.shortage().isPresent()) break;
                 if (take(c)) taken++;
             }
         } else {
             // staged in parallel; what the poll remembers (failures, back-off, undeletable) is updated here, in order
-            List<Candidate> batch = ready.subList(0, Math.min(ready.size(), maxPerPoll));
+            List<Candidate> batch = ready.subList(0, Math.min(ready.size(), budget));
             List<java.util.concurrent.Future<Exchange>> staged = new ArrayList<>();
             for (Candidate c : batch) staged.add(stagers.submit(() -> stage(c)));
             for (int i = 0; i < batch.size(); i++) {

@@ -68,6 +68,35 @@ class LargeDropTest {
         }
     }
 
+    @Test
+    void intakeWaitsWhileTheStageQueuesHoldAWindowOfFiles() throws Exception {
+        try (TestNode node = node()) {
+            node.haven.camel().getRouteController().stopRoute("classify-queue"); // the pipeline falls behind
+            List<String> ids = drop(node, "lothian", 30, 4);
+            Path folder = node.inbox().resolve("lothian");
+            DropFolders drop = node.haven.camel().getRegistry().lookupByNameAndType("dropFolders", DropFolders.class);
+            for (int polls = 0; classifyDepth(node) < WINDOW; polls++) {
+                assertThat(polls).as("polls before a window of files is queued").isLessThan(20);
+                drop.poll();
+            }
+            int left = dicomFiles(folder).size();
+            for (int i = 0; i < 5; i++) drop.poll();
+            assertThat(dicomFiles(folder)).as("files taken while a window of files is queued").hasSize(left);
+            assertThat(classifyDepth(node)).isEqualTo(WINDOW);
+
+            node.haven.camel().getRouteController().startRoute("classify-queue");
+            pollUntilEmpty(drop, folder, 400);
+            for (String id : ids) assertThat(node.awaitOutcome(id, WAIT).outcome()).isEqualTo("released");
+        }
+    }
+
+    private static long classifyDepth(TestNode node) throws Exception {
+        org.apache.activemq.broker.BrokerService broker =
+            org.apache.activemq.broker.BrokerRegistry.getInstance().lookup(node.haven.settings().get("haven.broker.name"));
+        return broker.getDestination(new org.apache.activemq.command.ActiveMQQueue("haven.classify"))
+            .getDestinationStatistics().getMessages().getCount();
+    }
+
     /** Writes {@code files} CT files outside the inbox, then moves their folder into {@code inbox/<board>/} at once. */
     private List<String> drop(TestNode node, String board, int files, long seed) throws Exception {
         Path written = tmp.resolve("written-" + board);
