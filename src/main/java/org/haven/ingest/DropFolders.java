@@ -82,9 +82,9 @@ public final class DropFolders {
     private final long minAgeNanos;
     private final int maxPerPoll;
     private final int window;
-    /** Files queued for the pipeline's stages (classify, OCR) now, or -1 when the broker cannot say. */
-    private java.util.function.LongSupplier queued = () -> -1;
     private final long patienceNanos;
+    /** Files waiting in the stage queues now, or -1 when the broker cannot say. */
+    private java.util.function.LongSupplier queued = () -> -1;
     private final DiskSpace disk;
     private final Supplier<ProducerTemplate> producer;
     private final IntakeStatus status;
@@ -196,7 +196,7 @@ public final class DropFolders {
                 return busy;
             });
         }
-        long inQueues = queued.getAsLong();
+        long inQueues = ready.isEmpty() ? -1 : queued.getAsLong(); // an idle inbox does not ask the broker
         int budget = inQueues < 0 ? maxPerPoll : (int) Math.max(0, Math.min(maxPerPoll, window - inQueues));
         throttledLastPoll = budget < maxPerPoll;
         if (stagers == null) {
