@@ -40,7 +40,8 @@ import org.slf4j.LoggerFactory;
  * long without completing (no marker yet, still open, failing) leave it while others wait, and come back later.
  * Intake also stays at most a window ahead of the pipeline: while the stage queues hold that many files, a poll takes
  * only what brings them back to it (staged files and queued messages, a few KB of heap each, would otherwise pile up
- * with a drop that arrives faster than it is processed).
+ * with a drop that arrives faster than it is processed). While they still hold a poll's worth, a busy inbox is not
+ * walked at all: the walk stats every file of the drop, and would otherwise run every poll until the drop is done.
  */
 public final class DropFolders {
     private static final Logger LOG = LoggerFactory.getLogger(DropFolders.class);
@@ -101,6 +102,8 @@ public final class DropFolders {
     private int waitingLastPoll;
     /** The last poll took fewer ready files than it could because the stage queues were full: its ready files are not stuck. */
     private boolean throttledLastPoll;
+    /** The last walk found files to take or to watch: the next poll asks the stage queues before walking. */
+    private boolean busyLastPoll;
 
     public DropFolders(Path root, Boards boards, Completion defaultCompletion, Map<String, Completion> perBoard, long minAgeMs,
                        int maxPerPoll, DiskSpace disk, Supplier<ProducerTemplate> producer, IntakeStatus status) {
@@ -150,6 +153,8 @@ public final class DropFolders {
         } catch (IOException e) {
             return; // no inbox yet
         }
+        long inQueues = busyLastPoll ? queued.getAsLong() : -1; // an idle inbox does not ask the broker
+        if (inQueues >= maxPerPoll) return; // the pipeline has a poll's worth to do: no walk until it is below that
         IntakeStatus.Counts counts = new IntakeStatus.Counts();
         List<Candidate> ready = new ArrayList<>();
         polls++;
@@ -196,7 +201,7 @@ public final class DropFolders {
                 return busy;
             });
         }
-        long inQueues = ready.isEmpty() ? -1 : queued.getAsLong(); // an idle inbox does not ask the broker
+        if (inQueues < 0 && !ready.isEmpty()) inQueues = queued.getAsLong();
         int budget = inQueues < 0 ? maxPerPoll : (int) Math.max(0, Math.min(maxPerPoll, window - inQueues));
         throttledLastPoll = budget < maxPerPoll;
         if (stagers == null) {
@@ -225,6 +230,7 @@ public final class DropFolders {
         }
         counts.undeletable = undeletable.size();
         enter(entering, counts);
+        busyLastPoll = !seen.isEmpty();
         status.update(counts);
     }
 
