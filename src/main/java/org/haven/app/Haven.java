@@ -140,11 +140,13 @@ public final class Haven implements AutoCloseable {
             settings.getLong("haven.disk.min-free-mb"));
         Boards boardNames = Boards.from(settings, boards == null ? java.util.Set.of()
             : boards.boards().stream().map(org.haven.network.Boards.Board::name).collect(java.util.stream.Collectors.toSet()));
-        main.bind("stager", new Stager(workspace, records, node, boardNames, settings.getLong("haven.inbox.max-bytes"), disk, quarantine));
+        main.bind("stager", new Stager(workspace, records, node, boardNames, settings.getLong("haven.inbox.max-bytes"), disk, quarantine,
+            settings.getBoolean("haven.outgoing.sync")));
         main.bind("dropFolders", new DropFolders(settings.path("haven.inbox"), boardNames,
             DropFolders.Completion.parse(settings.get("haven.inbox.complete")), perBoardCompletion(settings),
             settings.getLong("haven.inbox.min-age-ms"), settings.getInt("haven.inbox.max-files-per-poll"), disk,
-            () -> producer(), new IntakeStatus()).parallel(settings.getInt("haven.inbox.threads")));
+            () -> producer(), new IntakeStatus()).parallel(settings.getInt("haven.inbox.threads"))
+            .queued(new org.haven.ops.StageBacklog(cf)));
         DeviceStore deviceStore = new DeviceStore(store);
         main.bind("classifier", new Classifier(workspace, records, devices, deviceStore, settings.get("haven.project"), node,
             settings.get("haven.force-profile")));

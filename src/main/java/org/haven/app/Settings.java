@@ -105,7 +105,7 @@ public final class Settings {
         p.setProperty("haven.routes.reload", "true");
         p.setProperty("haven.force-profile", "");
         p.setProperty("haven.batch.timeout-s", "3600");
-        // de-identified copies forced to the device before release (a batch run turns it off: DeidentifyCommand)
+        // staged and de-identified copies forced to the device (a batch run with its own store turns it off: DeidentifyCommand)
         p.setProperty("haven.outgoing.sync", "true");
         p.setProperty("haven.batch.threads", String.valueOf(Math.max(2, Runtime.getRuntime().availableProcessors())));
         p.setProperty("haven.web.enabled", "false");

@@ -111,8 +111,8 @@ public final class DeidentifyCommand implements Command {
      * What a batch run relaxes, and only with a store of its own (nothing in it but this run; a run that dies is run
      * again, into a new store, from an input folder that still holds every original). Its H2 store writes its changes
      * every half second instead of a chunk per commit (a third of a batch's CPU; the service's store commits durably,
-     * WRITE_DELAY=0, see EmbeddedH2), and its de-identified copies are not forced to the device one by one (see
-     * DeidentifyStage). With the service's store (HAVEN_DB_URL), whose commits are durable, both stay: a release
+     * WRITE_DELAY=0, see EmbeddedH2), and its staged and de-identified copies are not forced to the device one by one
+     * (see Stager, DeidentifyStage). With the service's store (HAVEN_DB_URL), whose commits are durable, both stay: a release
      * recorded there is never a copy a power cut took.
      */
     static Map<String, String> durability(boolean freshStore, Path work) {

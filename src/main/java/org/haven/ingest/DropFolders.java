@@ -31,6 +31,17 @@ import org.slf4j.LoggerFactory;
  * ({@code haven.inbox.complete[.<board>]}): {@code open-handles} no process has it open, {@code done-marker} a
  * {@code <name>.done} file sits beside it, {@code rename} the writer renames into place (stability only). The file is
  * staged and recorded, its id sent on, and only then removed from the inbox. Nothing here logs a file name.
+ *
+ * <p>A drop far larger than a poll takes is watched a window at a time: at most twice
+ * {@code haven.inbox.max-files-per-poll} files are remembered (size, mtime, since when), so a node's memory does not
+ * grow with the drop (a 10^5-file drop was ~20-30 MB of remembered paths). Files beyond the window wait in the inbox,
+ * where they cost nothing, and enter it by path, going on from where the last one entered (round-robin, so none is
+ * skipped); a file must still be seen unchanged for the stability window once inside. Files that stay in the window
+ * long without completing (no marker yet, still open, failing) leave it while others wait, and come back later.
+ * Intake also stays at most a window ahead of the pipeline: while the stage queues hold that many files, a poll takes
+ * only what brings them back to it (staged files and queued messages, a few KB of heap each, would otherwise pile up
+ * with a drop that arrives faster than it is processed). While they still hold a poll's worth, a busy inbox is not
+ * walked at all: the walk stats every file of the drop, and would otherwise run every poll until the drop is done.
  */
 public final class DropFolders {
     private static final Logger LOG = LoggerFactory.getLogger(DropFolders.class);
@@ -52,8 +63,16 @@ public final class DropFolders {
         }
     }
 
-    private record Seen(long size, long mtime, long sinceNanos) {
+    /** Polls a file stays in a full window without being taken before it leaves it for a waiting one (and {@link #patienceNanos}). */
+    static final int PATIENCE_POLLS = 10;
+
+    /** What a watched file looked like, since when it has looked so, and since when (which poll) it is watched. */
+    private record Seen(long size, long mtime, long sinceNanos, long watchedNanos, long watchedPoll) {
+        Seen(BasicFileAttributes a, long now, long poll) { this(a.size(), a.lastModifiedTime().toMillis(), now, now, poll); }
+
         boolean same(BasicFileAttributes a) { return a.size() == size && a.lastModifiedTime().toMillis() == mtime; }
+
+        Seen changed(BasicFileAttributes a, long now) { return new Seen(a.size(), a.lastModifiedTime().toMillis(), now, watchedNanos, watchedPoll); }
     }
 
     private final Path configuredRoot;
@@ -63,14 +82,28 @@ public final class DropFolders {
     private final Map<String, Completion> perBoard;
     private final long minAgeNanos;
     private final int maxPerPoll;
+    private final int window;
+    private final long patienceNanos;
+    /** Files waiting in the stage queues now, or -1 when the broker cannot say. */
+    private java.util.function.LongSupplier queued = () -> -1;
     private final DiskSpace disk;
     private final Supplier<ProducerTemplate> producer;
     private final IntakeStatus status;
+    /** The window: files being watched until they are complete and taken (at most {@link #window}). */
     private final Map<Path, Seen> seen = new HashMap<>();
     private final Map<Path, Seen> undeletable = new HashMap<>();
     private final Map<Path, Long> retryAt = new HashMap<>();
     private final Map<Path, Integer> failures = new HashMap<>();
     private final Set<Path> refusedLogged = new HashSet<>();
+    /** The last file that entered the window from outside it: the next ones enter after it by path. */
+    private Path cursor;
+    private long polls;
+    /** Files outside the window at the last poll: while some wait, files stuck in it make room. */
+    private int waitingLastPoll;
+    /** The last poll took fewer ready files than it could because the stage queues were full: its ready files are not stuck. */
+    private boolean throttledLastPoll;
+    /** The last walk found files to take or to watch: the next poll asks the stage queues before walking. */
+    private boolean busyLastPoll;
 
     public DropFolders(Path root, Boards boards, Completion defaultCompletion, Map<String, Completion> perBoard, long minAgeMs,
                        int maxPerPoll, DiskSpace disk, Supplier<ProducerTemplate> producer, IntakeStatus status) {
@@ -80,12 +113,20 @@ public final class DropFolders {
         this.perBoard = perBoard;
         this.minAgeNanos = minAgeMs * 1_000_000L;
         this.maxPerPoll = maxPerPoll;
+        this.window = 2 * maxPerPoll; // one poll's worth being taken, one becoming stable
+        this.patienceNanos = 4 * minAgeNanos;
         this.disk = disk;
         this.producer = producer;
         this.status = status;
     }
 
     public IntakeStatus status() { return status; }
+
+    /** Where a poll learns how many files wait in the stage queues (unknown: no limit beyond the window). */
+    public DropFolders queued(java.util.function.LongSupplier queued) {
+        this.queued = queued;
+        return this;
+    }
 
     /** Stages up to {@code threads} files of a poll at once (hashing and copying are I/O a node need not do one by one). */
     private java.util.concurrent.ExecutorService stagers;
@@ -112,9 +153,14 @@ public final class DropFolders {
         } catch (IOException e) {
             return; // no inbox yet
         }
+        long inQueues = busyLastPoll ? queued.getAsLong() : -1; // an idle inbox does not ask the broker
+        if (inQueues >= maxPerPoll) return; // the pipeline has a poll's worth to do: no walk until it is below that
         IntakeStatus.Counts counts = new IntakeStatus.Counts();
         List<Candidate> ready = new ArrayList<>();
-        Set<Path> visited = new HashSet<>();
+        polls++;
+        if (waitingLastPoll > 0 && !throttledLastPoll) makeRoom();
+        Entering entering = new Entering(cursor, window); // those taken this poll make room too
+        Set<Path> present = new HashSet<>(); // remembered files still there (never more than is remembered)
         try {
             Files.walkFileTree(root, EnumSet.noneOf(java.nio.file.FileVisitOption.class), Integer.MAX_VALUE, new SimpleFileVisitor<>() {
                 @Override
@@ -128,8 +174,7 @@ public final class DropFolders {
 
                 @Override
                 public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
-                    visited.add(file);
-                    consider(file, attrs, counts, ready);
+                    consider(file, attrs, counts, ready, present, entering);
                     return FileVisitResult.CONTINUE;
                 }
 
@@ -142,11 +187,11 @@ public final class DropFolders {
         } catch (IOException e) {
             LOG.warn("inbox not readable: {}", e.getClass().getSimpleName());
         }
-        seen.keySet().retainAll(visited);
-        undeletable.keySet().retainAll(visited);
-        refusedLogged.retainAll(visited);
-        retryAt.keySet().retainAll(visited);
-        failures.keySet().retainAll(visited);
+        seen.keySet().retainAll(present);
+        undeletable.keySet().retainAll(present);
+        refusedLogged.retainAll(present);
+        retryAt.keySet().retainAll(seen.keySet());
+        failures.keySet().retainAll(seen.keySet());
 
         if (ready.stream().anyMatch(c -> c.completion == Completion.OPEN_HANDLES) && OpenFiles.available()) {
             Set<String> open = OpenFiles.snapshot();
@@ -156,15 +201,18 @@ public final class DropFolders {
                 return busy;
             });
         }
+        if (inQueues < 0 && !ready.isEmpty()) inQueues = queued.getAsLong();
+        int budget = inQueues < 0 ? maxPerPoll : (int) Math.max(0, Math.min(maxPerPoll, window - inQueues));
+        throttledLastPoll = budget < maxPerPoll;
         if (stagers == null) {
             int taken = 0;
             for (Candidate c : ready) {
-                if (taken >= maxPerPoll || disk.shortage().isPresent()) break;
+                if (taken >= budget || disk.shortage().isPresent()) break;
                 if (take(c)) taken++;
             }
         } else {
             // staged in parallel; what the poll remembers (failures, back-off, undeletable) is updated here, in order
-            List<Candidate> batch = ready.subList(0, Math.min(ready.size(), maxPerPoll));
+            List<Candidate> batch = ready.subList(0, Math.min(ready.size(), budget));
             List<java.util.concurrent.Future<Exchange>> staged = new ArrayList<>();
             for (Candidate c : batch) staged.add(stagers.submit(() -> stage(c)));
             for (int i = 0; i < batch.size(); i++) {
@@ -181,12 +229,72 @@ public final class DropFolders {
             }
         }
         counts.undeletable = undeletable.size();
+        enter(entering, counts);
+        busyLastPoll = !seen.isEmpty();
         status.update(counts);
+    }
+
+    /** Files that have been in the window for a while without being taken leave it (they enter again in turn). */
+    private void makeRoom() {
+        long now = System.nanoTime();
+        seen.values().removeIf(s -> polls - s.watchedPoll >= PATIENCE_POLLS && now - s.watchedNanos >= patienceNanos);
+    }
+
+    /** After a poll: files from outside the window enter it (first seen now) as far as it has room, the rest wait. */
+    private void enter(Entering entering, IntakeStatus.Counts counts) {
+        long now = System.nanoTime();
+        int entered = 0;
+        for (Map.Entry<Path, BasicFileAttributes> e : entering.chosen()) {
+            if (seen.size() >= window) break;
+            seen.put(e.getKey(), new Seen(e.getValue(), now, polls));
+            cursor = e.getKey();
+            entered++;
+        }
+        counts.incomplete += entered; // first seen now: stable only if the next poll sees it unchanged
+        counts.watched = seen.size();
+        counts.waiting = entering.outside - entered;
+        waitingLastPoll = counts.waiting;
+    }
+
+    /**
+     * The files outside the window a poll lets in: the first {@code room} by path after the cursor, then (wrapping
+     * round) the first from the start. Holds at most twice {@code room} paths, whatever the size of the drop.
+     */
+    private static final class Entering {
+        private final Path cursor;
+        private final int room;
+        private final java.util.TreeMap<Path, BasicFileAttributes> after = new java.util.TreeMap<>(), wrapped = new java.util.TreeMap<>();
+        int outside;
+
+        Entering(Path cursor, int room) {
+            this.cursor = cursor;
+            this.room = Math.max(0, room);
+        }
+
+        void offer(Path file, BasicFileAttributes attrs) {
+            outside++;
+            keepFirst(cursor == null || file.compareTo(cursor) > 0 ? after : wrapped, file, attrs);
+        }
+
+        private void keepFirst(java.util.TreeMap<Path, BasicFileAttributes> first, Path file, BasicFileAttributes attrs) {
+            if (first.size() < room) first.put(file, attrs);
+            else if (room > 0 && file.compareTo(first.lastKey()) < 0) {
+                first.pollLastEntry();
+                first.put(file, attrs);
+            }
+        }
+
+        List<Map.Entry<Path, BasicFileAttributes>> chosen() {
+            List<Map.Entry<Path, BasicFileAttributes>> in = new ArrayList<>(after.entrySet());
+            in.addAll(wrapped.entrySet());
+            return in;
+        }
     }
 
     private record Candidate(Path path, String board, String relative, Completion completion, Seen seen) {}
 
-    private void consider(Path file, BasicFileAttributes attrs, IntakeStatus.Counts counts, List<Candidate> ready) {
+    private void consider(Path file, BasicFileAttributes attrs, IntakeStatus.Counts counts, List<Candidate> ready,
+                          Set<Path> present, Entering entering) {
         String relative = root.relativize(file).toString().replace('\\', '/');
         String board = boardOf(relative);
         if (hidden(file)) {
@@ -195,7 +303,11 @@ public final class DropFolders {
         }
         if (!attrs.isRegularFile()) { // symbolic link (to a file or a folder), device, FIFO, socket: never opened
             counts.refused++;
-            if (refusedLogged.add(file)) {
+            if (refusedLogged.contains(file)) {
+                present.add(file);
+            } else if (refusedLogged.size() < window) { // beyond that many, refusals are counted, not logged one by one
+                refusedLogged.add(file);
+                present.add(file);
                 LOG.warn("refused an inbox entry on board {}: {} (only regular files are taken; it is left where it is)",
                     loggable(board), attrs.isSymbolicLink() ? "symbolic link" : attrs.isOther() ? "device, FIFO or socket" : "not a regular file");
             }
@@ -213,15 +325,24 @@ public final class DropFolders {
             }
             return;
         }
+        Seen stuck = undeletable.get(file);
+        if (stuck != null) {
+            present.add(file);
+            if (stuck.same(attrs)) return; // taken already; it changes, it is taken again
+            undeletable.remove(file);
+        }
         Seen before = seen.get(file);
+        if (before == null) { // outside the window: it may enter at the end of this poll
+            entering.offer(file, attrs);
+            return;
+        }
+        present.add(file);
         long now = System.nanoTime();
-        if (before == null || !before.same(attrs)) {
-            seen.put(file, new Seen(attrs.size(), attrs.lastModifiedTime().toMillis(), now));
+        if (!before.same(attrs)) {
+            seen.put(file, before.changed(attrs, now));
             counts.incomplete++;
             return;
         }
-        Seen stuck = undeletable.get(file);
-        if (stuck != null && stuck.same(attrs)) return; // taken already; it changes, it is taken again
         if (now - before.sinceNanos < minAgeNanos || System.currentTimeMillis() - attrs.lastModifiedTime().toMillis() < minAgeNanos / 1_000_000) {
             counts.incomplete++;
             return;
@@ -266,6 +387,7 @@ public final class DropFolders {
             seen.remove(c.path);
             if (c.completion == Completion.DONE_MARKER) Files.deleteIfExists(marker(c.path));
         } catch (IOException e) {
+            seen.remove(c.path); // remembered as taken instead, outside the window
             undeletable.put(c.path, c.seen);
             LOG.warn("a file taken on board {} cannot be removed from the inbox ({}): it stays, and is not taken again unless it changes",
                 loggable(c.board), e.getClass().getSimpleName());

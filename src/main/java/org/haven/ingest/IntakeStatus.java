@@ -20,6 +20,10 @@ public final class IntakeStatus {
         int refused;
         int undeletable;
         int unreadable;
+        /** Inbox files the poll is watching (size and mtime remembered until they are complete and taken). */
+        int watched;
+        /** Inbox files not watched yet: beyond the window of a large drop, watched as earlier ones are taken. */
+        int waiting;
 
         @Override
         public String toString() {
@@ -40,6 +44,10 @@ public final class IntakeStatus {
     public int refused() { return counts.refused; }
 
     public int hidden() { return counts.hidden; }
+
+    public int watched() { return counts.watched; }
+
+    public int waiting() { return counts.waiting; }
 
     void paused(String why) {
         if (!Objects.equals(why, paused)) {

@@ -43,8 +43,15 @@ public final class Stager {
     private final long maxBytes;
     private final DiskSpace disk;
     private final Quarantine quarantine;
+    private final boolean sync;
 
-    public Stager(Workspace workspace, FileRecords records, String node, Boards boards, long maxBytes, DiskSpace disk, Quarantine quarantine) {
+    /**
+     * {@code sync} false (setting {@code haven.outgoing.sync}, off in a batch with its own store): staged copies are
+     * left to the OS's write-back, as the de-identified ones are. A batch's input folder keeps every original and a
+     * run that dies is run again into a new store; the service deletes the inbox file once staged and keeps the sync.
+     */
+    public Stager(Workspace workspace, FileRecords records, String node, Boards boards, long maxBytes, DiskSpace disk,
+                  Quarantine quarantine, boolean sync) {
         this.workspace = workspace;
         this.records = records;
         this.node = node;
@@ -52,6 +59,7 @@ public final class Stager {
         this.maxBytes = maxBytes;
         this.disk = disk;
         this.quarantine = quarantine;
+        this.sync = sync;
     }
 
     /** From a drop folder (see {@link DropFolders}): path and claimed board are exchange properties. */
@@ -126,8 +134,10 @@ public final class Stager {
                  OutputStream out = Files.newOutputStream(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
                 size = din.transferTo(out);
             }
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-                ch.force(true); // durable before the record says it is here
+            if (sync) {
+                try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+                    ch.force(true); // durable before the record says it is here
+                }
             }
         } catch (IOException | RuntimeException e) {
             Files.deleteIfExists(tmp); // no partial copy left behind (a full disk, a vanished source)

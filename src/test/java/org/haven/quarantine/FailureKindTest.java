@@ -59,7 +59,7 @@ class FailureKindTest {
         camel.getRegistry().bind("quarantine", quarantine);
         camel.getRegistry().bind("stager", new Stager(ws, records, "test-node",
             new org.haven.ingest.Boards(java.util.Set.of(), java.util.regex.Pattern.compile("[a-z][a-z0-9-]{0,39}"), "unknown-board", java.util.Set.of()),
-            Long.MAX_VALUE, new org.haven.store.DiskSpace(java.util.List.of(), 0), quarantine));
+            Long.MAX_VALUE, new org.haven.store.DiskSpace(java.util.List.of(), 0), quarantine, true));
         for (String f : new String[] {"routes/errors.yaml", "routes/quarantine.yaml"}) {
             PluginHelper.getRoutesLoader(camel).loadRoutes(ResourceHelper.resolveMandatoryResource(camel, "file:" + f));
         }
