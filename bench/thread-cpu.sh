@@ -1,0 +1,32 @@
+#!/bin/bash
+# Where a batch's CPU goes, by JVM thread: runs `deidentify IN` with run.sh's JVM options (plus any given here) and
+# reads every thread's user+sys time from /proc twice a second; prints CPU s per thread group (worker threads, C1 and
+# C2 compiler threads, the VM thread = the serial GC, H2's threads...). -XX:+CITime reports each compile's *elapsed*
+# time, which on a busy 2-core machine overstates the compiler's CPU; this does not.
+#   bench/thread-cpu.sh IN [extra JVM options...]     (IN: a folder of DICOM files, e.g. from ./run.sh synth --ct)
+set -euo pipefail
+[ $# -ge 1 ] || { sed -n 2,6p "$0" | sed 's/^# *//' >&2; exit 2; }
+in=$(realpath "$1"); shift
+cd "$(dirname "$0")/.."
+scratch=$(mktemp -d "${BENCH_DIR:-/dev/shm}/haven-threads-XXXX")
+trap 'rm -rf "$scratch"' EXIT
+mkdir -p "$scratch/ws"
+# shellcheck disable=SC2046
+HAVEN_WORKSPACE="$scratch/ws" $(./run.sh java) $(./run.sh java-opts) "$@" -jar target/haven.jar deidentify "$in" "$scratch/out" \
+  --profile research > "$scratch/log" 2>&1 &
+pid=$!
+declare -A cpu name
+while kill -0 "$pid" 2>/dev/null; do
+  for t in /proc/"$pid"/task/*; do
+    stat=$(cat "$t/stat" 2>/dev/null) || continue
+    read -r -a f <<< "${stat##*) }"          # fields after the command name: utime, stime are the 12th and 13th
+    cpu[${t##*/}]=$(( f[11] + f[12] ))
+    name[${t##*/}]=$(cat "$t/comm" 2>/dev/null || echo '?')
+  done
+  sleep 0.5
+done
+wait "$pid" || { echo "deidentify failed:" >&2; tail -5 "$scratch/log" >&2; exit 1; }
+for tid in "${!cpu[@]}"; do echo "${name[$tid]}|${cpu[$tid]}"; done \
+  | awk -F'|' -v hz="$(getconf CLK_TCK)" '{ g = $1; sub(/[-#]?[0-9]+$/, "", g); c[g] += $2; t += $2 }
+      END { printf "%7.1f  CPU s in all\n", t / hz; for (g in c) if (c[g] / hz >= 0.5) printf "%7.1f  %4.1f %%  %s\n", c[g] / hz, 100 * c[g] / t, g }' \
+  | sort -rn
