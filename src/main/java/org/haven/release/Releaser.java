@@ -101,7 +101,7 @@ public final class Releaser {
      */
     private Placement place(Exchange exchange, String fileId, String relative) throws IOException, SQLException {
         // the journey's events go with its fate; taken from the exchange once written (a hold writes them otherwise)
-        List<FileRecords.PendingEvent> journey = FileRecords.pending(exchange);
+        FileRecords.Journey journey = FileRecords.pending(exchange);
         String profile = exchange.getIn().getHeader(HavenHeaders.PROFILE, String.class);
         for (boolean retried = false; ; retried = true) {
             Attempt attempt = new Attempt();
@@ -126,7 +126,7 @@ public final class Releaser {
     }
 
     /** This file holds the claim: its copy moves onto the path and its fate is recorded. */
-    private Placement releaseOwn(Connection c, String fileId, String relative, String profile, List<FileRecords.PendingEvent> journey,
+    private Placement releaseOwn(Connection c, String fileId, String relative, String profile, FileRecords.Journey journey,
                                  Attempt attempt) throws IOException, SQLException {
         Path outgoing = workspace.outgoing(fileId), target = workspace.release().resolve(relative);
         // not a passing fault: retrying cannot bring the copy back, so hold the original (fail closed)
@@ -143,7 +143,7 @@ public final class Releaser {
      * else the holder stays.
      */
     private Placement supersedeOrKeep(Connection c, String holder, String fileId, String relative, String profile,
-                                      List<FileRecords.PendingEvent> journey, Attempt attempt) throws IOException, SQLException {
+                                      FileRecords.Journey journey, Attempt attempt) throws IOException, SQLException {
         String mine = records.transferSyntax(fileId), theirs = records.transferSyntax(holder);
         Path outgoing = workspace.outgoing(fileId), target = workspace.release().resolve(relative);
         if (!Files.exists(outgoing) && !Files.exists(target)) return Placement.OUTPUT_MISSING;

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
+import org.haven.store.FileRecords;
 import org.haven.store.Pseudonyms;
 import org.haven.store.Store;
 
@@ -103,30 +104,33 @@ public final class IdentityStore {
         }
     }
 
-    /** What a file was resolved to; a replayed or re-issued file overwrites its row. */
-    public void recordFile(String fileId, String project, String pseudonym, Resolver.Resolution r, String board, String studyDate)
-        throws SQLException {
-        try (Connection c = store.connection()) {
-            try (PreparedStatement ins = c.prepareStatement("insert into patient_file (project, pseudonym, chi, issuer, local_id, board,"
-                + " study_date, resolved_by, at, file_id) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-                bind(ins, project, pseudonym, r, board, studyDate);
-                ins.setString(10, fileId);
-                ins.executeUpdate();
-                return;
-            } catch (SQLException e) {
-                if (!Store.isDuplicateKey(e)) throw e; // replayed, redelivered or re-issued: the row is rewritten
-            }
+    /**
+     * The patient's file record (project, pseudonym, how the person was found), held back to be written with the
+     * file's fate ({@link FileRecords#rowLater}): no commit of its own. A file processed again (replayed, re-issued,
+     * redelivered after a fate) has its row rewritten.
+     */
+    public static FileRecords.PendingRow fileRecord(String fileId, String project, String pseudonym, Resolver.Resolution r, String board,
+                                                    String studyDate) {
+        Timestamp at = Timestamp.from(Instant.now());
+        return c -> {
+            // update first: a file seen again is the rarer case, but a failed insert would end a PostgreSQL transaction
             try (PreparedStatement up = c.prepareStatement("update patient_file set project = ?, pseudonym = ?, chi = ?, issuer = ?,"
                 + " local_id = ?, board = ?, study_date = ?, resolved_by = ?, at = ? where file_id = ?")) {
-                bind(up, project, pseudonym, r, board, studyDate);
+                bind(up, project, pseudonym, r, board, studyDate, at);
                 up.setString(10, fileId);
-                up.executeUpdate();
+                if (up.executeUpdate() > 0) return;
             }
-        }
+            try (PreparedStatement ins = c.prepareStatement("insert into patient_file (project, pseudonym, chi, issuer, local_id, board,"
+                + " study_date, resolved_by, at, file_id) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                bind(ins, project, pseudonym, r, board, studyDate, at);
+                ins.setString(10, fileId);
+                ins.executeUpdate(); // a concurrent delivery's row (its fate committed with it) fails this one as decided
+            }
+        };
     }
 
-    private static void bind(PreparedStatement ps, String project, String pseudonym, Resolver.Resolution r, String board, String studyDate)
-        throws SQLException {
+    private static void bind(PreparedStatement ps, String project, String pseudonym, Resolver.Resolution r, String board, String studyDate,
+                             Timestamp at) throws SQLException {
         ps.setString(1, project);
         ps.setString(2, pseudonym);
         ps.setString(3, r.chi().orElse(null));
@@ -135,7 +139,7 @@ public final class IdentityStore {
         ps.setString(6, board);
         ps.setString(7, studyDate);
         ps.setString(8, r.method());
-        ps.setTimestamp(9, Timestamp.from(Instant.now()));
+        ps.setTimestamp(9, at);
     }
 
     private static String cut(String s) { return s == null || s.length() <= 100 ? s : s.substring(0, 100); }

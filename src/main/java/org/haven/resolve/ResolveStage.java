@@ -14,6 +14,7 @@ import org.apache.camel.Message;
 import org.haven.HavenHeaders;
 import org.haven.dicom.DicomHeader;
 import org.haven.quarantine.QuarantineException;
+import org.haven.store.FileRecords;
 import org.haven.store.PseudonymProposal;
 import org.haven.store.Workspace;
 
@@ -79,7 +80,7 @@ public final class ResolveStage {
         } else {
             if (r.localId().isEmpty()) throw new QuarantineException("missing-patient-id", "no PatientID (0010,0020) and no CHI in other patient IDs: cannot link to other records");
             if (resolver.rules().policy(project) == IdentityRules.Unresolved.HOLD) {
-                identities.recordFile(fileId, project, null, r, board, studyDate);
+                FileRecords.rowLater(exchange, IdentityStore.fileRecord(fileId, project, null, r, board, studyDate)); // written by the hold
                 throw new QuarantineException("unresolved-patient", "no CHI in PatientID, other patient IDs or the patient index;"
                     + " project " + project + " holds unresolved patients (re-processed when the index resolves them)");
             }
@@ -94,7 +95,7 @@ public final class ResolveStage {
                 retain(fileId);
             }
         }
-        identities.recordFile(fileId, project, pseudonym, r, board, studyDate);
+        FileRecords.rowLater(exchange, IdentityStore.fileRecord(fileId, project, pseudonym, r, board, studyDate)); // with the fate
         exchange.setProperty(PSEUDONYM, pseudonym); // how the person was found is in patient_file (resolved_by), not one more event row
     }
 

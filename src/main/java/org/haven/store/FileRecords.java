@@ -89,6 +89,22 @@ public final class FileRecords {
     /** An audit event held back until the file's fate (or its next queue) is recorded. */
     public record PendingEvent(String fileId, String event, String reason, String detail, String actor, Timestamp at) {}
 
+    /** Exchange property: rows of other tables this attempt holds back with its events (see {@link #rowLater}). */
+    public static final String PENDING_ROWS = "HavenPendingRows";
+
+    /** A row of another table (the patient's file record) written in the transaction that records the file's fate. */
+    @FunctionalInterface
+    public interface PendingRow {
+        void write(Connection c) throws SQLException;
+    }
+
+    /** What a journey holds back until its fate (or its next queue) is recorded: other tables' rows, then its events. */
+    public record Journey(java.util.List<PendingRow> rows, java.util.List<PendingEvent> events) {
+        public static final Journey NONE = new Journey(java.util.List.of(), java.util.List.of());
+
+        boolean isEmpty() { return rows.isEmpty() && events.isEmpty(); }
+    }
+
     /**
      * Records an audit event of a step in the middle of a file's journey with the next commit that must happen
      * anyway: the one that records the file's fate ({@link #decide}, from the release or the quarantine), or
@@ -105,35 +121,65 @@ public final class FileRecords {
         pending.add(new PendingEvent(fileId, event, reason, detail, actor, now()));
     }
 
-    /** The held-back events of this exchange, removed from it (they are written by the caller's transaction). */
+    /**
+     * Holds back a row of another table (the patient's file record, from the resolve stage) like {@link #eventLater}:
+     * written in the transaction that records the file's fate, so no commit of its own, and a held or released file
+     * never lacks it (an attempt rolled back leaves none; the redelivery writes it again).
+     */
     @SuppressWarnings("unchecked")
-    public static java.util.List<PendingEvent> takePending(org.apache.camel.Exchange exchange) {
-        java.util.List<PendingEvent> pending = exchange == null ? null : exchange.getProperty(PENDING_EVENTS, java.util.List.class);
-        if (exchange != null) exchange.removeProperty(PENDING_EVENTS);
-        return pending == null ? java.util.List.of() : pending;
+    public static void rowLater(org.apache.camel.Exchange exchange, PendingRow row) {
+        java.util.List<PendingRow> rows = exchange.getProperty(PENDING_ROWS, java.util.List.class);
+        if (rows == null) {
+            rows = new java.util.ArrayList<>();
+            exchange.setProperty(PENDING_ROWS, rows);
+        }
+        rows.add(row);
     }
 
-    /** The held-back events of this exchange, left on it (see {@link #takePending}). */
-    @SuppressWarnings("unchecked")
-    public static java.util.List<PendingEvent> pending(org.apache.camel.Exchange exchange) {
-        java.util.List<PendingEvent> pending = exchange.getProperty(PENDING_EVENTS, java.util.List.class);
-        return pending == null ? java.util.List.of() : java.util.List.copyOf(pending);
+    /** The held-back rows and events of this exchange, removed from it (they are written by the caller's transaction). */
+    public static Journey takePending(org.apache.camel.Exchange exchange) {
+        if (exchange == null) return Journey.NONE;
+        Journey journey = pending(exchange);
+        exchange.removeProperty(PENDING_ROWS);
+        exchange.removeProperty(PENDING_EVENTS);
+        return journey;
     }
 
-    /** Writes the held-back events now, in one transaction (before the file leaves for another queue). */
+    /** The held-back rows and events of this exchange, left on it (see {@link #takePending}). */
+    @SuppressWarnings("unchecked")
+    public static Journey pending(org.apache.camel.Exchange exchange) {
+        java.util.List<PendingRow> rows = exchange.getProperty(PENDING_ROWS, java.util.List.class);
+        java.util.List<PendingEvent> events = exchange.getProperty(PENDING_EVENTS, java.util.List.class);
+        if (rows == null && events == null) return Journey.NONE;
+        return new Journey(rows == null ? java.util.List.of() : java.util.List.copyOf(rows),
+            events == null ? java.util.List.of() : java.util.List.copyOf(events));
+    }
+
+    /** Writes the held-back rows and events now, in one transaction (before the file leaves for another queue). */
     public void flushEvents(org.apache.camel.Exchange exchange) throws SQLException {
-        java.util.List<PendingEvent> pending = takePending(exchange);
+        Journey pending = takePending(exchange);
         if (pending.isEmpty()) return;
         try (Connection c = store.connection()) {
             c.setAutoCommit(false);
             try {
-                insertEvents(c, pending);
+                write(c, pending, null);
                 c.commit();
             } catch (SQLException | RuntimeException e) {
                 c.rollback();
                 throw e;
             }
         }
+    }
+
+    /** The journey's rows, then its events and {@code fate} (if any) in one batch. */
+    private static void write(Connection c, Journey journey, PendingEvent fate) throws SQLException {
+        for (PendingRow row : journey.rows()) row.write(c);
+        java.util.List<PendingEvent> events = journey.events();
+        if (fate != null) {
+            events = new java.util.ArrayList<>(events);
+            events.add(fate);
+        }
+        insertEvents(c, events);
     }
 
     private static void insertEvents(Connection c, java.util.List<PendingEvent> events) throws SQLException {
@@ -197,12 +243,12 @@ public final class FileRecords {
      * must then do nothing more.
      */
     public boolean decide(String fileId, String outcome, String reason, String detail, String location, String actor) throws SQLException {
-        return decide(fileId, outcome, reason, detail, location, actor, java.util.List.of());
+        return decide(fileId, outcome, reason, detail, location, actor, Journey.NONE);
     }
 
-    /** {@link #decide}, writing {@code before} (the journey's held-back events, {@link #takePending}) in the same transaction. */
+    /** {@link #decide}, writing {@code before} (the journey's held-back rows and events, {@link #takePending}) in the same transaction. */
     public boolean decide(String fileId, String outcome, String reason, String detail, String location, String actor,
-                          java.util.List<PendingEvent> before) throws SQLException {
+                          Journey before) throws SQLException {
         try (Connection c = store.connection()) {
             c.setAutoCommit(false);
             try {
@@ -225,11 +271,8 @@ public final class FileRecords {
      * {@link #reconcile(String, String)}); either way the caller's transaction must be rolled back.
      */
     public void decide(Connection c, String fileId, String outcome, String reason, String detail, String location, String actor,
-                       java.util.List<PendingEvent> before) throws SQLException {
-        java.util.List<PendingEvent> events = new java.util.ArrayList<>(before.size() + 1);
-        events.addAll(before);
-        events.add(new PendingEvent(fileId, outcome, reason, detail, actor, now()));
-        insertEvents(c, events); // one batch: the journey's events and the fate's own
+                       Journey before) throws SQLException {
+        write(c, before, new PendingEvent(fileId, outcome, reason, detail, actor, now())); // one batch: the journey's events and the fate's own
         try (PreparedStatement ps = c.prepareStatement(INSERT_OUTCOME)) {
             ps.setString(1, fileId);
             ps.setString(2, outcome);
