@@ -89,12 +89,12 @@ public final class DeviceStore {
                 // at every call), so a concurrent delivery of the same file waits here and then reads what this one wrote
                 try (PreparedStatement ps = c.prepareStatement("update haven_file set size_bytes = size_bytes where file_id = ?")) {
                     ps.setString(1, fileId);
-                    if (ps.executeUpdate() != 1) throw new SQLException("file " + fileId.substring(0, Math.min(12, fileId.length())) + " is not recorded");
+                    if (ps.executeUpdate() != 1) throw notRecorded(fileId);
                 }
                 try (PreparedStatement ps = c.prepareStatement("select signature_id, board from haven_file where file_id = ?")) {
                     ps.setString(1, fileId);
                     try (ResultSet rs = ps.executeQuery()) {
-                        if (!rs.next()) throw new SQLException("file " + fileId.substring(0, Math.min(12, fileId.length())) + " is not recorded");
+                        if (!rs.next()) throw notRecorded(fileId);
                         before = rs.getString(1);
                         board = rs.getString(2);
                     }
@@ -121,6 +121,10 @@ public final class DeviceStore {
                 throw e;
             }
         }
+    }
+
+    private static SQLException notRecorded(String fileId) {
+        return new SQLException("file " + fileId.substring(0, Math.min(12, fileId.length())) + " is not recorded");
     }
 
     private static final String SIGHTED_COLUMNS = "manufacturer_raw = ?, model_raw = ?, station_name = ?, image_size = ?, private_creators = ?,"

@@ -100,7 +100,7 @@ public final class Releaser {
      * a lost file record is re-created and the release tried once more.
      */
     private Placement place(Exchange exchange, String fileId, String relative) throws IOException, SQLException {
-        // the journey's events go with its fate; taken from the exchange once written (a hold writes them otherwise)
+        // the journey's held-back rows and events go with its fate; taken from the exchange once written (else a hold writes them)
         FileRecords.Journey journey = FileRecords.pending(exchange);
         String profile = exchange.getIn().getHeader(HavenHeaders.PROFILE, String.class);
         for (boolean retried = false; ; retried = true) {

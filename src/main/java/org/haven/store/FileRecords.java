@@ -111,14 +111,19 @@ public final class FileRecords {
      * {@link #flushEvents} before the file leaves for another queue. One commit per file instead of one per step;
      * an attempt that is rolled back leaves none of its events (the redelivery records them again).
      */
-    @SuppressWarnings("unchecked")
     public static void eventLater(org.apache.camel.Exchange exchange, String fileId, String event, String reason, String detail, String actor) {
-        java.util.List<PendingEvent> pending = exchange.getProperty(PENDING_EVENTS, java.util.List.class);
-        if (pending == null) {
-            pending = new java.util.ArrayList<>();
-            exchange.setProperty(PENDING_EVENTS, pending);
+        FileRecords.<PendingEvent>heldBack(exchange, PENDING_EVENTS).add(new PendingEvent(fileId, event, reason, detail, actor, now()));
+    }
+
+    /** The exchange's list of held-back writes under {@code property}, created on first use. */
+    @SuppressWarnings("unchecked")
+    private static <T> java.util.List<T> heldBack(org.apache.camel.Exchange exchange, String property) {
+        java.util.List<T> list = exchange.getProperty(property, java.util.List.class);
+        if (list == null) {
+            list = new java.util.ArrayList<>();
+            exchange.setProperty(property, list);
         }
-        pending.add(new PendingEvent(fileId, event, reason, detail, actor, now()));
+        return list;
     }
 
     /**
@@ -126,14 +131,8 @@ public final class FileRecords {
      * written in the transaction that records the file's fate, so no commit of its own, and a held or released file
      * never lacks it (an attempt rolled back leaves none; the redelivery writes it again).
      */
-    @SuppressWarnings("unchecked")
     public static void rowLater(org.apache.camel.Exchange exchange, PendingRow row) {
-        java.util.List<PendingRow> rows = exchange.getProperty(PENDING_ROWS, java.util.List.class);
-        if (rows == null) {
-            rows = new java.util.ArrayList<>();
-            exchange.setProperty(PENDING_ROWS, rows);
-        }
-        rows.add(row);
+        FileRecords.<PendingRow>heldBack(exchange, PENDING_ROWS).add(row);
     }
 
     /** The held-back rows and events of this exchange, removed from it (they are written by the caller's transaction). */
