@@ -158,7 +158,9 @@ class HeldFilesBrowserTest {
             // pixels unverified: a box for the device becomes a rule in config/pixels/ and the file leaves at once
             String pu = held.get("pixels-unverified");
             b.navigate(w.base + "/#/pixels/" + pu);
-            b.waitFor("document.getElementById('frame-original') && document.getElementById('frame-original').complete", WAIT);
+            // this file's workspace drawn (the previous file's frame stays in the page until it is replaced), its frame loaded
+            b.waitFor("(document.querySelector('#view h2') || {}).textContent === 'Pixel workspace · file " + pu.substring(0, 12) + "'"
+                + " && document.getElementById('frame-original') && document.getElementById('frame-original').complete", WAIT);
             drag(b, "overlay-original", WebFixture.JSON.readTree("[0, 0, 20, 10]"));
             b.click("#choice-device-box");
             b.type("pixel-comment", "annotation corner of this scanner");
