@@ -80,7 +80,7 @@ public final class StageProfiler {
 
         try (Store store = Store.open(db, "sa", "", 2)) {
             Pipeline p = new Pipeline(config, store, dir, Boolean.parseBoolean(opt.getOrDefault("sync", "true")));
-            p.carry = Boolean.parseBoolean(opt.getOrDefault("in-process", "false"));
+            p.carry = Boolean.parseBoolean(opt.getOrDefault("in-process", "true")); // as the routes carry a file (one JMS hop)
             List<String> ids = new ArrayList<>();
             for (Path in : inputs) ids.add(p.stage(in));
             Totals warm = new Totals(), measured = new Totals();
@@ -148,7 +148,7 @@ public final class StageProfiler {
             try {
                 step(t, "classify", e, () -> classifier.classify(e));
                 step(t, "pixel-decide", e, () -> pixelStage.decide(e));
-                if (!carry) e.removeProperty(HavenHeaders.DATASET); // as routes/classify.yaml does (JMS drops it anyway)
+                if (!carry) e.removeProperty(HavenHeaders.DATASET); // --in-process false: a JMS hop between stages drops it
                 Exchange d = hop(e, fileId);
                 step(t, "read", d, () -> deidentifyStage.read(d));
                 step(t, "resolve", d, () -> resolveStage.resolve(d));
@@ -170,7 +170,7 @@ public final class StageProfiler {
         Exchange hop(Exchange from, String fileId) {
             Exchange e = new DefaultExchange(camel);
             if (from != null) e.getIn().setHeaders(new java.util.HashMap<>(from.getIn().getHeaders()));
-            if (from != null && carry) { // --in-process: an in-process path that keeps the exchange's properties
+            if (from != null && carry) { // in process (the default, as routed since the one-hop journey): properties kept
                 from.getProperties().forEach(e::setProperty);
             }
             e.getIn().setHeader(HavenHeaders.FILE_ID, fileId);
