@@ -24,6 +24,15 @@ function h(tag, attrs, ...children) {
   return e;
 }
 const $ = (id) => document.getElementById(id);
+
+// Draws a view in place of the last. Between a navigation and this, the last view stays on screen but inert (no
+// clicks, no focus): its buttons would act on a file the reviewer has already left.
+function draw(...children) {
+  const v = $('view');
+  v.replaceChildren(...children);
+  v.inert = false;
+  v.removeAttribute('aria-busy');
+}
 // What a value shows as: never "null" or "undefined"; objects as JSON.
 const txt = (v) => (v === null || v === undefined ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v));
 
@@ -53,7 +62,7 @@ function stopPolling() { if (state.poll) { clearTimeout(state.poll); state.poll 
 
 function showLogin() {
   stopPolling();
-  $('nav').hidden = true; $('login').hidden = false; $('view').replaceChildren();
+  $('nav').hidden = true; $('login').hidden = false; draw();
 }
 
 async function start() {
@@ -84,6 +93,8 @@ function route() {
   if (!state.session) return showLogin();
   stopPolling();
   state.nav++;
+  $('view').inert = true;
+  $('view').setAttribute('aria-busy', 'true');
   const hash = location.hash || '#/queue';
   const m = hash.match(/^#\/file\/([0-9a-f]{64})/);
   const px = hash.match(/^#\/pixels\/([0-9a-f]{64})/);
@@ -147,7 +158,7 @@ async function queueView() {
   more.addEventListener('click', async () => add(await api('GET', pagePath() + qs({ ...state.filter, after: state.next }))));
   add(await api('GET', pagePath() + qs(f)));
   if (!stillHere()) return;
-  $('view').replaceChildren(h('h2', {}, 'Quarantine queue'), filters,
+  draw(h('h2', {}, 'Quarantine queue'), filters,
     h('p', { id: 'counts' }, h('strong', { id: 'total' }, String(counts.total)), ' held files match'),
     h('div', { className: 'panel' }, h('h3', {}, 'By reason'), chips(counts.byReason, 'reason'),
       h('h3', {}, 'By board'), chips(counts.byBoard, 'board'), h('h3', {}, 'By device'), chips(counts.byDevice, 'device')),
@@ -218,7 +229,7 @@ async function fileView(id, profile) {
   right.appendChild(h('div', { className: 'panel' }, h('h3', {}, 'Audit trail'), h('table', { id: 'events' },
     h('tr', {}, ['When', 'Event', 'Reason', 'Detail', 'By'].map((t) => h('th', {}, t))),
     d.events.map((e) => h('tr', {}, h('td', {}, txt(e.at)), h('td', {}, txt(e.event)), h('td', {}, txt(e.reason)), h('td', {}, txt(e.detail)), h('td', {}, txt(e.actor)))))));
-  $('view').replaceChildren(...parts, h('div', { className: 'cols' }, left, right));
+  draw(...parts, h('div', { className: 'cols' }, left, right));
 }
 
 // The next held file after this one in queue order (same filter), or the first one.
@@ -359,7 +370,7 @@ async function devicesView() {
       h('button', { type: 'button', className: 'trust-device', onclick: decide('trusted') }, 'Trust'),
       h('button', { type: 'button', className: 'block-device danger', onclick: decide('blocked') }, 'Block')];
   };
-  $('view').replaceChildren(h('h2', {}, 'Devices'), h('table', { id: 'devices' },
+  draw(h('h2', {}, 'Devices'), h('table', { id: 'devices' },
     h('tr', {}, ['Signature', 'State', 'Registry entry', 'Files', 'Released', 'Held', 'Rejected', 'In flight', 'Held by reason', 'Trusting would release', 'Decide'].map((t) => h('th', {}, t))),
     list.map((d, i) => h('tr', { 'data-signature': d.signature }, h('td', {}, h('a', { href: '#/queue', onclick: (ev) => { ev.preventDefault(); state.filter = { device: d.signature }; location.hash = '#/queue'; } }, d.signature)),
       h('td', { className: 'state state-' + txt(d.state).replace(/[^a-z]/g, '') }, txt(d.state)), h('td', {}, txt(d.registryId), d.registryRule ? h('div', { className: 'hint' }, txt(d.registryRule)) : null),
@@ -374,11 +385,11 @@ async function auditView() {
   const stillHere = here();
   const list = await api('GET', '/api/audit?limit=500');
   if (!stillHere()) return;
-  $('view').replaceChildren(h('h2', {}, 'Reviewer decisions'), h('table', { id: 'audit' },
+  draw(h('h2', {}, 'Reviewer decisions'), h('table', { id: 'audit' },
     h('tr', {}, ['When', 'Who', 'Action', 'File', 'Target', 'Why'].map((t) => h('th', {}, t))),
     list.map((e) => h('tr', { className: e.action === 'allowlist-identifier-class' ? 'identifier' : '' }, h('td', {}, txt(e.at)), h('td', {}, txt(e.actor)), h('td', {}, txt(e.action)),
       h('td', {}, e.fileId ? h('a', { href: '#/file/' + e.fileId }, e.fileId.substring(0, 12)) : ''), h('td', {}, txt(e.target)), h('td', {}, txt(e.comment))))));
 }
 
-window.haven = { h, api, message, txt, isAdmin, state, here, $ };
+window.haven = { h, api, message, txt, isAdmin, state, here, $, draw };
 document.addEventListener('DOMContentLoaded', start);

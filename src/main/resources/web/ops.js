@@ -1,5 +1,5 @@
 // Operations page (#/ops): the report `./run.sh status` prints (GET /api/ops/status) and, for admins, "resubmit" of
-// stuck files (POST /api/ops/resubmit). Uses h, api, $, message and isAdmin from app.js.
+// stuck files (POST /api/ops/resubmit). Uses h, api, $, draw, message and isAdmin from app.js.
 'use strict';
 
 function opsAge(seconds) {
@@ -47,7 +47,7 @@ async function opsView() {
         h('td', {}, q.name), h('td', { className: 'depth' }, String(q.depth)), h('td', { className: 'consumers' }, String(q.consumers)),
         h('td', {}, String(q.enqueued)), h('td', {}, String(q.dequeued)))))
     : h('p', { id: 'ops-queues-unknown' }, 'Queue statistics unavailable: ' + r.queues.error);
-  $('view').replaceChildren(h('h2', {}, 'Operations'),
+  draw(h('h2', {}, 'Operations'),
     h('p', { className: 'hint' }, 'As of ' + r.at + ' (the same report as ./run.sh status). A file is stuck when its last step is older than ' + r.stuckAfter + '. ',
       h('button', { id: 'ops-refresh', type: 'button', onclick: () => opsView().catch((e) => message(e.message, 'error')) }, 'Refresh')),
     h('div', { className: 'panel chips', id: 'ops-totals' }, total('received', 'received'), total('released', 'released'),

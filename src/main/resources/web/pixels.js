@@ -88,7 +88,7 @@
         message((r.id ? 'Pixel rule ' + r.id + ' written to ' + r.file + '; ' : 'Boxes recorded for this file; ') + r.rechecked + ' held file(s) re-checked', 'ok');
       } catch (e) { message(e.message, 'error'); }
     };
-    window.haven.$('view').replaceChildren(
+    window.haven.draw(
       h('h2', {}, 'Pixel workspace · file ' + ws.id.substring(0, 12)),
       h('p', { id: 'pixel-reason' }, 'Held as ', h('strong', {}, txt(i.reason)), i.detail ? ' — ' + i.detail : '', ' · ',
         h('a', { href: '#/file/' + ws.id }, 'back to the file')),
@@ -126,7 +126,7 @@
     ws.info = info;
     if (!info.hasPixels) {
       const { h } = window.haven;
-      window.haven.$('view').replaceChildren(h('h2', {}, 'Pixel workspace'),
+      window.haven.draw(h('h2', {}, 'Pixel workspace'),
         h('p', { id: 'pixel-reason' }, 'Held as ', h('strong', {}, window.haven.txt(info.reason)), '. ', window.haven.txt(info.note || 'This file has no pixel data.'), ' ',
           h('a', { href: '#/file/' + id }, 'Back to the file')));
       return;

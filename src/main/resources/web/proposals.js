@@ -78,7 +78,7 @@
     const stillHere = window.haven.here();
     const d = await window.haven.api('GET', '/api/proposals?device=' + encodeURIComponent(device));
     if (!stillHere()) return;
-    $('view').replaceChildren(...[h('h2', {}, 'Rule proposals · ' + device),
+    window.haven.draw(...[h('h2', {}, 'Rule proposals · ' + device),
       h('p', { id: 'proposals-summary' }, h('strong', {}, String(d.held)), ' file(s) of this device held for pixel text. A band is proposed when it is seen in at least '
         + d.settings.minFiles + ' files and ' + Math.round(d.settings.minShare * 100) + ' % of the files of its image size, and covers at most '
         + Math.round(d.settings.maxBandShare * 100) + ' % of the image. ', h('a', { href: '#/devices' }, 'Devices')),

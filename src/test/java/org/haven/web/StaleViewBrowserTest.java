@@ -97,6 +97,38 @@ class StaleViewBrowserTest {
         }
     }
 
+    @Test
+    void theViewBeingLeftTakesNoInputWhileTheNextLoads() throws Exception {
+        Chrome.assumeAvailable();
+        WebFixture.assumeCorpus();
+        try (TestNode node = WebFixture.webNode(tmp).start();
+             Chrome b = new Chrome(tmp.resolve("chromium-profile"))) {
+            String base = "http://127.0.0.1:" + node.haven.web().port();
+            new Users(node.haven.store()).put("adam", "admin", WebFixture.ADMIN_PASSWORD.toCharArray());
+            String held = node.submit(WebFixture.CORPUS.resolve("CT_small.dcm"), "fife");
+            assertThat(node.awaitOutcome(held, WAIT).reason()).isEqualTo("unknown-device");
+
+            WebFixture.signInAdminFirst(b, base);
+            b.clearProblems();
+            b.send("Page.addScriptToEvaluateOnNewDocument", Map.of("source", GATE));
+            b.navigate(base + "/#/file/" + held);
+            b.waitFor(headingIs("File ") + " && document.getElementById('next-held')", WAIT);
+            assertThat(b.eval("document.getElementById('view').inert").asBoolean()).as("a drawn view takes input").isFalse();
+
+            b.eval("window.__gate.pattern = '/api/devices'; location.hash = '#/devices'; true");
+            b.waitFor("window.__gate.held.length > 0", WAIT); // the devices page is waiting for its data
+            assertThat(b.text("document.querySelector('#view h2').textContent")).as("the file's view is still shown").startsWith("File ");
+            assertThat(b.eval("(() => { const n = document.getElementById('next-held'); n.focus(); return document.activeElement === n; })()").asBoolean())
+                .as("a button of the view being left cannot take focus (inert)").isFalse();
+            assertThat(b.eval("document.getElementById('view').inert").asBoolean()).isTrue();
+
+            b.eval("window.__open(); true");
+            b.waitFor(headingIs("Devices"), WAIT);
+            assertThat(b.eval("document.getElementById('view').inert").asBoolean()).as("the devices page, drawn, takes input").isFalse();
+            assertThat(b.problems()).isEmpty();
+        }
+    }
+
     private static String headingIs(String heading) {
         return "document.querySelector('#view h2') && document.querySelector('#view h2').textContent.startsWith(" + Chrome.js(heading) + ")";
     }
