@@ -23,6 +23,7 @@ import org.haven.dicom.DicomHeader;
 public record DeviceSignature(String modality, String manufacturer, String manufacturerRaw, String model, String modelRaw,
                               String software, String stationName, String privateCreators, String imageSize,
                               String sopClassUID, String transferSyntaxUID, String burnedInAnnotation, String imageType) {
+    private static final java.util.regex.Pattern WHITESPACE = java.util.regex.Pattern.compile("\\s+");
 
     public static DeviceSignature of(DicomHeader header, Manufacturers table) {
         TreeSet<String> creators = new TreeSet<>();
@@ -62,5 +63,5 @@ public record DeviceSignature(String modality, String manufacturer, String manuf
         }
     }
 
-    static String clean(String s) { return s == null ? "" : s.trim().replaceAll("\\s+", " "); }
+    static String clean(String s) { return s == null ? "" : WHITESPACE.matcher(s.trim()).replaceAll(" "); }
 }

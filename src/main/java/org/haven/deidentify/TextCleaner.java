@@ -31,6 +31,7 @@ import org.haven.text.TextRules;
  * Thread-safe.
  */
 public final class TextCleaner {
+    private static final Pattern SPACES = Pattern.compile("[ \\t]{2,}");
     /** The file's identifiers, gathered before anything is modified. */
     public record FileIds(KnownIdentifiers known, Set<String> otherIds) {
         public static final FileIds NONE = new FileIds(KnownIdentifiers.none(), Set.of());
@@ -201,7 +202,7 @@ public final class TextCleaner {
         // initials next to a removed name are part of it ("J [name]", "[name], J.")
         s = INITIALS_BEFORE.matcher(s).replaceAll("[name]");
         s = INITIALS_AFTER.matcher(s).replaceAll("[name]");
-        return s.replaceAll("[ \\t]{2,}", " ");
+        return SPACES.matcher(s).replaceAll(" ");
     }
 
     private static final Pattern INITIALS_BEFORE = Pattern.compile("(?<![\\p{L}\\p{N}.])(?:\\p{Lu}(?:\\.\\s*|\\s+)){1,2}\\[name\\]");

@@ -28,6 +28,7 @@ import org.haven.config.YamlNode;
  * </pre>
  */
 public final class IdentityRules {
+    private static final java.util.regex.Pattern WHITESPACE = java.util.regex.Pattern.compile("\\s+");
     public enum Unresolved {
         HOLD, PSEUDONYMISE;
 
@@ -110,7 +111,7 @@ public final class IdentityRules {
 
     public static String normaliseIssuer(String issuer) { return issuer == null ? "" : issuer.trim().toUpperCase(Locale.ROOT); }
 
-    public static String normaliseLocalId(String id) { return id == null ? "" : id.replaceAll("\\s+", "").toUpperCase(Locale.ROOT); }
+    public static String normaliseLocalId(String id) { return id == null ? "" : WHITESPACE.matcher(id).replaceAll("").toUpperCase(Locale.ROOT); }
 
     public Unresolved policy(String project) { return projectPolicy.getOrDefault(project, defaultPolicy); }
 

@@ -29,6 +29,7 @@ import org.haven.store.Workspace;
  * <p>The pseudonym goes to the exchange property {@link #PSEUDONYM} (never a JMS header) for the de-identifier.
  */
 public final class ResolveStage {
+    private static final java.util.regex.Pattern DATE = java.util.regex.Pattern.compile("\\d{8}");
     /** Exchange property: the file's project pseudonym, set here, used by the de-identifier. */
     public static final String PSEUDONYM = "HavenResolvedPseudonym";
 
@@ -69,7 +70,7 @@ public final class ResolveStage {
             throw new QuarantineException("patient-identity-conflict", e.getMessage());
         }
         String studyDate = header.text(TagFromName.StudyDate);
-        if (!studyDate.matches("\\d{8}")) studyDate = null;
+        if (!DATE.matcher(studyDate).matches()) studyDate = null;
 
         String pseudonym;
         if (r.resolved()) {

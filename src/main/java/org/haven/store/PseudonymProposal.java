@@ -8,6 +8,7 @@ import org.haven.identifiers.KeyedHash;
  * order or count. {@link Pseudonyms} records it and guards uniqueness.
  */
 public final class PseudonymProposal {
+    private static final java.util.regex.Pattern WHITESPACE = java.util.regex.Pattern.compile("\\s+");
     private static final char[] CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ".toCharArray();
 
     private PseudonymProposal() {}
@@ -25,7 +26,7 @@ public final class PseudonymProposal {
 
     /** The patient's key in the mapping: issuer-aware, spaces and case of the PatientID normalised. */
     public static String patientKey(String issuer, String patientId) {
-        return issuer.trim().toUpperCase() + "|" + patientId.replaceAll("\\s+", "").toUpperCase();
+        return issuer.trim().toUpperCase() + "|" + WHITESPACE.matcher(patientId).replaceAll("").toUpperCase();
     }
 
 }

@@ -15,6 +15,7 @@ import org.haven.identifiers.NhsNumber;
  * (overlapping findings keep the more serious classification).
  */
 final class IdNumberDetector implements Detector {
+    private static final Pattern SEPARATOR = Pattern.compile("[ \\-]");
     static final Pattern CANDIDATE = Pattern.compile("(?<!\\d)(?:\\d{10}|\\d{6}[ \\-]\\d{4}|\\d{3}[ \\-]\\d{3}[ \\-]\\d{4})(?!\\d)");
 
     private final String name;
@@ -39,7 +40,7 @@ final class IdNumberDetector implements Detector {
     public void detect(String text, Context ctx, List<Span> out) {
         Matcher m = CANDIDATE.matcher(text);
         while (m.find()) {
-            String digits = m.group().replaceAll("[ \\-]", "");
+            String digits = SEPARATOR.matcher(m.group()).replaceAll("");
             if (valid.test(digits)) out.add(new Span(m.start(), m.end()));
         }
     }

@@ -33,6 +33,9 @@ import com.pixelmed.dicom.TagFromName;
  * <p>Holds identifying data: {@link #toString()} shows counts only.
  */
 public final class KnownIdentifiers {
+    private static final Pattern WHITESPACE = Pattern.compile("\\s+");
+    private static final Pattern ADDRESS_PARTS = Pattern.compile("[\\^,\\n\\r]+");
+    private static final Pattern HOUSE_NUMBER = Pattern.compile("^\\d+[A-Za-z]?(?:/\\d+)?\\s+");
     /** Kinds of known value, for the {@code known:} key of a source-identifier rule. */
     public static final String PATIENT_NAME = "patient-name", PATIENT_ID = "patient-id", OTHER_PATIENT_ID = "other-patient-id",
             BIRTH_DATE = "birth-date", ACCESSION_NUMBER = "accession-number", ADDRESS = "address", TELEPHONE = "telephone",
@@ -108,7 +111,7 @@ public final class KnownIdentifiers {
         /** Quotes the value, letting any run of spaces match any run of whitespace. */
         private static String spaced(String v) {
             StringBuilder sb = new StringBuilder();
-            for (String part : v.trim().split("\\s+")) {
+            for (String part : WHITESPACE.split(v.trim())) {
                 if (sb.length() > 0) sb.append("\\s+");
                 sb.append(Pattern.quote(part));
             }
@@ -361,8 +364,8 @@ public final class KnownIdentifiers {
         }
 
         private void addAddress(String v, String path) {
-            put(ADDRESS, v.replace('^', ' ').replaceAll("\\s+", " "), path, 6);
-            for (String part : v.split("[\\^,\\n\\r]+")) {
+            put(ADDRESS, WHITESPACE.matcher(v.replace('^', ' ')).replaceAll(" "), path, 6);
+            for (String part : ADDRESS_PARTS.split(v)) {
                 String p = part.trim();
                 if (p.chars().anyMatch(Character::isDigit) && p.chars().anyMatch(Character::isLetter)) put(ADDRESS, p, path, 5);
                 // the town, locality and street name on their own, and the postcode ("Forfar", "Kirkton Crescent", "DD8 3AB")
@@ -371,7 +374,7 @@ public final class KnownIdentifiers {
                     put(ADDRESS, pc.group().trim(), path, 5);
                     p = p.substring(0, pc.start()).trim();
                 }
-                String words = p.replaceAll("^\\d+[A-Za-z]?(?:/\\d+)?\\s+", "").trim();
+                String words = HOUSE_NUMBER.matcher(p).replaceAll("").trim();
                 if (words.length() >= 4 && words.chars().noneMatch(Character::isDigit)) put(ADDRESS_PART, words, path, 4);
             }
         }

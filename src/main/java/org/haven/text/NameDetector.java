@@ -25,6 +25,11 @@ import java.util.regex.Pattern;
  * counts as a name.
  */
 final class NameDetector implements Detector {
+    // gaps between the words of a name (compiled once: they are tested for every word pair of every value scanned)
+    private static final Pattern GAP_AFTER_TITLE = Pattern.compile("\\.?[ \\t]{1,3}|\\.");
+    private static final Pattern GAP_IN_NAME = Pattern.compile("\\.?[ \\t]{1,3}");
+    private static final Pattern SPACE_GAP = Pattern.compile("[ \\t]{1,2}");
+    private static final Pattern COMMA_GAP = Pattern.compile(",[ \\t]{0,2}");
     private static final Set<String> TITLES = Set.of("Dr", "Mr", "Mrs", "Ms", "Miss", "Mx", "Prof", "Professor", "Sir", "Dame", "Rev", "Revd");
     private static final Pattern WORD = Pattern.compile("\\p{L}[\\p{L}'’\\-]*");
     /** A word of a PN component, not glued to digits or underscores ("ce8f4ba0", "Landman_234480" are not names). */
@@ -110,7 +115,7 @@ final class NameDetector implements Detector {
         while (j < toks.size()) {
             Tok t = toks.get(j);
             String gap = text.substring(prevEnd, t.start());
-            if (!(afterTitle ? gap.matches("\\.?[ \\t]{1,3}|\\.") : gap.matches("\\.?[ \\t]{1,3}"))) break;
+            if (!(afterTitle ? GAP_AFTER_TITLE.matcher(gap).matches() : GAP_IN_NAME.matcher(gap).matches())) break;
             if (t.text().length() == 1 && Character.isUpperCase(t.text().charAt(0)) && initials < 2 && end < 0) {
                 initials++;
             } else if (capitalised(t.text()) && !TITLES.contains(t.text()) && (nameWord(t.text(), ctx) || listed(t.text()))) {
@@ -132,18 +137,18 @@ final class NameDetector implements Detector {
         String gap = text.substring(a.end(), b.start());
         String al = a.text().toLowerCase(Locale.ROOT), bl = b.text().toLowerCase(Locale.ROOT);
         if (a.text().length() < 2 || b.text().length() < 2) return;
-        if (gap.matches("[ \\t]{1,2}") && lists.firstNames().contains(al) && capitalised(b.text()) && !TITLES.contains(b.text())) {
+        if (SPACE_GAP.matcher(gap).matches() && lists.firstNames().contains(al) && capitalised(b.text()) && !TITLES.contains(b.text())) {
             boolean ok;
             if (allCaps(a.text())) ok = allCaps(b.text()) && lists.peopleNames().contains(bl);           // JOHN SMITH
             else if (!titleCase(a.text())) ok = false;
             else if (allCaps(b.text())) ok = b.text().length() >= 4 || lists.peopleNames().contains(bl); // John SMITH (not "Jan MRI")
             else ok = titleCase(b.text()) && lists.peopleNames().contains(bl);                           // John Smith
             if (ok && nameWord(a.text(), ctx) && nameWord(b.text(), ctx)) out.add(new Span(a.start(), b.end()));
-        } else if (gap.matches("[ \\t]{1,2}") && allCaps(a.text()) && a.text().length() >= 3 && lists.peopleNames().contains(al)
+        } else if (SPACE_GAP.matcher(gap).matches() && allCaps(a.text()) && a.text().length() >= 3 && lists.peopleNames().contains(al)
                 && !lists.firstNames().contains(al) && titleCase(b.text()) && lists.firstNames().contains(bl)
                 && nameWord(a.text(), ctx) && nameWord(b.text(), ctx)) {
             out.add(new Span(a.start(), b.end()));                                                   // MACRAE Eilidh
-        } else if (gap.matches(",[ \\t]{0,2}") && capitalised(a.text()) && lists.peopleNames().contains(al)
+        } else if (COMMA_GAP.matcher(gap).matches() && capitalised(a.text()) && lists.peopleNames().contains(al)
                 && capitalised(b.text()) && lists.firstNames().contains(bl)
                 && (allCaps(a.text()) || titleCase(a.text())) && (titleCase(b.text()) || allCaps(a.text()) && allCaps(b.text()))
                 && nameWord(a.text(), ctx) && nameWord(b.text(), ctx)) {

@@ -9,6 +9,7 @@ import java.util.regex.Pattern;
  * hyphens or the area code in brackets, or in international form +44 (0)… / 0044. Mobiles (07) need 10 digits.
  */
 final class PhoneDetector implements Detector {
+    private static final Pattern NOT_DIGIT = Pattern.compile("\\D");
     static final Pattern CANDIDATE = Pattern.compile(
             "(?<![\\w+])(?:(?:\\+|00)44[ \\-]?(?:\\(0\\)[ \\-]?)?\\(?|\\(?0)([1-378])(?:[ \\-)]{0,2}\\d){8,9}(?!\\d)");
 
@@ -21,7 +22,7 @@ final class PhoneDetector implements Detector {
         Matcher m = CANDIDATE.matcher(text);
         while (m.find()) {
             String g = m.group();
-            String digits = g.replaceAll("\\D", "");
+            String digits = NOT_DIGIT.matcher(g).replaceAll("");
             if (digits.startsWith("0044")) digits = digits.substring(4);
             else if (digits.startsWith("44") && g.contains("+")) digits = digits.substring(2);
             if (digits.startsWith("0")) digits = digits.substring(1);

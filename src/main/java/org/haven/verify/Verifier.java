@@ -10,6 +10,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 import com.pixelmed.dicom.Attribute;
 import com.pixelmed.dicom.AttributeList;
@@ -34,6 +35,7 @@ import org.haven.text.TextRules;
  * (the shipped rules skip UI for CHI, DA/DT/TM for dates, code values, …).
  */
 public final class Verifier {
+    private static final Pattern ITEM_INDEX = Pattern.compile("\\[\\d+\\]$");
     /** Classification of findings that say the gate could not look (an unreadable value, a detector failure). */
     static final String VERIFIER_ERROR = "verifier-error";
     private static final Set<String> TEXT_VRS = Set.of("AE", "AS", "CS", "DA", "DT", "LO", "LT", "PN", "SH", "ST", "TM", "UC", "UR", "UT", "UI");
@@ -124,7 +126,8 @@ public final class Verifier {
     private static Field fieldFor(String attributePath, String text) {
         String path = attributePath == null || attributePath.isBlank() ? "OCR" : attributePath;
         if (path.startsWith("OCR")) return new Field(List.of(new Field.Element(-1, -1, "OCR", false)), path, "OCR", text);
-        String keyword = path.substring(path.lastIndexOf('.') + 1).replaceAll("\\[\\d+\\]$", "");
+        String keyword = path.substring(path.lastIndexOf('.') + 1);
+        keyword = ITEM_INDEX.matcher(keyword).replaceAll("");
         AttributeTag tag = DicomDictionary.StandardDictionary.getTagFromName(keyword);
         if (tag == null) return new Field(List.of(new Field.Element(-1, -1, keyword, keyword.startsWith("("))), path, "UN", text);
         byte[] vr = DicomDictionary.StandardDictionary.getValueRepresentationFromTag(tag);
