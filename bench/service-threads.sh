@@ -1,0 +1,52 @@
+#!/bin/bash
+# Where a service node's CPU goes, by JVM thread: starts a node (`run`, run.sh's JVM options plus any given here) on a
+# scratch workspace, drops IN into its inbox, waits until every file is released, and prints CPU s per thread group
+# between the drop and the last release (consumers = "Camel", intake = "haven-inbox", ActiveMQ, C2, C1, the VM
+# thread = the serial GC). /proc is read only at the drop and at the end: reading it twice a second from bash cost
+# more CPU than some of the groups it measured. A thread that ends before the last release is not counted.
+#   bench/service-threads.sh IN [extra JVM options...]      (IN: a folder of DICOM files every device of which is
+#                                                             released by the default registry, e.g. ./run.sh synth --ct)
+# The node's settings come from the environment as usual, e.g. HAVEN_DB_URL='jdbc:h2:file:/dev/shm/x/haven;WRITE_DELAY=500'.
+# HISTO=1 also prints H2's chunk records from a class histogram before the node stops (it forces a full GC).
+set -euo pipefail
+[ $# -ge 1 ] || { sed -n 2,9p "$0" | sed 's/^# *//' >&2; exit 2; }
+in=$(realpath "$1"); shift
+cd "$(dirname "$0")/.."
+svc=$(mktemp -d "${BENCH_DIR:-/dev/shm}/haven-svc-XXXX")
+pid=""
+trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null; rm -rf "$svc"' EXIT
+mkdir -p "$svc/inbox"
+n=$(find "$in" -type f | wc -l)
+cp -r "$in" "$svc/drop"
+# shellcheck disable=SC2046
+HAVEN_WORKSPACE="$svc" $(./run.sh java) $(./run.sh java-opts) "$@" -jar target/haven.jar run > "$svc/log" 2>&1 &
+pid=$!
+for _ in $(seq 1 240); do grep -qs 'Haven node .* started' "$svc/log" && break; sleep 0.5; done
+grep -qs 'Haven node .* started' "$svc/log" || { echo "node did not start:" >&2; tail -5 "$svc/log" >&2; exit 1; }
+declare -A base cpu name
+snap() {
+  for t in /proc/"$pid"/task/*; do
+    stat=$(cat "$t/stat" 2>/dev/null) || continue
+    read -r -a f <<< "${stat##*) }"          # fields after the command name: utime, stime are the 12th and 13th
+    cpu[${t##*/}]=$(( f[11] + f[12] ))
+    name[${t##*/}]=$(cat "$t/comm" 2>/dev/null || echo '?')
+  done
+}
+snap; for k in "${!cpu[@]}"; do base[$k]=${cpu[$k]}; done
+t0=$(date +%s.%N)
+mv "$svc/drop" "$svc/inbox/bench"
+released=0 last=0 idle=0
+while [ "$released" -lt "$n" ]; do
+  sleep 0.5
+  released=$(find "$svc/release" -name '*.dcm' 2>/dev/null | wc -l)
+  if [ "$released" = "$last" ]; then idle=$((idle + 1)); else idle=0; last=$released; fi
+  [ "$idle" -lt 240 ] || { echo "no release for 120 s: $released of $n released (held files? see the node's quarantine)" >&2; exit 1; }
+done
+t1=$(date +%s.%N)
+snap
+echo "released $released in $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }') s; peak RSS $(awk '/VmHWM/ { printf "%d", $2 / 1024 }' /proc/"$pid"/status) MB"
+[ -n "${HISTO:-}" ] && jcmd "$pid" GC.class_histogram 2>/dev/null | grep -E 'SFChunk|^Total' || true
+for tid in "${!cpu[@]}"; do echo "${name[$tid]}|$(( ${cpu[$tid]} - ${base[$tid]:-0} ))"; done \
+  | awk -F'|' -v hz="$(getconf CLK_TCK)" '{ g = $1; sub(/[-#]?[0-9]+$/, "", g); c[g] += $2; t += $2 }
+      END { printf "%7.1f  CPU s in all\n", t / hz; for (g in c) if (c[g] / hz >= 0.3) printf "%7.1f  %4.1f %%  %s\n", c[g] / hz, 100 * c[g] / t, g }' \
+  | sort -rn
