@@ -12,6 +12,7 @@ set -euo pipefail
 [ $# -ge 1 ] || { sed -n 2,9p "$0" | sed 's/^# *//' >&2; exit 2; }
 in=$(realpath "$1"); shift
 cd "$(dirname "$0")/.."
+. bench/threads.sh
 svc=$(mktemp -d "${BENCH_DIR:-/dev/shm}/haven-svc-XXXX")
 pid=""
 trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null; rm -rf "$svc"' EXIT
@@ -23,16 +24,8 @@ HAVEN_WORKSPACE="$svc" $(./run.sh java) $(./run.sh java-opts) "$@" -jar target/h
 pid=$!
 for _ in $(seq 1 240); do grep -qs 'Haven node .* started' "$svc/log" && break; sleep 0.5; done
 grep -qs 'Haven node .* started' "$svc/log" || { echo "node did not start:" >&2; tail -5 "$svc/log" >&2; exit 1; }
-declare -A base cpu name
-snap() {
-  for t in /proc/"$pid"/task/*; do
-    stat=$(cat "$t/stat" 2>/dev/null) || continue
-    read -r -a f <<< "${stat##*) }"          # fields after the command name: utime, stime are the 12th and 13th
-    cpu[${t##*/}]=$(( f[11] + f[12] ))
-    name[${t##*/}]=$(cat "$t/comm" 2>/dev/null || echo '?')
-  done
-}
-snap; for k in "${!cpu[@]}"; do base[$k]=${cpu[$k]}; done
+declare -A base
+thread_snapshot "$pid"; for k in "${!cpu[@]}"; do base[$k]=${cpu[$k]}; done
 t0=$(date +%s.%N)
 mv "$svc/drop" "$svc/inbox/bench"
 released=0 last=0 idle=0
@@ -43,10 +36,7 @@ while [ "$released" -lt "$n" ]; do
   [ "$idle" -lt 240 ] || { echo "no release for 120 s: $released of $n released (held files? see the node's quarantine)" >&2; exit 1; }
 done
 t1=$(date +%s.%N)
-snap
+thread_snapshot "$pid"
 echo "released $released in $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }') s; peak RSS $(awk '/VmHWM/ { printf "%d", $2 / 1024 }' /proc/"$pid"/status) MB"
 [ -n "${HISTO:-}" ] && jcmd "$pid" GC.class_histogram 2>/dev/null | grep -E 'SFChunk|^Total' || true
-for tid in "${!cpu[@]}"; do echo "${name[$tid]}|$(( ${cpu[$tid]} - ${base[$tid]:-0} ))"; done \
-  | awk -F'|' -v hz="$(getconf CLK_TCK)" '{ g = $1; sub(/[-#]?[0-9]+$/, "", g); c[g] += $2; t += $2 }
-      END { printf "%7.1f  CPU s in all\n", t / hz; for (g in c) if (c[g] / hz >= 0.3) printf "%7.1f  %4.1f %%  %s\n", c[g] / hz, 100 * c[g] / t, g }' \
-  | sort -rn
+for tid in "${!cpu[@]}"; do echo "${name[$tid]}|$(( ${cpu[$tid]} - ${base[$tid]:-0} ))"; done | thread_report 0.3

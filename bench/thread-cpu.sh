@@ -8,6 +8,7 @@ set -euo pipefail
 [ $# -ge 1 ] || { sed -n 2,6p "$0" | sed 's/^# *//' >&2; exit 2; }
 in=$(realpath "$1"); shift
 cd "$(dirname "$0")/.."
+. bench/threads.sh
 scratch=$(mktemp -d "${BENCH_DIR:-/dev/shm}/haven-threads-XXXX")
 trap 'rm -rf "$scratch"' EXIT
 mkdir -p "$scratch/ws"
@@ -15,18 +16,9 @@ mkdir -p "$scratch/ws"
 HAVEN_WORKSPACE="$scratch/ws" $(./run.sh java) $(./run.sh java-opts) "$@" -jar target/haven.jar deidentify "$in" "$scratch/out" \
   --profile research > "$scratch/log" 2>&1 &
 pid=$!
-declare -A cpu name
-while kill -0 "$pid" 2>/dev/null; do
-  for t in /proc/"$pid"/task/*; do
-    stat=$(cat "$t/stat" 2>/dev/null) || continue
-    read -r -a f <<< "${stat##*) }"          # fields after the command name: utime, stime are the 12th and 13th
-    cpu[${t##*/}]=$(( f[11] + f[12] ))
-    name[${t##*/}]=$(cat "$t/comm" 2>/dev/null || echo '?')
-  done
+while kill -0 "$pid" 2>/dev/null; do   # sampled as it runs: a thread's last reading stands after it ends
+  thread_snapshot "$pid"
   sleep 0.5
 done
 wait "$pid" || { echo "deidentify failed:" >&2; tail -5 "$scratch/log" >&2; exit 1; }
-for tid in "${!cpu[@]}"; do echo "${name[$tid]}|${cpu[$tid]}"; done \
-  | awk -F'|' -v hz="$(getconf CLK_TCK)" '{ g = $1; sub(/[-#]?[0-9]+$/, "", g); c[g] += $2; t += $2 }
-      END { printf "%7.1f  CPU s in all\n", t / hz; for (g in c) if (c[g] / hz >= 0.5) printf "%7.1f  %4.1f %%  %s\n", c[g] / hz, 100 * c[g] / t, g }' \
-  | sort -rn
+for tid in "${!cpu[@]}"; do echo "${name[$tid]}|${cpu[$tid]}"; done | thread_report

@@ -57,14 +57,8 @@ class StaleViewBrowserTest {
         WebFixture.assumeCorpus();
         try (TestNode node = WebFixture.webNode(tmp).start();
              Chrome b = new Chrome(tmp.resolve("chromium-profile"))) {
-            String base = "http://127.0.0.1:" + node.haven.web().port();
-            new Users(node.haven.store()).put("adam", "admin", WebFixture.ADMIN_PASSWORD.toCharArray());
-            String held = node.submit(WebFixture.CORPUS.resolve("CT_small.dcm"), "fife");
-            assertThat(node.awaitOutcome(held, WAIT).reason()).isEqualTo("unknown-device");
-
-            WebFixture.signInAdminFirst(b, base);
-            b.clearProblems(); // the stylesheet opened as a page asks for /favicon.ico; the app's page declares its icon
-            b.send("Page.addScriptToEvaluateOnNewDocument", Map.of("source", GATE));
+            Held setup = heldFileBehindTheGate(node, b);
+            String base = setup.base(), held = setup.file();
             b.navigate(base + "/#/audit");
             b.waitFor(headingIs("Reviewer decisions"), WAIT);
             assertThat(b.eval(TRACK_VIEWS).asBoolean()).isTrue();
@@ -103,14 +97,8 @@ class StaleViewBrowserTest {
         WebFixture.assumeCorpus();
         try (TestNode node = WebFixture.webNode(tmp).start();
              Chrome b = new Chrome(tmp.resolve("chromium-profile"))) {
-            String base = "http://127.0.0.1:" + node.haven.web().port();
-            new Users(node.haven.store()).put("adam", "admin", WebFixture.ADMIN_PASSWORD.toCharArray());
-            String held = node.submit(WebFixture.CORPUS.resolve("CT_small.dcm"), "fife");
-            assertThat(node.awaitOutcome(held, WAIT).reason()).isEqualTo("unknown-device");
-
-            WebFixture.signInAdminFirst(b, base);
-            b.clearProblems();
-            b.send("Page.addScriptToEvaluateOnNewDocument", Map.of("source", GATE));
+            Held setup = heldFileBehindTheGate(node, b);
+            String base = setup.base(), held = setup.file();
             b.navigate(base + "/#/file/" + held);
             b.waitFor(headingIs("File ") + " && document.getElementById('next-held')", WAIT);
             assertThat(b.eval("document.getElementById('view').inert").asBoolean()).as("a drawn view takes input").isFalse();
@@ -127,6 +115,21 @@ class StaleViewBrowserTest {
             assertThat(b.eval("document.getElementById('view').inert").asBoolean()).as("the devices page, drawn, takes input").isFalse();
             assertThat(b.problems()).isEmpty();
         }
+    }
+
+    /** The app's address and a file held for its unknown device. */
+    private record Held(String base, String file) { }
+
+    /** Holds a file, signs an admin in, and installs the fetch gate in every page the browser loads after. */
+    private static Held heldFileBehindTheGate(TestNode node, Chrome b) throws Exception {
+        String base = "http://127.0.0.1:" + node.haven.web().port();
+        new Users(node.haven.store()).put("adam", "admin", WebFixture.ADMIN_PASSWORD.toCharArray());
+        String held = node.submit(WebFixture.CORPUS.resolve("CT_small.dcm"), "fife");
+        assertThat(node.awaitOutcome(held, WAIT).reason()).isEqualTo("unknown-device");
+        WebFixture.signInAdminFirst(b, base);
+        b.clearProblems(); // the stylesheet opened as a page asks for /favicon.ico; the app's page declares its icon
+        b.send("Page.addScriptToEvaluateOnNewDocument", Map.of("source", GATE));
+        return new Held(base, held);
     }
 
     private static String headingIs(String heading) {
