@@ -8,6 +8,7 @@
 #                                                             released by the default registry, e.g. ./run.sh synth --ct)
 # The node's settings come from the environment as usual, e.g. HAVEN_DB_URL='jdbc:h2:file:/dev/shm/x/haven;WRITE_DELAY=500'.
 # HISTO=1 also prints H2's chunk records from a class histogram before the node stops (it forces a full GC).
+# WARM=DIR drops DIR first (files of other content than IN's, e.g. another --seed) and measures IN on the warm node.
 set -euo pipefail
 [ $# -ge 1 ] || { sed -n 2,9p "$0" | sed 's/^# *//' >&2; exit 2; }
 in=$(realpath "$1"); shift
@@ -24,17 +25,29 @@ HAVEN_WORKSPACE="$svc" $(./run.sh java) $(./run.sh java-opts) "$@" -jar target/h
 pid=$!
 for _ in $(seq 1 240); do grep -qs 'Haven node .* started' "$svc/log" && break; sleep 0.5; done
 grep -qs 'Haven node .* started' "$svc/log" || { echo "node did not start:" >&2; tail -5 "$svc/log" >&2; exit 1; }
+released=0
+drop() { # folder name, files to wait for in release/ in all: moves the copy into the inbox and waits until they are released
+  local last=0 idle=0
+  mv "$svc/$1" "$svc/inbox/$1"
+  while [ "$released" -lt "$2" ]; do
+    sleep 0.5
+    released=$(find "$svc/release" -name '*.dcm' 2>/dev/null | wc -l)
+    if [ "$released" = "$last" ]; then idle=$((idle + 1)); else idle=0; last=$released; fi
+    [ "$idle" -lt 240 ] || { echo "no release for 120 s: $released of $2 released (held files? see the node's quarantine)" >&2; exit 1; }
+  done
+}
+if [ -n "${WARM:-}" ]; then   # a warm node: WARM's files are dropped and released first, outside the measured span
+  cp -r "$(realpath "$WARM")" "$svc/warm"
+  drop warm "$(find "$svc/warm" -type f | wc -l)"
+  echo "warm-up: $released files released before the measured drop"
+  n=$((n + released))
+fi
 declare -A base
 thread_snapshot "$pid"; for k in "${!cpu[@]}"; do base[$k]=${cpu[$k]}; done
 t0=$(date +%s.%N)
-mv "$svc/drop" "$svc/inbox/bench"
-released=0 last=0 idle=0
-while [ "$released" -lt "$n" ]; do
-  sleep 0.5
-  released=$(find "$svc/release" -name '*.dcm' 2>/dev/null | wc -l)
-  if [ "$released" = "$last" ]; then idle=$((idle + 1)); else idle=0; last=$released; fi
-  [ "$idle" -lt 240 ] || { echo "no release for 120 s: $released of $n released (held files? see the node's quarantine)" >&2; exit 1; }
-done
+warm=$released
+drop drop "$n"
+released=$((released - warm))
 t1=$(date +%s.%N)
 thread_snapshot "$pid"
 echo "released $released in $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }') s; peak RSS $(awk '/VmHWM/ { printf "%d", $2 / 1024 }' /proc/"$pid"/status) MB"

@@ -65,7 +65,7 @@ public final class Classifier {
         }
         exchange.setProperty(HavenHeaders.DATASET, header); // parsed once: the pixel decision reads it too
         if (!header.repairs().isEmpty() && in.getHeader(HavenHeaders.REPAIRS) == null) {
-            for (String r : header.repairs()) records.event(fileId, "repaired", null, r, node);
+            for (String r : header.repairs()) FileRecords.eventLater(exchange, fileId, "repaired", null, r, node);
             in.setHeader(HavenHeaders.REPAIRS, String.join("\n", header.repairs()));
         }
         DeviceSignature signature = DeviceSignature.of(header, registry.manufacturers());
@@ -109,7 +109,8 @@ public final class Classifier {
             facts.put("profile", device.profile());
             facts.put("project", device.project().isBlank() ? defaultProject : device.project());
         }
-        devices.sighted(fileId, facts, signature, match, node); // the facts, the sighting and their event: one commit
+        // the facts, the sighting and their event: written with the file's fate (or before it leaves for OCR), no commit of their own
+        devices.sightedLater(exchange, fileId, facts, signature, match, node);
         if (match.isEmpty()) {
             throw new QuarantineException("unknown-device", "no registry pattern matches " + signature.key() + asReceived(signature)
                 + " (device " + signature.id().substring(0, 12) + " registered for review)");

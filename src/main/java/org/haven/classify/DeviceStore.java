@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -52,7 +53,7 @@ public final class DeviceStore {
      * {@code classified} event (see {@link FileRecords#classified}) in the same transaction: one commit per
      * classified file instead of two.
      */
-    public void sighted(String fileId, java.util.Map<String, String> facts, DeviceSignature s, Optional<DeviceRegistry.Device> device,
+    public void sighted(String fileId, Map<String, String> facts, DeviceSignature s, Optional<DeviceRegistry.Device> device,
                         String actor) throws SQLException {
         SQLException last = null;
         for (int attempt = 0; attempt < 4; attempt++) {
@@ -73,48 +74,13 @@ public final class DeviceStore {
         throw last;
     }
 
-    private void sightedOnce(String fileId, java.util.Map<String, String> facts, DeviceSignature s, Optional<DeviceRegistry.Device> device,
+    private void sightedOnce(String fileId, Map<String, String> facts, DeviceSignature s, Optional<DeviceRegistry.Device> device,
                              String actor) throws SQLException {
-        String sid = s.id();
-        String state = device.map(d -> d.state().label()).orElse(DeviceRegistry.State.REVIEW.label());
-        String deviceId = device.map(DeviceRegistry.Device::id).orElse(null);
-        String rule = device.map(DeviceRegistry.Device::rule).orElse(null);
-        Timestamp now = now();
+        FileRecords.PendingRow sighting = sighting(fileId, facts, s, device, actor);
         try (Connection c = store.connection()) {
             c.setAutoCommit(false);
             try {
-                String before;
-                String board;
-                // the file's row is locked by a no-op update, which H2 keeps parsed (it parses a "select ... for update"
-                // at every call), so a concurrent delivery of the same file waits here and then reads what this one wrote
-                try (PreparedStatement ps = c.prepareStatement("update haven_file set size_bytes = size_bytes where file_id = ?")) {
-                    ps.setString(1, fileId);
-                    if (ps.executeUpdate() != 1) throw notRecorded(fileId);
-                }
-                try (PreparedStatement ps = c.prepareStatement("select signature_id, board from haven_file where file_id = ?")) {
-                    ps.setString(1, fileId);
-                    try (ResultSet rs = ps.executeQuery()) {
-                        if (!rs.next()) throw notRecorded(fileId);
-                        before = rs.getString(1);
-                        board = rs.getString(2);
-                    }
-                }
-                try (PreparedStatement ps = c.prepareStatement(facts == null ? UPDATE_FILE : UPDATE_FILE_CLASSIFIED)) {
-                    int i = facts == null ? 1 : FileRecords.bindClassified(ps, 1, facts);
-                    ps.setString(i++, cut(s.manufacturerRaw(), 1000));
-                    ps.setString(i++, cut(s.modelRaw(), 1000));
-                    ps.setString(i++, cut(s.stationName(), 1000));
-                    ps.setString(i++, cut(s.imageSize(), 40));
-                    ps.setString(i++, cut(s.privateCreators(), 2000));
-                    ps.setString(i++, sid);
-                    ps.setString(i++, device.map(DeviceRegistry.Device::pixels).filter(p -> !p.isEmpty()).orElse(null));
-                    ps.setString(i, fileId);
-                    ps.executeUpdate();
-                }
-                boolean count = !sid.equals(before);
-                upsertDevice(c, s, sid, state, deviceId, rule, fileId, count, now);
-                if (count) upsertBoard(c, sid, board, now);
-                if (facts != null) FileRecords.insertEvent(c, fileId, "classified", null, facts.get("deviceSignature"), actor);
+                sighting.write(c);
                 c.commit();
             } catch (SQLException | RuntimeException e) {
                 c.rollback();
@@ -123,8 +89,65 @@ public final class DeviceStore {
         }
     }
 
+    /**
+     * {@link #sighted(String, java.util.Map, DeviceSignature, Optional, String)} held back to be written with the
+     * file's fate ({@link FileRecords#rowLater}), or before it leaves for the OCR queue: no commit of its own. An
+     * attempt rolled back leaves no sighting (the redelivery classifies the file again); a transient failure of the
+     * fate's transaction (a lock wait) is retried with the whole journey (routes/errors.yaml).
+     */
+    public void sightedLater(org.apache.camel.Exchange exchange, String fileId, Map<String, String> facts, DeviceSignature s,
+                             Optional<DeviceRegistry.Device> device, String actor) {
+        FileRecords.rowLater(exchange, sighting(fileId, new java.util.HashMap<>(facts), s, device, actor)); // a copy: the caller's map may change
+    }
+
+    /** The statements of one sighting, in the caller's transaction. */
+    private FileRecords.PendingRow sighting(String fileId, Map<String, String> facts, DeviceSignature s,
+                                            Optional<DeviceRegistry.Device> device, String actor) {
+        String sid = s.id();
+        String state = device.map(d -> d.state().label()).orElse(DeviceRegistry.State.REVIEW.label());
+        String deviceId = device.map(DeviceRegistry.Device::id).orElse(null);
+        String rule = device.map(DeviceRegistry.Device::rule).orElse(null);
+        String pixels = device.map(DeviceRegistry.Device::pixels).filter(p -> !p.isEmpty()).orElse(null);
+        Timestamp now = now();
+        return c -> {
+            String before;
+            String board;
+            // the file's row is locked by a no-op update, which H2 keeps parsed (it parses a "select ... for update"
+            // at every call), so a concurrent delivery of the same file waits here and then reads what this one wrote
+            try (PreparedStatement ps = c.prepareStatement("update haven_file set size_bytes = size_bytes where file_id = ?")) {
+                ps.setString(1, fileId);
+                if (ps.executeUpdate() != 1) throw notRecorded(fileId);
+            }
+            try (PreparedStatement ps = c.prepareStatement("select signature_id, board from haven_file where file_id = ?")) {
+                ps.setString(1, fileId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) throw notRecorded(fileId);
+                    before = rs.getString(1);
+                    board = rs.getString(2);
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement(facts == null ? UPDATE_FILE : UPDATE_FILE_CLASSIFIED)) {
+                int i = facts == null ? 1 : FileRecords.bindClassified(ps, 1, facts);
+                ps.setString(i++, cut(s.manufacturerRaw(), 1000));
+                ps.setString(i++, cut(s.modelRaw(), 1000));
+                ps.setString(i++, cut(s.stationName(), 1000));
+                ps.setString(i++, cut(s.imageSize(), 40));
+                ps.setString(i++, cut(s.privateCreators(), 2000));
+                ps.setString(i++, sid);
+                ps.setString(i++, pixels);
+                ps.setString(i, fileId);
+                ps.executeUpdate();
+            }
+            boolean count = !sid.equals(before);
+            upsertDevice(c, s, sid, state, deviceId, rule, fileId, count, now);
+            if (count) upsertBoard(c, sid, board, now);
+            if (facts != null) FileRecords.insertEvent(c, fileId, "classified", null, facts.get("deviceSignature"), actor);
+        };
+    }
+
     private static SQLException notRecorded(String fileId) {
-        return new SQLException("file " + fileId.substring(0, Math.min(12, fileId.length())) + " is not recorded");
+        // a foreign key's state: the store lost the file's record, which the fate's writer re-creates (FileRecords#isMissingParent)
+        return new SQLException("file " + fileId.substring(0, Math.min(12, fileId.length())) + " is not recorded", "23503");
     }
 
     private static final String SIGHTED_COLUMNS = "manufacturer_raw = ?, model_raw = ?, station_name = ?, image_size = ?, private_creators = ?,"

@@ -76,7 +76,7 @@ public final class Quarantine {
         if (Files.exists(staged)) {
             // hold begun (store), sidecar, move, fate: a crash after the move leaves all a redelivery needs to finish
             // this hold with this reason (StageGuard) instead of classifying a staged file that is gone
-            records.holding(fileId, reason, detail, node);
+            records.holding(fileId, reason, detail, node, FileRecords.takePending(exchange)); // the journey's held-back writes too
             writeSidecar(sidecar, in, fileId, reason, detail);
             try {
                 Workspace.moveInto(staged, target);

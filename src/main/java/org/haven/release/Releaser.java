@@ -69,8 +69,9 @@ public final class Releaser {
         if (!Files.exists(workspace.outgoing(fileId)) && new StageGuard(workspace, records, node).stopIfDecided(exchange)) return;
         String relative = in.getHeader(HavenHeaders.RELEASE_PATH, String.class);
         if (relative == null || relative.contains("..")) throw new FileFault("file " + Stager.shortId(fileId) + " has no valid release path");
+        String transferSyntax = in.getHeader(HavenHeaders.TRANSFER_SYNTAX, String.class); // classify's (its sighting waits for the fate)
         // committed before the move: a copy a crash leaves in release/ is found through its claim (Quarantine withdraws it)
-        records.claimReleasePath(relative, fileId);
+        records.claimReleasePath(relative, fileId, transferSyntax);
         Placement placement = place(exchange, fileId, relative);
         switch (placement.result()) {
             case DECIDED_ELSEWHERE:
@@ -80,7 +81,7 @@ public final class Releaser {
             case PREFERRED_HOLDER:
                 throw new QuarantineException("duplicate-instance", "same project, patient and instance UIDs released from file "
                     + Stager.shortId(placement.other()) + ", whose encoding is preferred ("
-                    + EncodingPreference.why(records.transferSyntax(placement.other()), records.transferSyntax(fileId)) + ")");
+                    + EncodingPreference.why(records.transferSyntax(placement.other()), transferSyntax(exchange, fileId)) + ")");
             case RELEASED:
                 break;
         }
@@ -108,7 +109,7 @@ public final class Releaser {
             try {
                 return records.underClaimLock(relative, fileId, (c, holder) -> holder.equals(fileId)
                     ? releaseOwn(c, fileId, relative, profile, journey, attempt)
-                    : supersedeOrKeep(c, holder, fileId, relative, profile, journey, attempt));
+                    : supersedeOrKeep(exchange, c, holder, fileId, relative, profile, journey, attempt));
             } catch (IOException | SQLException | RuntimeException e) {
                 if (!attempt.moved && attempt.superseded == null) throw e;
                 boolean decided = e instanceof SQLException && Store.isDuplicateKey((SQLException) e);
@@ -142,9 +143,9 @@ public final class Releaser {
      * preferred (the holder, if released, keeps its bytes in the quarantine; claim and both fates in this commit),
      * else the holder stays.
      */
-    private Placement supersedeOrKeep(Connection c, String holder, String fileId, String relative, String profile,
+    private Placement supersedeOrKeep(Exchange exchange, Connection c, String holder, String fileId, String relative, String profile,
                                       FileRecords.Journey journey, Attempt attempt) throws IOException, SQLException {
-        String mine = records.transferSyntax(fileId), theirs = records.transferSyntax(holder);
+        String mine = transferSyntax(exchange, fileId), theirs = records.transferSyntax(holder); // a holder's is stored with its claim
         Path outgoing = workspace.outgoing(fileId), target = workspace.release().resolve(relative);
         if (!Files.exists(outgoing) && !Files.exists(target)) return Placement.OUTPUT_MISSING;
         if (!EncodingPreference.prefers(fileId, mine, holder, theirs)) return new Placement(Result.PREFERRED_HOLDER, holder);
@@ -190,6 +191,12 @@ public final class Releaser {
             if (fault instanceof SQLException sql) throw sql;
             throw (RuntimeException) fault;
         }
+    }
+
+    /** The transfer syntax the file arrived in: classify's header, else (a message from an earlier version) the store's. */
+    private String transferSyntax(Exchange exchange, String fileId) throws SQLException {
+        String ts = exchange.getIn().getHeader(HavenHeaders.TRANSFER_SYNTAX, String.class);
+        return ts != null ? ts : records.transferSyntax(fileId);
     }
 
     private boolean releasedHere(String fileId, String relative) throws SQLException {

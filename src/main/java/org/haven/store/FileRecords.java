@@ -209,7 +209,25 @@ public final class FileRecords {
      * hold instead of running its stage again on a staged file that is gone ({@link #interruptedHold}).
      */
     public void holding(String fileId, String reason, String detail, String actor) throws SQLException {
-        event(fileId, "holding", reason, detail, actor);
+        holding(fileId, reason, detail, actor, Journey.NONE);
+    }
+
+    /**
+     * {@link #holding(String, String, String, String)} with the journey's held-back rows and events (the device
+     * sighting, the patient's file record) in the same commit, so that a hold a crash cuts short after the move
+     * still has them when its fate is recorded ({@link StageGuard#finishInterruptedHold}).
+     */
+    public void holding(String fileId, String reason, String detail, String actor, Journey journey) throws SQLException {
+        try (Connection c = store.connection()) {
+            c.setAutoCommit(false);
+            try {
+                write(c, journey, new PendingEvent(fileId, "holding", reason, detail, actor, now()));
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        }
     }
 
     /** The last hold begun for a file (outcome "quarantined", its reason and detail; no location), if any. */
@@ -329,15 +347,38 @@ public final class FileRecords {
      * the claim is new or was made by an earlier delivery of the same file, another id for a duplicate instance.
      */
     public String claimReleasePath(String location, String fileId) throws SQLException {
+        return claimReleasePath(location, fileId, null);
+    }
+
+    /**
+     * {@link #claimReleasePath(String, String)}, recording with a new claim the transfer syntax the file arrived in
+     * (when not null): a file that holds a claim is compared by it with another encoding of the same instance
+     * ({@link org.haven.release.EncodingPreference}) while its other classification facts still wait for its fate.
+     */
+    public String claimReleasePath(String location, String fileId, String transferSyntax) throws SQLException {
         try (Connection c = store.connection()) {
-            try (PreparedStatement ps = c.prepareStatement("insert into released_instance (location, file_id, claimed_at) values (?, ?, ?)")) {
-                ps.setString(1, location);
-                ps.setString(2, fileId);
-                ps.setTimestamp(3, now());
-                ps.executeUpdate();
+            c.setAutoCommit(false);
+            try {
+                try (PreparedStatement ps = c.prepareStatement("insert into released_instance (location, file_id, claimed_at) values (?, ?, ?)")) {
+                    ps.setString(1, location);
+                    ps.setString(2, fileId);
+                    ps.setTimestamp(3, now());
+                    ps.executeUpdate();
+                }
+                if (transferSyntax != null) {
+                    try (PreparedStatement ps = c.prepareStatement("update haven_file set transfer_syntax = ? where file_id = ?")) {
+                        ps.setString(1, truncate(transferSyntax, 300));
+                        ps.setString(2, fileId);
+                        ps.executeUpdate();
+                    }
+                }
+                c.commit();
                 return fileId;
             } catch (SQLException e) {
+                c.rollback();
                 if (!Store.isDuplicateKey(e)) throw e;
+            } finally {
+                c.setAutoCommit(true);
             }
             try (PreparedStatement ps = c.prepareStatement("select file_id from released_instance where location = ?")) {
                 ps.setString(1, location);

@@ -30,8 +30,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A file's classification and its device sighting are one transaction: when the sighting cannot be recorded, the
- * facts and the classified event are not recorded either (a redelivery classifies the file again, whole).
+ * A file's classification and its device sighting are written with its fate, in one transaction: when the sighting
+ * cannot be recorded, neither the facts, the classified event nor the fate are (a redelivery classifies the file
+ * again, whole). The transfer syntax, which a release claim's holder is compared by, goes with the claim.
  */
 class ClassifiedWithSightingTest {
     static final String ID = "ef" + "0".repeat(62);
@@ -70,23 +71,42 @@ class ClassifiedWithSightingTest {
     void tearDown() { store.close(); }
 
     @Test
-    void factsAreNotRecordedWithoutTheSighting() throws Exception {
+    void factsAndSightingAreWrittenWithTheFateOrNotAtAll() throws Exception {
+        Exchange e = delivery();
+        classifier.classify(e);
+        assertThat(value("select modality from haven_file where file_id = '" + ID + "'")).as("classify commits nothing of its own").isNull();
+        assertThat(value("select count(*) from device_seen")).isEqualTo("0");
+
         sql("alter table device_seen rename to device_seen_away");
-        Exchange e = new DefaultExchange(new DefaultCamelContext());
-        e.getIn().setHeader(HavenHeaders.FILE_ID, ID);
-        e.getIn().setHeader(HavenHeaders.BOARD, "board");
-        assertThatThrownBy(() -> classifier.classify(e)).isInstanceOf(SQLException.class);
+        assertThatThrownBy(() -> records.decide(ID, "quarantined", "test", "", null, "test-node", FileRecords.takePending(e)))
+            .isInstanceOf(SQLException.class);
         assertThat(value("select modality from haven_file where file_id = '" + ID + "'")).isNull();
         assertThat(value("select count(*) from file_event where file_id = '" + ID + "' and event = 'classified'")).isEqualTo("0");
+        assertThat(value("select count(*) from file_outcome")).as("no fate without the sighting").isEqualTo("0");
 
         sql("alter table device_seen_away rename to device_seen");
-        Exchange again = new DefaultExchange(new DefaultCamelContext());
-        again.getIn().setHeader(HavenHeaders.FILE_ID, ID);
-        again.getIn().setHeader(HavenHeaders.BOARD, "board");
-        classifier.classify(again);                                 // the redelivery
+        Exchange again = delivery();                                // the redelivery
+        classifier.classify(again);
+        assertThat(records.decide(ID, "quarantined", "test", "", null, "test-node", FileRecords.takePending(again))).isTrue();
         assertThat(value("select modality from haven_file where file_id = '" + ID + "'")).isEqualTo("CT");
         assertThat(value("select count(*) from file_event where file_id = '" + ID + "' and event = 'classified'")).isEqualTo("1");
         assertThat(value("select files from device_seen")).isEqualTo("1");
+    }
+
+    @Test
+    void aReleaseClaimRecordsTheTransferSyntaxBeforeTheFate() throws Exception {
+        Exchange e = delivery();
+        classifier.classify(e);
+        // another encoding of the instance compares itself with a claim's holder by this, before the holder's fate
+        assertThat(records.claimReleasePath("p/s/1.dcm", ID, e.getIn().getHeader(HavenHeaders.TRANSFER_SYNTAX, String.class))).isEqualTo(ID);
+        assertThat(records.transferSyntax(ID)).isEqualTo("1.2.840.10008.1.2.1");
+    }
+
+    Exchange delivery() {
+        Exchange e = new DefaultExchange(new DefaultCamelContext());
+        e.getIn().setHeader(HavenHeaders.FILE_ID, ID);
+        e.getIn().setHeader(HavenHeaders.BOARD, "board");
+        return e;
     }
 
     void sql(String statement) throws SQLException {
