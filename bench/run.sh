@@ -126,8 +126,11 @@ haven_steady() {
   local db; db=$(find "$B/ws/batch" -maxdepth 2 -name db -type d 2>/dev/null | head -1)
   [ -n "$db" ] || { echo "-"; return; }
   { java -cp target/haven.jar org.h2.tools.Shell -url "jdbc:h2:file:$db/haven" -user sa -password "$(cat "$db/haven.password" 2>/dev/null)" -sql \
-    "select count(*) || ' ' || datediff('MILLISECOND', min(f.received_at), max(o.decided_at)) from haven_file f join file_outcome o on o.file_id = f.file_id" 2>/dev/null \
-    | awk 'NR == 2 { if ($2 > 0) printf "%.0f", $1 * 1000 / $2; else printf "-" }'; } || echo "-"
+    "select count(*) || ' ' || datediff('MILLISECOND', min(f.received_at), max(o.decided_at)) || ' ' || datediff('MILLISECOND',
+       (select decided_at from file_outcome order by decided_at offset (select count(*) / 2 from file_outcome) rows fetch next 1 row only),
+       max(o.decided_at)) from haven_file f join file_outcome o on o.file_id = f.file_id" 2>/dev/null \
+    | awk 'NR == 2 { if ($2 > 0) printf "%.0f", $1 * 1000 / $2; else printf "-"
+                     if ($3 > 0) printf " (second half %.0f)", ($1 - int($1 / 2) - 1) * 1000 / $3 }'; } || echo "-"
 }
 
 # Service mode: a running node (./run.sh's `run`, its defaults: drop-folder poll, persistent broker, store) takes
@@ -153,8 +156,10 @@ pg_cpu() { # CPU ticks of every postgres process
   echo "$c"
 }
 psql_q() { PGOPTIONS=--client-min-messages=warning psql -q -h 127.0.0.1 -U postgres -d test "$@"; }
-run_service() { # dataset [nodes: 0 = the default node (H2, in-process broker); N = N nodes on PostgreSQL + TCP broker]
-  local ds=$1 nodes=${2:-0} in="$B/in/$1" svc="$B/svc" n tck tool=haven-service schema="" i
+run_service() { # dataset [nodes: 0 = the default node (H2, in-process broker); N = N nodes on PostgreSQL + TCP broker] [warm set]
+  # With a warm set (another set of files, e.g. another --seed), the same node then takes that as a second drop:
+  # row haven-service-warm, the node's sustained rate once its JIT has compiled the journey (a node runs for months).
+  local ds=$1 nodes=${2:-0} warm=${3:-} in="$B/in/$1" svc="$B/svc" n tck tool=haven-service schema="" i
   [ "$nodes" -gt 0 ] && { tool=haven-service-pg-${nodes}node; schema=haven_bench_$$; }
   local log="$B/$tool-$ds.log"
   n=$(count_files "$in"); tck=$(getconf CLK_TCK)
@@ -181,15 +186,29 @@ run_service() { # dataset [nodes: 0 = the default node (H2, in-process broker); 
   done
   local pids=($NODE_PID)
   node_cpu() { local p c=0; for p in "${pids[@]}"; do c=$((c + $(awk '{ print $14 + $15 }' "/proc/$p/stat"))); done; echo "$c"; }
-  local cpu0 pg0 t0 t1 cpu1 pg1 released=0 last=0 idle=0
+  local cpu0 pg0 t0 t1 cpu1 pg1 released=0
+  drop_and_wait() { # folder (moved into the inbox), released files to wait for in all; gives up after 120 s without progress
+    local last=$released idle=0
+    mv "$1" "$svc/inbox/"
+    while [ "$released" -lt "$2" ] && [ "$idle" -lt 240 ]; do
+      sleep 0.5
+      released=$(count_files "$svc/release" '*.dcm')
+      if [ "$released" = "$last" ]; then idle=$((idle + 1)); else idle=0; last=$released; fi
+    done
+  }
   cpu0=$(node_cpu); pg0=$(pg_cpu); t0=$(date +%s.%N)
-  mv "$svc/drop" "$svc/inbox/bench"
-  while [ "$released" -lt "$n" ] && [ "$idle" -lt 240 ]; do   # gives up after 120 s without progress
-    sleep 0.5
-    released=$(count_files "$svc/release" '*.dcm')
-    if [ "$released" = "$last" ]; then idle=$((idle + 1)); else idle=0; last=$released; fi
-  done
+  mv "$svc/drop" "$svc/bench"; drop_and_wait "$svc/bench" "$n"
   t1=$(date +%s.%N); cpu1=$(node_cpu); pg1=$(pg_cpu)
+  local warm_row=""
+  if [ -n "$warm" ] && [ "$released" -ge "$n" ]; then
+    local wn cw0 tw0 cw1 tw1
+    wn=$(count_files "$warm"); cp -r "$warm" "$svc/warm"
+    cw0=$(node_cpu); tw0=$(date +%s.%N)
+    drop_and_wait "$svc/warm" $((n + wn))
+    tw1=$(date +%s.%N); cw1=$(node_cpu)
+    warm_row="$ds|$tool-warm|$wn|$((released - n))|$(awk -v a="$tw0" -v b="$tw1" 'BEGIN { print b - a }')|$(awk -v c="$((cw1 - cw0))" -v t="$tck" 'BEGIN { print c / t }')"
+    released=$n   # the cold row counts the first drop only
+  fi
   local hwm=0 hwms="" p h
   for p in "${pids[@]}"; do
     h=$(awk '/VmHWM/ { print $2 }' "/proc/$p/status"); hwms="$hwms $((h / 1024))"; [ "$h" -gt "$hwm" ] && hwm=$h
@@ -207,11 +226,15 @@ run_service() { # dataset [nodes: 0 = the default node (H2, in-process broker); 
     psql_q -c "drop schema if exists $schema cascade" >/dev/null
   fi
   row "$ds" "$tool" "$n" "$released" "$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')" "$cpu" 0 "$hwm" "$note"
+  if [ -n "$warm_row" ]; then
+    IFS='|' read -r -a w <<< "$warm_row"
+    row "${w[0]}" "${w[1]}" "${w[2]}" "${w[3]}" "${w[4]}" "${w[5]}" 0 "$hwm" "second drop ($(basename "$warm"), other content) on the same node, after the first was released"
+  fi
   rm -rf "$svc"
 }
 
-gen_ct() { # dataset size files patients
-  "${HAVEN[@]}" synth --ct --size "$2" --files "$3" --patients "$4" --seed "$SEED" --out "$B/in/$1" >&2
+gen_ct() { # dataset size files patients [seed]
+  "${HAVEN[@]}" synth --ct --size "$2" --files "$3" --patients "$4" --seed "${5:-$SEED}" --out "$B/in/$1" >&2
 }
 
 # tmpfs space: the input, Haven's retained originals and its release (about 3 x the input) live at once
@@ -248,7 +271,11 @@ for size in $SIZES; do
   ds="ct$size"
   gen_ct "$ds" "$size" "$FILES" "$PATIENTS"
   dataset "$ds" "${PEERS[@]}"
-  [ "$SERVICE" = 1 ] && [ "$size" = 39k ] && run_service "$ds"
+  if [ "$SERVICE" = 1 ] && [ "$size" = 39k ]; then
+    gen_ct "$ds-warm" "$size" "$FILES" "$PATIENTS" $((SEED + 1))   # other UIDs and patients: new files to the node
+    run_service "$ds" 0 "$B/in/$ds-warm"
+    rm -rf "${B:?}/in/$ds-warm"
+  fi
   if [ "$NODES" -gt 0 ] && [ "$size" = 39k ]; then
     run_service "$ds" 1
     [ "$NODES" -gt 1 ] && run_service "$ds" "$NODES"
@@ -299,7 +326,8 @@ fi
   echo "# derived (CPU = user + sys):"
   awk -F'\t' -v large="ct39k-$LARGE" -v files="$FILES" '
     BEGIN { split("gdcmanon dcmodify haven", tools, " ") }
-    !/^#/ && $2 != "tool" { cpu[$1 "/" $2] = $7; n[$1 "/" $2] = $3; rss[$1 "/" $2] = $9; fps[$1 "/" $2] = $6 }
+    !/^#/ && $2 != "tool" { cpu[$1 "/" $2] = $7; n[$1 "/" $2] = $3; rss[$1 "/" $2] = $9; fps[$1 "/" $2] = $6
+                            if (match($10, /second half [0-9]+/)) half[$1 "/" $2] = substr($10, RSTART + 12, RLENGTH - 12) }
     END {
       if (("one/haven") in cpu) printf "#   haven start-up (1 file, JVM start included): %.2f CPU s\n", cpu["one/haven"]
       split("ct39k ct531k", sets, " ")
@@ -318,7 +346,8 @@ fi
       for (k in cpu) if (k ~ /^ct39k\/haven-service-pg-[2-9]node$/ && fps["ct39k/haven-service-pg-1node"] > 0 && n[k] > 0) {
         one = "ct39k/haven-service-pg-1node"
         printf "#   %s: %d files/s vs one node %d files/s: the extra nodes add %.0f %% (target >= 70 %% per node); CPU per 1,000 files %.2f vs %.2f s\n", k, fps[k], fps[one], 100 * (fps[k] - fps[one]) / fps[one] / (substr(k, length(k) - 4, 1) - 1), cpu[k] * 1000 / n[k], cpu[one] * 1000 / n[one] }
-      if (("ct39k/haven-service") in cpu && fps["ct39k/haven"] > 0) printf "#   service mode: %d files/s = %.0f %% of batch (%d files/s, whole run); target >= 80 %%\n", fps["ct39k/haven-service"], 100 * fps["ct39k/haven-service"] / fps["ct39k/haven"], fps["ct39k/haven"]
+      if (("ct39k/haven-service") in cpu && fps["ct39k/haven"] > 0) printf "#   service mode, a node just started: %d files/s = %.0f %% of batch (%d files/s, whole run)\n", fps["ct39k/haven-service"], 100 * fps["ct39k/haven-service"] / fps["ct39k/haven"], fps["ct39k/haven"]
+      if (("ct39k/haven-service-warm") in cpu && half["ct39k/haven"] > 0) printf "#   service mode, warm node (second drop): %d files/s = %.0f %% of batch at its pace (its second half: %d files/s); target >= 80 %%\n", fps["ct39k/haven-service-warm"], 100 * fps["ct39k/haven-service-warm"] / half["ct39k/haven"], half["ct39k/haven"]
     }' "$TSV" || true
   echo "# load average at end: $(load)"
 } | tee -a "$TSV.tail"

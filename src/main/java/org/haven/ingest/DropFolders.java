@@ -204,30 +204,35 @@ public final class DropFolders {
         if (inQueues < 0 && !ready.isEmpty()) inQueues = queued.getAsLong();
         int budget = inQueues < 0 ? maxPerPoll : (int) Math.max(0, Math.min(maxPerPoll, window - inQueues));
         throttledLastPoll = budget < maxPerPoll;
+        List<Candidate> batch = new ArrayList<>();
+        List<Exchange> staged = new ArrayList<>();
         if (stagers == null) {
-            int taken = 0;
+            int copied = 0;
             for (Candidate c : ready) {
-                if (taken >= budget || disk.shortage().isPresent()) break;
-                if (take(c)) taken++;
+                if (copied >= budget || disk.shortage().isPresent()) break;
+                Exchange done = stage(c);
+                batch.add(c);
+                staged.add(done);
+                if (done.getException() == null) copied++;
             }
         } else {
-            // staged in parallel; what the poll remembers (failures, back-off, undeletable) is updated here, in order
-            List<Candidate> batch = ready.subList(0, Math.min(ready.size(), budget));
-            List<java.util.concurrent.Future<Exchange>> staged = new ArrayList<>();
-            for (Candidate c : batch) staged.add(stagers.submit(() -> stage(c)));
-            for (int i = 0; i < batch.size(); i++) {
-                Exchange done;
+            // copied in parallel; what the poll remembers (failures, back-off, undeletable) is updated here, in order
+            batch.addAll(ready.subList(0, Math.min(ready.size(), budget)));
+            List<java.util.concurrent.Future<Exchange>> copies = new ArrayList<>();
+            for (Candidate c : batch) copies.add(stagers.submit(() -> stage(c)));
+            for (java.util.concurrent.Future<Exchange> copy : copies) {
                 try {
-                    done = staged.get(i).get();
+                    staged.add(copy.get()); // stage() does not throw
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
-                    return;
+                    return; // nothing recorded or removed: the files stay in the inbox, their copies are taken again
                 } catch (java.util.concurrent.ExecutionException e) {
-                    continue; // stage() does not throw; a file left in the inbox is taken at a later poll
+                    throw new IllegalStateException(e.getCause());
                 }
-                settle(batch.get(i), done);
             }
         }
+        recordAndSend(staged);
+        for (int i = 0; i < batch.size(); i++) settle(batch.get(i), staged.get(i));
         counts.undeletable = undeletable.size();
         enter(entering, counts);
         busyLastPoll = !seen.isEmpty();
@@ -356,9 +361,22 @@ public final class DropFolders {
         ready.add(new Candidate(file, board, relative, completion, before));
     }
 
-    /** Stages the file through the ingest route, then removes it from the inbox. False when it could not be taken. */
-    private boolean take(Candidate c) {
-        return settle(c, stage(c));
+    /**
+     * The poll's copied files recorded in one commit (direct:record-dropped-files), then each id sent on
+     * (direct:to-classify). A file whose record or send failed carries the exception, so {@link #settle} leaves it in
+     * the inbox (its copy in staging is taken again, under the same id, at a later poll).
+     */
+    private void recordAndSend(List<Exchange> staged) {
+        List<Exchange> copied = staged.stream().filter(e -> e.getException() == null && e.getProperty(Stager.STAGED) != null).toList();
+        if (!copied.isEmpty()) {
+            Exchange recorded = producer.get().request("direct:record-dropped-files", e -> e.getIn().setBody(copied));
+            if (recorded.getException() != null) copied.forEach(e -> e.setException(recorded.getException()));
+        }
+        for (Exchange e : staged) {
+            if (e.getException() != null || Boolean.TRUE.equals(e.getIn().getHeader(org.haven.HavenHeaders.ALREADY_DECIDED))) continue;
+            Exchange sent = producer.get().request("direct:to-classify", s -> s.getIn().setHeaders(new java.util.HashMap<>(e.getIn().getHeaders())));
+            if (sent.getException() != null) e.setException(sent.getException());
+        }
     }
 
     private Exchange stage(Candidate c) {

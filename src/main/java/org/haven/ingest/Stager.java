@@ -62,8 +62,51 @@ public final class Stager {
         this.sync = sync;
     }
 
-    /** From a drop folder (see {@link DropFolders}): path and claimed board are exchange properties. */
-    public void stageDroppedFile(Exchange exchange) throws IOException, SQLException {
+    /**
+     * From a drop folder (see {@link DropFolders}; path and claimed board are exchange properties): the file is copied
+     * into staging and left under exchange property {@link #STAGED}, not yet recorded: {@link #recordDropped}
+     * records a poll's files in one commit. A too-large file, which is moved out of the inbox (never read), is
+     * recorded and held at once instead (no {@link #STAGED}): nothing but its record would point at it.
+     */
+    public void copyDroppedFile(Exchange exchange) throws IOException, SQLException {
+        Staged staged = copyDropped(exchange);
+        if (TOO_LARGE.equals(staged.hold())) record(exchange, staged);
+        else exchange.setProperty(STAGED, staged);
+    }
+
+    private static final String TOO_LARGE = "too-large";
+
+    /** Exchange property: the file a drop-folder exchange copied into staging ({@link #copyDroppedFile}). */
+    public static final String STAGED = "HavenStaged";
+
+    /** A file copied into staging under its id, and what must hold it at once (null: nothing). */
+    public record Staged(String fileId, String board, String source, long size, String hold, String detail) {}
+
+    /**
+     * Records the staged files of a poll (body: their exchanges, from {@link #copyDroppedFile}) in one commit, then
+     * admits each: headers for {@code direct:to-classify}, a decided copy dropped,
+     * a file to hold at once held. A hold that fails sets that file's exception only.
+     */
+    public void recordDropped(Exchange batch) throws SQLException {
+        @SuppressWarnings("unchecked")
+        java.util.List<Exchange> files = batch.getIn().getBody(java.util.List.class);
+        java.util.List<FileRecords.Receipt> receipts = new java.util.ArrayList<>(files.size());
+        for (Exchange e : files) {
+            Staged s = e.getProperty(STAGED, Staged.class);
+            receipts.add(new FileRecords.Receipt(s.fileId(), s.board(), s.source(), s.size()));
+        }
+        java.util.List<FileRecords.Arrival> arrivals = records.receiveAll(receipts, node);
+        for (int i = 0; i < files.size(); i++) {
+            Exchange e = files.get(i);
+            try {
+                admit(e, e.getProperty(STAGED, Staged.class), arrivals.get(i));
+            } catch (IOException | SQLException | RuntimeException failed) {
+                e.setException(failed);
+            }
+        }
+    }
+
+    private Staged copyDropped(Exchange exchange) throws IOException {
         Path path = exchange.getProperty(DropFolders.PATH, Path.class);
         if (path == null) throw new IOException("no file to stage");
         String source = exchange.getProperty(DropFolders.SOURCE, "", String.class);
@@ -75,12 +118,9 @@ public final class Stager {
             throw new IOException("cannot stage a file dropped on board " + loggable(board) + ": " + e.getClass().getSimpleName());
         }
         if (!attrs.isRegularFile()) throw new IOException("an entry on board " + loggable(board) + " is not a regular file");
-        if (attrs.size() > maxBytes) {
-            holdTooLarge(exchange, path, board, source, attrs);
-            return;
-        }
+        if (attrs.size() > maxBytes) return moveTooLarge(path, board, source, attrs);
         try (InputStream in = Files.newInputStream(path, LinkOption.NOFOLLOW_LINKS)) {
-            stage(exchange, in, board, source);
+            return copyIn(in, board, source);
         } catch (IOException e) {
             if (e instanceof DiskSpace.LowDiskSpaceException) throw e;
             // file names in drop folders often carry patient names: never let one reach a log line
@@ -122,6 +162,11 @@ public final class Stager {
     }
 
     private void stage(Exchange exchange, InputStream in, String claimedBoard, String source) throws IOException, SQLException {
+        record(exchange, copyIn(in, claimedBoard, source));
+    }
+
+    /** Copies the file into staging under its content hash (durably when {@code sync}); nothing is recorded yet. */
+    private Staged copyIn(InputStream in, String claimedBoard, String source) throws IOException {
         disk.require();
         boolean validBoard = boards.isValid(claimedBoard);
         String board = validBoard ? claimedBoard : Boards.INVALID;
@@ -145,18 +190,17 @@ public final class Stager {
         }
         String fileId = HexFormat.of().formatHex(sha.digest());
         Workspace.moveInto(tmp, workspace.staged(fileId));
-        String hold = size == 0 ? "empty-file" : size > maxBytes ? "too-large" : validBoard ? null : "invalid-board";
+        String hold = size == 0 ? "empty-file" : size > maxBytes ? TOO_LARGE : validBoard ? null : "invalid-board";
         String detail = size == 0 ? "zero-length file" : size > maxBytes ? size + " bytes, over the limit of " + maxBytes
             : "board name not accepted (haven.boards / haven.boards.pattern)";
-        record(exchange, fileId, board, source, size, hold, detail);
+        return new Staged(fileId, board, source, size, hold, hold == null ? null : detail);
     }
 
     /**
      * Over the size limit: never read (a sparse 2 GB file would take the poller with it). It is moved, not copied,
      * into staging under an id made from what is known about it (not its content), then held as too-large.
      */
-    private void holdTooLarge(Exchange exchange, Path path, String claimedBoard, String source, BasicFileAttributes attrs)
-            throws IOException, SQLException {
+    private Staged moveTooLarge(Path path, String claimedBoard, String source, BasicFileAttributes attrs) throws IOException {
         disk.require();
         String board = boards.isValid(claimedBoard) ? claimedBoard : Boards.INVALID;
         MessageDigest sha = sha256();
@@ -164,13 +208,18 @@ public final class Stager {
             + attrs.fileKey()).getBytes(StandardCharsets.UTF_8));
         String fileId = HexFormat.of().formatHex(sha.digest());
         Workspace.moveInto(path, workspace.staged(fileId));
-        record(exchange, fileId, board, source, attrs.size(), "too-large",
+        return new Staged(fileId, board, source, attrs.size(), TOO_LARGE,
             attrs.size() + " bytes, over the limit of " + maxBytes + " (haven.inbox.max-bytes); id from metadata, content not read");
     }
 
-    private void record(Exchange exchange, String fileId, String board, String source, long size, String hold, String detail)
-            throws IOException, SQLException {
-        FileRecords.Arrival arrival = records.receive(fileId, board, source, size, node);
+    private void record(Exchange exchange, Staged staged) throws IOException, SQLException {
+        admit(exchange, staged, records.receive(staged.fileId(), staged.board(), staged.source(), staged.size(), node));
+    }
+
+    /** After the file is recorded: its headers for the next stage; a decided copy dropped, a file to hold held. */
+    private void admit(Exchange exchange, Staged staged, FileRecords.Arrival arrival) throws IOException, SQLException {
+        String fileId = staged.fileId(), board = staged.board(), hold = staged.hold();
+        long size = staged.size();
         exchange.getIn().setHeader(HavenHeaders.FILE_ID, fileId);
         exchange.getIn().setHeader(HavenHeaders.BOARD, board);
         exchange.getIn().setHeader(HavenHeaders.ALREADY_DECIDED, arrival == FileRecords.Arrival.ALREADY_DECIDED);
@@ -179,7 +228,7 @@ public final class Stager {
             Files.deleteIfExists(workspace.staged(fileId)); // the decided copy lives in release or quarantine
         } else if (hold != null) {
             exchange.getIn().setHeader(HavenHeaders.REASON, hold);
-            exchange.getIn().setHeader(HavenHeaders.DETAIL, detail);
+            exchange.getIn().setHeader(HavenHeaders.DETAIL, staged.detail());
             quarantine.hold(exchange);
             exchange.getIn().setHeader(HavenHeaders.ALREADY_DECIDED, true);
         }

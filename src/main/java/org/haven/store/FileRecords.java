@@ -26,13 +26,8 @@ public final class FileRecords {
     public Arrival receive(String fileId, String board, String sourcePath, long size, String actor) throws SQLException {
         try (Connection c = store.connection()) {
             c.setAutoCommit(false); // the record and its event: one commit
-            try (PreparedStatement ps = c.prepareStatement(
-                    "insert into haven_file (file_id, board, source_path, size_bytes, received_at) values (?, ?, ?, ?, ?)")) {
-                ps.setString(1, fileId);
-                ps.setString(2, board);
-                ps.setString(3, truncate(sourcePath, 2000)); // an over-long value would end up, whole, in a driver error message
-                ps.setLong(4, size);
-                ps.setTimestamp(5, now());
+            try (PreparedStatement ps = c.prepareStatement(INSERT_FILE)) {
+                bindFile(ps, fileId, board, sourcePath, size);
                 ps.executeUpdate();
                 insertEvent(c, fileId, "received", null, "board " + board, actor);
                 c.commit();
@@ -47,6 +42,57 @@ public final class FileRecords {
             insertEvent(c, fileId, "duplicate", null, "same content received again on board " + board + " (" + seen + ")", actor);
             return seen;
         }
+    }
+
+    /** A file staged and about to be recorded with others ({@link #receiveAll}). */
+    public record Receipt(String fileId, String board, String sourcePath, long size) {}
+
+    /**
+     * {@link #receive} for many files in one commit (a drop-folder poll's files: one durable commit per poll instead
+     * of one per file). Each file's record and event are written under a savepoint, so one already known becomes
+     * {@code IN_FLIGHT} or {@code ALREADY_DECIDED} (with its {@code duplicate} event) without undoing the others.
+     * Returns the arrivals in the order of {@code files}; nothing is recorded when this throws.
+     */
+    public List<Arrival> receiveAll(List<Receipt> files, String actor) throws SQLException {
+        List<Arrival> arrivals = new ArrayList<>(files.size());
+        try (Connection c = store.connection()) {
+            c.setAutoCommit(false);
+            try (PreparedStatement insert = c.prepareStatement(INSERT_FILE)) {
+                for (Receipt r : files) {
+                    java.sql.Savepoint sp = c.setSavepoint();
+                    try {
+                        bindFile(insert, r.fileId(), r.board(), r.sourcePath(), r.size());
+                        insert.executeUpdate();
+                        insertEvent(c, r.fileId(), "received", null, "board " + r.board(), actor);
+                        c.releaseSavepoint(sp);
+                        arrivals.add(Arrival.NEW);
+                    } catch (SQLException e) {
+                        c.rollback(sp);
+                        if (!Store.isDuplicateKey(e)) throw e;
+                        Arrival seen = outcome(c, r.fileId()).isPresent() ? Arrival.ALREADY_DECIDED : Arrival.IN_FLIGHT;
+                        insertEvent(c, r.fileId(), "duplicate", null, "same content received again on board " + r.board() + " (" + seen + ")", actor);
+                        arrivals.add(seen);
+                    }
+                }
+                c.commit();
+                return arrivals;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
+            }
+        }
+    }
+
+    private static final String INSERT_FILE = "insert into haven_file (file_id, board, source_path, size_bytes, received_at) values (?, ?, ?, ?, ?)";
+
+    private static void bindFile(PreparedStatement ps, String fileId, String board, String sourcePath, long size) throws SQLException {
+        ps.setString(1, fileId);
+        ps.setString(2, board);
+        ps.setString(3, truncate(sourcePath, 2000)); // an over-long value would end up, whole, in a driver error message
+        ps.setLong(4, size);
+        ps.setTimestamp(5, now());
     }
 
     /**

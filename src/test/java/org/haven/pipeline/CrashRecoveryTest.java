@@ -50,10 +50,11 @@ class CrashRecoveryTest {
             st.execute("create schema " + schema);
         }
         String dbUrl = TestNode.POSTGRES_URL + "?currentSchema=" + schema;
-        Map<String, String> env = Map.of("HAVEN_WORKSPACE", work.toString(), "HAVEN_DEVICES", devices.toString(),
-            "HAVEN_SECRET_KEY", TestNode.KEY, "HAVEN_DB_URL", dbUrl, "HAVEN_DB_USER", "postgres", "HAVEN_ROUTES_RELOAD", "false",
-            "HAVEN_INBOX_MIN_AGE_MS", "100", "HAVEN_INBOX_POLL_MS", "100", "HAVEN_NODE", "crash-test",
-            "HAVEN_WEB_ENABLED", "false");
+        Map<String, String> env = Map.ofEntries(Map.entry("HAVEN_WORKSPACE", work.toString()), Map.entry("HAVEN_DEVICES", devices.toString()),
+            Map.entry("HAVEN_SECRET_KEY", TestNode.KEY), Map.entry("HAVEN_DB_URL", dbUrl), Map.entry("HAVEN_DB_USER", "postgres"),
+            Map.entry("HAVEN_ROUTES_RELOAD", "false"), Map.entry("HAVEN_INBOX_MIN_AGE_MS", "100"), Map.entry("HAVEN_INBOX_POLL_MS", "100"),
+            Map.entry("HAVEN_NODE", "crash-test"), Map.entry("HAVEN_WEB_ENABLED", "false"),
+            Map.entry("HAVEN_INBOX_MAX_FILES_PER_POLL", "10")); // a poll's files are recorded in one commit: a kill lands between polls
         Path logs = Files.createDirectories(Path.of("target/crash-recovery-logs"));
 
         // every file is in the inbox before the node starts, so ingest is certainly in progress when the first one lands
