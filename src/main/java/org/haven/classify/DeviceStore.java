@@ -42,23 +42,15 @@ public final class DeviceStore {
     /**
      * Records the device facts of a classified file and counts it towards its signature (once per file: a
      * redelivered or replayed file is not counted again). Unknown devices ({@code device} empty) are registered
-     * as {@code review}.
+     * as {@code review}. In a transaction of its own, retried on a transient failure: the pipeline writes the same
+     * statements with the file's fate instead ({@link #sightedLater}); this is their standalone form, which
+     * {@code DeviceStoreConcurrencyTest} drives from many threads and nodes.
      */
     public void sighted(String fileId, DeviceSignature s, Optional<DeviceRegistry.Device> device, String actor) throws SQLException {
-        sighted(fileId, null, s, device, actor);
-    }
-
-    /**
-     * {@link #sighted(String, DeviceSignature, Optional, String)} with the classifier's {@code facts} and their
-     * {@code classified} event (see {@link FileRecords#classified}) in the same transaction: one commit per
-     * classified file instead of two.
-     */
-    public void sighted(String fileId, Map<String, String> facts, DeviceSignature s, Optional<DeviceRegistry.Device> device,
-                        String actor) throws SQLException {
         SQLException last = null;
         for (int attempt = 0; attempt < 4; attempt++) {
             try {
-                sightedOnce(fileId, facts, s, device, actor);
+                sightedOnce(fileId, s, device, actor);
                 return;
             } catch (SQLException e) {
                 if (!transient_(e)) throw e;
@@ -74,9 +66,8 @@ public final class DeviceStore {
         throw last;
     }
 
-    private void sightedOnce(String fileId, Map<String, String> facts, DeviceSignature s, Optional<DeviceRegistry.Device> device,
-                             String actor) throws SQLException {
-        FileRecords.PendingRow sighting = sighting(fileId, facts, s, device, actor);
+    private void sightedOnce(String fileId, DeviceSignature s, Optional<DeviceRegistry.Device> device, String actor) throws SQLException {
+        FileRecords.PendingRow sighting = sighting(fileId, null, s, device, actor);
         try (Connection c = store.connection()) {
             c.setAutoCommit(false);
             try {
@@ -90,8 +81,8 @@ public final class DeviceStore {
     }
 
     /**
-     * {@link #sighted(String, java.util.Map, DeviceSignature, Optional, String)} held back to be written with the
-     * file's fate ({@link FileRecords#rowLater}), or before it leaves for the OCR queue: no commit of its own. An
+     * {@link #sighted} with the classifier's {@code facts} and its {@code classified} event, held back to be written
+     * with the file's fate ({@link FileRecords#rowLater}), or before it leaves for the OCR queue: no commit of its own. An
      * attempt rolled back leaves no sighting (the redelivery classifies the file again); a transient failure of the
      * fate's transaction (a lock wait) is retried with the whole journey (routes/errors.yaml).
      */

@@ -29,8 +29,8 @@ public final class Stages {
     /**
      * The queue whose message carries the file to that stage: classify's consumer takes it on through de-identify,
      * verify and release in one transaction (routes/classify.yaml), OCR's consumer through verify and release.
-     * Events of the steps in between are written with the file's fate, so a file in flight shows "classified" (or
-     * "ocr or verify" when it went to OCR) as its last step.
+     * Events of the steps in between (its classification too) are written with the file's fate, so a file in flight
+     * shows "received" as its last step ("deidentified", waiting for "ocr or verify", when it went to OCR).
      */
     private static final Map<String, String> QUEUE = Map.of(
         "classify", "haven.classify", "deidentify", "haven.classify", "ocr or verify", "haven.ocr / haven.classify",

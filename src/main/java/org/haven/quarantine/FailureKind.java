@@ -35,14 +35,15 @@ public final class FailureKind {
     /**
      * SQLState classes that mean "the database is not there or gave up on this transaction": 08 connection, 40
      * rollback/serialisation, 53 insufficient resources, 57 operator intervention (restart), 58 system error; H2's
-     * lock timeout and closed-database codes. Data (22), constraint (23) and syntax (42) errors are the file's.
+     * lock timeout, concurrent update (90131: a race on a shared row, such as a device's sighting count in a fate's
+     * transaction) and closed-database codes. Data (22), constraint (23) and syntax (42) errors are the file's.
      */
     static boolean isTransient(SQLException e) {
         for (SQLException s = e; s != null; s = s.getNextException()) {
             String state = s.getSQLState();
             if (state == null) return true; // drivers omit it for lost connections
             if (state.startsWith("08") || state.startsWith("40") || state.startsWith("53") || state.startsWith("57")
-                || state.startsWith("58") || state.equals("HYT00") || state.equals("90067") || state.equals("90098") || state.equals("90121")) {
+                || state.startsWith("58") || state.equals("HYT00") || state.equals("90131") || state.equals("90067") || state.equals("90098") || state.equals("90121")) {
                 return true;
             }
         }

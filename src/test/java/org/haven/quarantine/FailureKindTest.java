@@ -109,7 +109,7 @@ class FailureKindTest {
         String id = stagedFile("aa");
         for (Exception machine : new Exception[] {new SQLException("terminating connection", "57P01"),
                 new SQLException("connection refused", "08001"), new RuntimeException(new SQLException("deadlock", "40P01")),
-                new IOException("disk full"), new jakarta.jms.JMSException("broker gone")}) {
+                new SQLException("concurrent update", "90131"), new IOException("disk full"), new jakarta.jms.JMSException("broker gone")}) {
             assertThat(deliveriesUntilHandled(id, machine)).as(machine.toString()).isEqualTo(-1);
         }
         assertThat(records.outcome(id)).isEmpty();
