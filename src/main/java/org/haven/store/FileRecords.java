@@ -97,8 +97,8 @@ public final class FileRecords {
 
     /**
      * Device facts found by the classifier (not identifying: modality, vendor, model, SOP class), for a file whose
-     * device is not sighted (no modality); a classified file's facts go with its sighting
-     * ({@link org.haven.classify.DeviceStore#sighted}: one transaction).
+     * device is not sighted (no modality); a classified file's facts go with its sighting, in the transaction that
+     * records its fate ({@link org.haven.classify.DeviceStore#sightedLater}).
      */
     public void classified(String fileId, Map<String, String> facts, String actor) throws SQLException {
         try (Connection c = store.connection()) {

@@ -23,28 +23,16 @@ class ReceiveAllTest {
     static final String PG = "jdbc:postgresql://127.0.0.1:5432/test";
 
     @Test
-    void arrivalsOnH2() throws Exception {
-        try (Store store = Store.open("jdbc:h2:mem:receiveall" + System.nanoTime() + ";DB_CLOSE_DELAY=-1", "sa", "", 2)) {
-            arrivals(store);
-        }
-    }
+    void arrivalsOnH2() throws Exception { onH2(this::arrivals); }
 
     @Test
-    void arrivalsOnPostgres() throws Exception {
-        onPostgres("arrivals", this::arrivals);
-    }
+    void arrivalsOnPostgres() throws Exception { onPostgres("arrivals", this::arrivals); }
 
     @Test
-    void nothingRecordedWhenOneFileFailsOnH2() throws Exception {
-        try (Store store = Store.open("jdbc:h2:mem:receiveall" + System.nanoTime() + ";DB_CLOSE_DELAY=-1", "sa", "", 2)) {
-            allOrNothing(store);
-        }
-    }
+    void nothingRecordedWhenOneFileFailsOnH2() throws Exception { onH2(this::allOrNothing); }
 
     @Test
-    void nothingRecordedWhenOneFileFailsOnPostgres() throws Exception {
-        onPostgres("nothing", this::allOrNothing);
-    }
+    void nothingRecordedWhenOneFileFailsOnPostgres() throws Exception { onPostgres("nothing", this::allOrNothing); }
 
     void arrivals(Store store) throws Exception {
         FileRecords records = new FileRecords(store);
@@ -85,6 +73,12 @@ class ReceiveAllTest {
     }
 
     interface StoreTest { void run(Store store) throws Exception; }
+
+    static void onH2(StoreTest test) throws Exception {
+        try (Store store = Store.open("jdbc:h2:mem:receiveall" + System.nanoTime() + ";DB_CLOSE_DELAY=-1", "sa", "", 2)) {
+            test.run(store);
+        }
+    }
 
     static void onPostgres(String name, StoreTest test) throws Exception {
         String schema = "receive_all_" + name + "_" + ProcessHandle.current().pid();
