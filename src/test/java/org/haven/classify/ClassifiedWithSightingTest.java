@@ -94,6 +94,18 @@ class ClassifiedWithSightingTest {
     }
 
     @Test
+    void aFileRecordTheStoreLostIsReCreatedWhenTheFateIsWritten() throws Exception {
+        Exchange e = delivery();
+        classifier.classify(e);
+        sql("delete from file_event where file_id = '" + ID + "'");
+        sql("delete from haven_file where file_id = '" + ID + "'"); // a store restored from a backup older than the message
+        assertThat(records.decide(ID, "quarantined", "test", "", null, "test-node", FileRecords.takePending(e))).isTrue();
+        assertThat(value("select count(*) from file_event where file_id = '" + ID + "' and event = 'reconciled'")).isEqualTo("1");
+        assertThat(value("select modality from haven_file where file_id = '" + ID + "'")).as("the sighting, written after all").isEqualTo("CT");
+        assertThat(records.outcome(ID)).isPresent();
+    }
+
+    @Test
     void aReleaseClaimRecordsTheTransferSyntaxBeforeTheFate() throws Exception {
         Exchange e = delivery();
         classifier.classify(e);
