@@ -10,7 +10,7 @@
 # HISTO=1 also prints H2's chunk records from a class histogram before the node stops (it forces a full GC).
 # WARM=DIR drops DIR first (files of other content than IN's, e.g. another --seed) and measures IN on the warm node.
 set -euo pipefail
-[ $# -ge 1 ] || { sed -n 2,9p "$0" | sed 's/^# *//' >&2; exit 2; }
+[ $# -ge 1 ] || { sed -n '2,/^set -e/p' "$0" | grep '^#' | sed 's/^# *//' >&2; exit 2; }  # usage: the header comment
 in=$(realpath "$1"); shift
 cd "$(dirname "$0")/.."
 . bench/threads.sh

@@ -5,7 +5,7 @@
 # time, which on a busy 2-core machine overstates the compiler's CPU; this does not.
 #   bench/thread-cpu.sh IN [extra JVM options...]     (IN: a folder of DICOM files, e.g. from ./run.sh synth --ct)
 set -euo pipefail
-[ $# -ge 1 ] || { sed -n 2,6p "$0" | sed 's/^# *//' >&2; exit 2; }
+[ $# -ge 1 ] || { sed -n '2,/^set -e/p' "$0" | grep '^#' | sed 's/^# *//' >&2; exit 2; }  # usage: the header comment
 in=$(realpath "$1"); shift
 cd "$(dirname "$0")/.."
 . bench/threads.sh

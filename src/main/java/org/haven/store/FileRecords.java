@@ -24,24 +24,7 @@ public final class FileRecords {
 
     /** Records a received file; an identical file seen before is {@code IN_FLIGHT} or {@code ALREADY_DECIDED}. */
     public Arrival receive(String fileId, String board, String sourcePath, long size, String actor) throws SQLException {
-        try (Connection c = store.connection()) {
-            c.setAutoCommit(false); // the record and its event: one commit
-            try (PreparedStatement ps = c.prepareStatement(INSERT_FILE)) {
-                bindFile(ps, fileId, board, sourcePath, size);
-                ps.executeUpdate();
-                insertEvent(c, fileId, "received", null, "board " + board, actor);
-                c.commit();
-                return Arrival.NEW;
-            } catch (SQLException e) {
-                c.rollback();
-                if (!Store.isDuplicateKey(e)) throw e;
-            } finally {
-                c.setAutoCommit(true);
-            }
-            Arrival seen = outcome(c, fileId).isPresent() ? Arrival.ALREADY_DECIDED : Arrival.IN_FLIGHT;
-            insertEvent(c, fileId, "duplicate", null, "same content received again on board " + board + " (" + seen + ")", actor);
-            return seen;
-        }
+        return receiveAll(List.of(new Receipt(fileId, board, sourcePath, size)), actor).get(0); // the record and its event: one commit
     }
 
     /** A file staged and about to be recorded with others ({@link #receiveAll}). */
