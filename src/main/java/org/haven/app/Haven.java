@@ -39,6 +39,7 @@ import org.haven.resolve.Relinker;
 import org.haven.resolve.ResolveStage;
 import org.haven.resolve.Resolver;
 import org.haven.store.FileRecords;
+import org.haven.store.ReleaseNotes;
 import org.haven.store.StageGuard;
 import org.haven.store.Store;
 import org.haven.store.SupersededCopies;
@@ -114,6 +115,8 @@ public final class Haven implements AutoCloseable {
         if (finished > 0) LOG.warn("recorded the fate of {} files whose hold an earlier crash cut short", finished);
         int putBack = new SupersededCopies(workspace, records, node).finishInterrupted();
         if (putBack > 0) LOG.warn("put back {} released files whose supersede an earlier crash cut short", putBack);
+        int withdrawn = new ReleaseNotes(workspace, records).settleDecided();
+        if (withdrawn > 0) LOG.warn("withdrew {} de-identified copies an interrupted release left in release/ for files held since", withdrawn);
 
         if (settings.getBoolean("haven.broker.embedded")) {
             BrokerService broker = Broker.startEmbedded(settings.get("haven.broker.name"), settings.getBoolean("haven.broker.persistent"),

@@ -16,6 +16,7 @@ import org.apache.camel.Message;
 import org.haven.HavenHeaders;
 import org.haven.ingest.Stager;
 import org.haven.store.FileRecords;
+import org.haven.store.ReleaseNotes;
 import org.haven.store.StageGuard;
 import org.haven.store.SupersededCopies;
 import org.haven.store.Workspace;
@@ -34,12 +35,14 @@ public final class Quarantine {
 
     private final Workspace workspace;
     private final FileRecords records;
+    private final ReleaseNotes notes;
     private final String node;
 
     public Quarantine(Workspace workspace, FileRecords records, String node) {
         this.workspace = workspace;
         this.records = records;
         this.node = node;
+        this.notes = new ReleaseNotes(workspace, records);
     }
 
     /** Copies the reason of a {@link QuarantineException} (or any other failure) into the headers. */
@@ -122,10 +125,12 @@ public final class Quarantine {
     }
 
     /**
-     * A release cut short by a crash (moved into release/, killed before its fate was recorded) leaves this file's
-     * de-identified copy on its claimed release path. If a later delivery holds the file instead, that copy must not
-     * stay in release/ without a released outcome: it is removed and the claim given up. Runs only after this hold
-     * recorded the fate, so a released file (whose outcome is already recorded) is never touched.
+     * A release cut short by a crash (renamed into release/, killed before its claim and fate were committed) leaves
+     * this file's de-identified copy on the path its release note names. If a later delivery holds the file instead,
+     * that copy must not stay in release/ without a released outcome: it is withdrawn (unless another file of the
+     * instance holds the path), as is the copy on any path this file holds a claim on without a fate (a delivery
+     * that found its copy missing, or an earlier version's claim). Runs only after this hold recorded the fate, so a
+     * released file (whose outcome is already recorded) is never touched.
      */
     private void withdrawReleasedCopy(String fileId) throws SQLException, IOException {
         for (String location : records.releaseClaimsOf(fileId)) {
@@ -135,6 +140,7 @@ public final class Quarantine {
             }
             records.releaseClaim(location, fileId);
         }
+        notes.settle(fileId, null);
     }
 
     /**

@@ -15,6 +15,7 @@ import org.haven.ingest.Stager;
 import org.haven.quarantine.FileFault;
 import org.haven.quarantine.QuarantineException;
 import org.haven.store.FileRecords;
+import org.haven.store.ReleaseNotes;
 import org.haven.store.StageGuard;
 import org.haven.store.Store;
 import org.haven.store.SupersededCopies;
@@ -54,12 +55,14 @@ public final class Releaser {
     private final Workspace workspace;
     private final FileRecords records;
     private final SupersededCopies copies;
+    private final ReleaseNotes notes;
     private final String node;
 
     public Releaser(Workspace workspace, FileRecords records, String node) {
         this.workspace = workspace;
         this.records = records;
         this.copies = new SupersededCopies(workspace, records, node);
+        this.notes = new ReleaseNotes(workspace, records);
         this.node = node;
     }
 
@@ -70,9 +73,9 @@ public final class Releaser {
         String relative = in.getHeader(HavenHeaders.RELEASE_PATH, String.class);
         if (relative == null || relative.contains("..")) throw new FileFault("file " + Stager.shortId(fileId) + " has no valid release path");
         String transferSyntax = in.getHeader(HavenHeaders.TRANSFER_SYNTAX, String.class); // classify's (its sighting waits for the fate)
-        // committed before the move: a copy a crash leaves in release/ is found through its claim (Quarantine withdraws it)
-        records.claimReleasePath(relative, fileId, transferSyntax);
-        Placement placement = place(exchange, fileId, relative);
+        // before the rename: a copy a crash leaves in release/ (claim and fate commit after it) is found by this note
+        notes.begin(fileId, relative);
+        Placement placement = place(exchange, fileId, relative, transferSyntax);
         switch (placement.result()) {
             case DECIDED_ELSEWHERE:
                 return;
@@ -91,23 +94,24 @@ public final class Releaser {
                 EncodingPreference.why(records.transferSyntax(fileId), records.transferSyntax(placement.other())));
         }
         LOG.info("released file {} with profile {}", Stager.shortId(fileId), in.getHeader(HavenHeaders.PROFILE, String.class));
+        notes.end(fileId);
         Files.deleteIfExists(workspace.staged(fileId));
     }
 
     /**
-     * Under the claim's lock, the holder's file, or a preferred encoding of the same instance, moves onto the release
-     * path and its fate is recorded in the same transaction (one commit for lock, move and fate; two files of one
-     * instance never move there at once). A fault before the commit puts the files back as the store says they are;
-     * a lost file record is re-created and the release tried once more.
+     * Under the claim's lock (claimed in the same transaction when no file holds it), the holder's file, or a
+     * preferred encoding of the same instance, moves onto the release path and its fate is recorded: one commit for
+     * claim, lock, move and fate; two files of one instance never move there at once. A fault before the commit puts
+     * the files back as the store says they are; a lost file record is re-created and the release tried once more.
      */
-    private Placement place(Exchange exchange, String fileId, String relative) throws IOException, SQLException {
+    private Placement place(Exchange exchange, String fileId, String relative, String transferSyntax) throws IOException, SQLException {
         // the journey's held-back rows and events go with its fate; taken from the exchange once written (else a hold writes them)
         FileRecords.Journey journey = FileRecords.pending(exchange);
         String profile = exchange.getIn().getHeader(HavenHeaders.PROFILE, String.class);
         for (boolean retried = false; ; retried = true) {
             Attempt attempt = new Attempt();
             try {
-                return records.underClaimLock(relative, fileId, (c, holder) -> holder.equals(fileId)
+                return records.claimUnderLock(relative, fileId, transferSyntax, (c, holder) -> holder.equals(fileId)
                     ? releaseOwn(c, fileId, relative, profile, journey, attempt)
                     : supersedeOrKeep(exchange, c, holder, fileId, relative, profile, journey, attempt));
             } catch (IOException | SQLException | RuntimeException e) {
@@ -210,7 +214,8 @@ public final class Releaser {
      */
     private void withdraw(Exchange exchange, String fileId, String relative) throws IOException, SQLException {
         Files.deleteIfExists(workspace.outgoing(fileId));
-        records.releaseClaim(relative, fileId);
+        records.releaseClaim(relative, fileId); // a claim an earlier delivery committed without a fate (output-missing)
+        notes.settle(fileId, null);
         LOG.warn("file {} was not released: its fate was already recorded as {}", Stager.shortId(fileId),
             records.outcome(fileId).map(FileRecords.Outcome::outcome).orElse("(none)"));
         exchange.setRouteStop(true);

@@ -5,6 +5,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -371,54 +372,6 @@ public final class FileRecords {
         }
     }
 
-    /**
-     * Claims a release path for a file. Returns the id of the file that holds the claim: {@code fileId} itself when
-     * the claim is new or was made by an earlier delivery of the same file, another id for a duplicate instance.
-     */
-    public String claimReleasePath(String location, String fileId) throws SQLException {
-        return claimReleasePath(location, fileId, null);
-    }
-
-    /**
-     * {@link #claimReleasePath(String, String)}, recording with a new claim the transfer syntax the file arrived in
-     * (when not null): a file that holds a claim is compared by it with another encoding of the same instance
-     * ({@link org.haven.release.EncodingPreference}) while its other classification facts still wait for its fate.
-     */
-    public String claimReleasePath(String location, String fileId, String transferSyntax) throws SQLException {
-        try (Connection c = store.connection()) {
-            c.setAutoCommit(false);
-            try {
-                try (PreparedStatement ps = c.prepareStatement("insert into released_instance (location, file_id, claimed_at) values (?, ?, ?)")) {
-                    ps.setString(1, location);
-                    ps.setString(2, fileId);
-                    ps.setTimestamp(3, now());
-                    ps.executeUpdate();
-                }
-                if (transferSyntax != null) {
-                    try (PreparedStatement ps = c.prepareStatement("update haven_file set transfer_syntax = ? where file_id = ?")) {
-                        ps.setString(1, truncate(transferSyntax, 300));
-                        ps.setString(2, fileId);
-                        ps.executeUpdate();
-                    }
-                }
-                c.commit();
-                return fileId;
-            } catch (SQLException e) {
-                c.rollback();
-                if (!Store.isDuplicateKey(e)) throw e;
-            } finally {
-                c.setAutoCommit(true);
-            }
-            try (PreparedStatement ps = c.prepareStatement("select file_id from released_instance where location = ?")) {
-                ps.setString(1, location);
-                try (ResultSet rs = ps.executeQuery()) {
-                    if (!rs.next()) throw new SQLException("release claim vanished for a file");
-                    return rs.getString(1);
-                }
-            }
-        }
-    }
-
     /** The release paths this file holds claims on (normally none once it is decided, one while it is being released). */
     public List<String> releaseClaimsOf(String fileId) throws SQLException {
         try (Connection c = store.connection();
@@ -449,40 +402,86 @@ public final class FileRecords {
 
     /**
      * Runs {@code work} in one transaction holding a row lock on the release claim {@code location} (which must
-     * exist: {@link #claimReleasePath} first), so that two files of one instance never move onto the release path at
-     * the same time. Committed when {@code work} returns, rolled back when it throws.
+     * exist), so that two files of one instance never move onto the release path at the same time. Committed when
+     * {@code work} returns, rolled back when it throws.
      */
     public <T> T underClaimLock(String location, ClaimWork<T> work) throws IOException, SQLException {
-        return underClaimLock(location, null, work);
+        return inTransaction(c -> work.run(c, lockClaim(c, location)));
     }
 
     /**
-     * {@link #underClaimLock(String, ClaimWork)} for a file that expects to hold the claim itself ({@code expected}):
-     * the lock is then taken by a no-op update of its own claim, which H2 keeps parsed (it parses a {@code select
-     * ... for update} at every call); both H2 and PostgreSQL re-check the condition after waiting for a concurrent
-     * change, so a claim another file took over is found by the select, as before.
+     * {@link #underClaimLock} that first claims {@code location} for {@code fileId} (recording the transfer syntax it
+     * arrived in, when not null) if no file holds it: the new claim is then committed with what {@code work} writes
+     * (the fate: one commit per released file), and another file of the same instance claiming the path at the same
+     * moment waits for that commit (both H2 and PostgreSQL wait on an uncommitted key) and finds this file the holder.
      */
-    public <T> T underClaimLock(String location, String expected, ClaimWork<T> work) throws IOException, SQLException {
+    public <T> T claimUnderLock(String location, String fileId, String transferSyntax, ClaimWork<T> work) throws IOException, SQLException {
+        return inTransaction(c -> work.run(c, insertClaim(c, location, fileId, transferSyntax) ? fileId : lockClaim(c, location)));
+    }
+
+    /**
+     * Runs {@code work} only while no file holds a claim on {@code location}, holding the path's lock meanwhile (a
+     * claim for {@code fileId} inserted and rolled back after {@code work}: a release of that path in flight is waited
+     * for). Empty when a file holds the claim, {@code work} not run.
+     */
+    public <T> Optional<T> whileUnclaimed(String location, String fileId, PathWork<T> work) throws IOException, SQLException {
         try (Connection c = store.connection()) {
             c.setAutoCommit(false);
             try {
-                String holder = expected != null && lockOwnClaim(c, location, expected) ? expected : lockClaim(c, location);
-                T out = work.run(c, holder);
+                return insertClaim(c, location, fileId, null) ? Optional.of(work.run()) : Optional.empty();
+            } finally {
+                c.rollback();
+                c.setAutoCommit(true);
+            }
+        }
+    }
+
+    /** Work on a release path's files (see {@link #whileUnclaimed}). */
+    public interface PathWork<T> {
+        T run() throws IOException;
+    }
+
+    private interface Work<T> {
+        T run(Connection c) throws IOException, SQLException;
+    }
+
+    private <T> T inTransaction(Work<T> work) throws IOException, SQLException {
+        try (Connection c = store.connection()) {
+            c.setAutoCommit(false);
+            try {
+                T out = work.run(c);
                 c.commit();
                 return out;
             } catch (IOException | SQLException | RuntimeException e) {
                 c.rollback();
                 throw e;
+            } finally {
+                c.setAutoCommit(true);
             }
         }
     }
 
-    private static boolean lockOwnClaim(Connection c, String location, String fileId) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("update released_instance set file_id = file_id where location = ? and file_id = ?")) {
+    /** Inserts a new claim; false (the transaction still usable) when another file or an earlier delivery holds it. */
+    private static boolean insertClaim(Connection c, String location, String fileId, String transferSyntax) throws SQLException {
+        Savepoint beforeClaim = c.setSavepoint();
+        try (PreparedStatement ps = c.prepareStatement("insert into released_instance (location, file_id, claimed_at) values (?, ?, ?)")) {
             ps.setString(1, location);
             ps.setString(2, fileId);
-            return ps.executeUpdate() == 1;
+            ps.setTimestamp(3, now());
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            c.rollback(beforeClaim); // PostgreSQL: the failed insert would otherwise abort the whole transaction
+            if (Store.isDuplicateKey(e)) return false;
+            throw e;
         }
+        if (transferSyntax != null) {
+            try (PreparedStatement ps = c.prepareStatement("update haven_file set transfer_syntax = ? where file_id = ?")) {
+                ps.setString(1, truncate(transferSyntax, 300));
+                ps.setString(2, fileId);
+                ps.executeUpdate();
+            }
+        }
+        return true;
     }
 
     private static String lockClaim(Connection c, String location) throws SQLException {

@@ -38,8 +38,12 @@ public final class StageGuard {
     public boolean stopIfDecided(Exchange exchange) throws SQLException, java.io.IOException {
         String fileId = exchange.getIn().getHeader(HavenHeaders.FILE_ID, String.class);
         if (fileId == null || Files.exists(workspace.staged(fileId))) return false;
-        if (records.outcome(fileId).isEmpty() && !finishInterruptedHold(fileId)) return false;
+        Optional<FileRecords.Outcome> outcome = records.outcome(fileId);
+        if (outcome.isEmpty() && !finishInterruptedHold(fileId)) return false;
         Files.deleteIfExists(workspace.outgoing(fileId)); // a copy the duplicate wrote after the fate was decided
+        // a release note left by a crash after the fate (or after a hold, before its withdrawal)
+        String releasedAt = outcome.filter(o -> "released".equals(o.outcome())).map(FileRecords.Outcome::location).orElse(null);
+        new ReleaseNotes(workspace, records).settle(fileId, releasedAt);
         exchange.setRouteStop(true);
         return true;
     }

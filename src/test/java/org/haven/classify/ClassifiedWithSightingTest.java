@@ -106,11 +106,13 @@ class ClassifiedWithSightingTest {
     }
 
     @Test
-    void aReleaseClaimRecordsTheTransferSyntaxBeforeTheFate() throws Exception {
+    void aReleaseClaimRecordsTheTransferSyntax() throws Exception {
         Exchange e = delivery();
         classifier.classify(e);
-        // another encoding of the instance compares itself with a claim's holder by this, before the holder's fate
-        assertThat(records.claimReleasePath("p/s/1.dcm", ID, e.getIn().getHeader(HavenHeaders.TRANSFER_SYNTAX, String.class))).isEqualTo(ID);
+        // another encoding of the instance, waiting for this claim's commit, compares itself with the holder by this
+        String ts = e.getIn().getHeader(HavenHeaders.TRANSFER_SYNTAX, String.class);
+        String holder = records.claimUnderLock("p/s/1.dcm", ID, ts, (c, h) -> h);
+        assertThat(holder).isEqualTo(ID);
         assertThat(records.transferSyntax(ID)).isEqualTo("1.2.840.10008.1.2.1");
     }
 

@@ -6,12 +6,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.Map;
 
 import org.haven.HavenHeaders;
 import org.haven.store.FileRecords;
+import org.haven.store.ReleaseNotes;
 import org.haven.synth.AnswerKey;
 import org.haven.synth.SyntheticArchive;
 import org.junit.jupiter.api.Test;
@@ -19,11 +19,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A release cut short by kill -9 (EmbeddedCrashTest's rare failure): the releaser had moved the de-identified copy
- * onto its claimed release path but the process died before the fate was recorded; after the restart the file's
+ * onto its release path but the process died before the claim and fate were committed; after the restart the file's
  * journey ran again and ended in the quarantine. The copy stayed in release/ with no released outcome, a file the
  * researchers would receive that the store says was held. The state the kill leaves is made here exactly (a real
- * release, then its outcome row and "released" event removed and the original put back in staging) and the file is
- * then held: its copy must leave release/ and its claim must go.
+ * release, then its outcome row, "released" event and claim removed, the release note the releaser wrote before the
+ * rename put back and the original put back in staging) and the file is then held: its copy must leave release/.
  */
 class InterruptedReleaseTest {
     private static final Duration WAIT = Duration.ofSeconds(60);
@@ -54,13 +54,15 @@ class InterruptedReleaseTest {
             assertThat(copy).exists();
             try (Connection c = node.haven.store().connection()) {
                 for (String sql : new String[] {"delete from file_outcome where file_id = ?",
-                    "delete from file_event where file_id = ? and event = 'released'"}) {
+                    "delete from file_event where file_id = ? and event = 'released'", "delete from released_instance where file_id = ?"}) {
                     try (PreparedStatement ps = c.prepareStatement(sql)) {
                         ps.setString(1, id);
                         ps.executeUpdate();
                     }
                 }
             }
+
+            new ReleaseNotes(node.haven.workspace(), new FileRecords(node.haven.store())).begin(id, released.location());
 
             // the journey's second run ends in the quarantine (say the device was blocked in between)
             node.haven.camel().createProducerTemplate().sendBodyAndHeaders("direct:quarantine", "",
@@ -71,14 +73,8 @@ class InterruptedReleaseTest {
             assertThat(copy).as("the interrupted release's copy").doesNotExist();
             assertThat(CrashRecoveryTest.regularFiles(node.release(), ".dcm")).as("release/ holds only released files")
                 .allSatisfy(p -> assertThat(p).isNotEqualTo(copy));
-            try (Connection c = node.haven.store().connection();
-                 PreparedStatement ps = c.prepareStatement("select count(*) from released_instance where file_id = ?")) {
-                ps.setString(1, id);
-                try (ResultSet rs = ps.executeQuery()) {
-                    rs.next();
-                    assertThat(rs.getInt(1)).as("the held file's release claim").isZero();
-                }
-            }
+            assertThat(new ReleaseNotes(node.haven.workspace(), new FileRecords(node.haven.store())).noteOf(id))
+                .as("the interrupted release's note").doesNotExist();
         }
     }
 }

@@ -119,6 +119,41 @@ final class ReleaseFixture implements AutoCloseable {
         try (Stream<Path> s = Files.walk(dir)) { return s.filter(Files::isRegularFile).count(); }
     }
 
+    /** The file holding the release claim on {@code location}, if any. */
+    java.util.Optional<String> claimHolder(String location) throws SQLException {
+        try (Connection c = store.connection();
+             PreparedStatement ps = c.prepareStatement("select file_id from released_instance where location = ?")) {
+            ps.setString(1, location);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? java.util.Optional.of(rs.getString(1)) : java.util.Optional.empty();
+            }
+        }
+    }
+
+    /**
+     * Returns once {@code waiter} waits for another transaction's lock (30 s at most, then fails): on PostgreSQL as
+     * the server reports its session; on H2, which reports no row-lock waits (it retries the statement until the
+     * other transaction ends), as the thread seen inside one H2 statement in five samples 50 ms apart.
+     */
+    void awaitLockWait(Thread waiter) throws Exception {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+        int seen = 0;
+        while (System.nanoTime() < deadline && seen < 5) {
+            if (schema == null) {
+                boolean inH2 = java.util.Arrays.stream(waiter.getStackTrace()).anyMatch(e -> e.getClassName().equals("org.h2.command.Command"));
+                seen = inH2 ? seen + 1 : 0;
+            } else {
+                try (Connection c = store.connection(); PreparedStatement ps = c.prepareStatement(
+                        "select count(*) from pg_stat_activity where wait_event_type = 'Lock' and datname = current_database()");
+                     ResultSet rs = ps.executeQuery()) {
+                    if (rs.next() && rs.getInt(1) > 0) return;
+                }
+            }
+            Thread.sleep(50);
+        }
+        if (seen < 5) throw new AssertionError("no lock wait seen within 30 s: " + waiter.getState());
+    }
+
     int releasedOn(String location) throws Exception {
         try (Connection c = store.connection();
              PreparedStatement ps = c.prepareStatement("select count(*) from file_outcome where outcome = 'released' and location = ?")) {
