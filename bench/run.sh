@@ -201,12 +201,13 @@ run_service() { # dataset [nodes: 0 = the default node (H2, in-process broker); 
   t1=$(date +%s.%N); cpu1=$(node_cpu); pg1=$(pg_cpu)
   local warm_row=""
   if [ -n "$warm" ] && [ "$released" -ge "$n" ]; then
-    local wn cw0 tw0 cw1 tw1
+    local wn cw0 tw0 cw1 tw1 pw0 pw1
     wn=$(count_files "$warm"); cp -r "$warm" "$svc/warm"
-    cw0=$(node_cpu); tw0=$(date +%s.%N)
+    cw0=$(node_cpu); pw0=$(pg_cpu); tw0=$(date +%s.%N)
     drop_and_wait "$svc/warm" $((n + wn))
-    tw1=$(date +%s.%N); cw1=$(node_cpu)
-    warm_row="$ds|$tool-warm|$wn|$((released - n))|$(awk -v a="$tw0" -v b="$tw1" 'BEGIN { print b - a }')|$(awk -v c="$((cw1 - cw0))" -v t="$tck" 'BEGIN { print c / t }')"
+    tw1=$(date +%s.%N); cw1=$(node_cpu); pw1=$(pg_cpu)
+    [ -n "$schema" ] || pw1=$pw0   # PostgreSQL's CPU counts only when it is the store
+    warm_row="$ds|$tool-warm|$wn|$((released - n))|$(awk -v a="$tw0" -v b="$tw1" 'BEGIN { print b - a }')|$(awk -v c="$((cw1 - cw0 + pw1 - pw0))" -v t="$tck" 'BEGIN { print c / t }')"
     released=$n   # the cold row counts the first drop only
   fi
   local hwm=0 hwms="" p h
@@ -271,14 +272,14 @@ for size in $SIZES; do
   ds="ct$size"
   gen_ct "$ds" "$size" "$FILES" "$PATIENTS"
   dataset "$ds" "${PEERS[@]}"
-  if [ "$SERVICE" = 1 ] && [ "$size" = 39k ]; then
+  if { [ "$SERVICE" = 1 ] || [ "$NODES" -gt 0 ]; } && [ "$size" = 39k ]; then
     gen_ct "$ds-warm" "$size" "$FILES" "$PATIENTS" $((SEED + 1))   # other UIDs and patients: new files to the node
-    run_service "$ds" 0 "$B/in/$ds-warm"
+    [ "$SERVICE" = 1 ] && run_service "$ds" 0 "$B/in/$ds-warm"
+    if [ "$NODES" -gt 0 ]; then
+      run_service "$ds" 1 "$B/in/$ds-warm"
+      [ "$NODES" -gt 1 ] && run_service "$ds" "$NODES" "$B/in/$ds-warm"
+    fi
     rm -rf "${B:?}/in/$ds-warm"
-  fi
-  if [ "$NODES" -gt 0 ] && [ "$size" = 39k ]; then
-    run_service "$ds" 1
-    [ "$NODES" -gt 1 ] && run_service "$ds" "$NODES"
   fi
   rm -rf "${B:?}/in/$ds"
 done
@@ -343,10 +344,13 @@ fi
       if ((large "/haven") in cpu && ("ct39k/haven") in cpu)
         printf "#   haven marginal CPU per 1,000 files (%s run - ct39k run) = %.2f s; peak RSS %d MB (5,000 files: %d MB)\n", large,
           (cpu[large "/haven"] - cpu["ct39k/haven"]) * 1000 / (n[large "/haven"] - n["ct39k/haven"]), rss[large "/haven"], rss["ct39k/haven"]
-      for (k in cpu) if (k ~ /^ct39k\/haven-service-pg-[2-9]node$/ && fps["ct39k/haven-service-pg-1node"] > 0 && n[k] > 0) {
-        one = "ct39k/haven-service-pg-1node"
-        printf "#   %s: %d files/s vs one node %d files/s: the extra nodes add %.0f %% (target >= 70 %% per node); CPU per 1,000 files %.2f vs %.2f s\n", k, fps[k], fps[one], 100 * (fps[k] - fps[one]) / fps[one] / (substr(k, length(k) - 4, 1) - 1), cpu[k] * 1000 / n[k], cpu[one] * 1000 / n[one] }
+      for (k in cpu) if (k ~ /^ct39k\/haven-service-pg-[2-9]node(-warm)?$/ && n[k] > 0) {
+        one = k; sub(/pg-[2-9]node/, "pg-1node", one)
+        if (!(fps[one] > 0)) continue
+        nodes = k; sub(/^.*pg-/, "", nodes); nodes = substr(nodes, 1, 1)
+        printf "#   %s: %d files/s vs one node %d files/s: the extra nodes add %.0f %% (target >= 70 %% per node); CPU per 1,000 files %.2f vs %.2f s\n", k, fps[k], fps[one], 100 * (fps[k] - fps[one]) / fps[one] / (nodes - 1), cpu[k] * 1000 / n[k], cpu[one] * 1000 / n[one] }
       if (("ct39k/haven-service") in cpu && fps["ct39k/haven"] > 0) printf "#   service mode, a node just started: %d files/s = %.0f %% of batch (%d files/s, whole run)\n", fps["ct39k/haven-service"], 100 * fps["ct39k/haven-service"] / fps["ct39k/haven"], fps["ct39k/haven"]
+      if (("ct39k/haven-service-pg-1node-warm") in cpu && half["ct39k/haven"] > 0) printf "#   service mode on PostgreSQL and a TCP broker, warm node: %d files/s = %.0f %% of batch at its pace (%d files/s); CPU per 1,000 files %.2f s, PostgreSQL included\n", fps["ct39k/haven-service-pg-1node-warm"], 100 * fps["ct39k/haven-service-pg-1node-warm"] / half["ct39k/haven"], half["ct39k/haven"], cpu["ct39k/haven-service-pg-1node-warm"] * 1000 / n["ct39k/haven-service-pg-1node-warm"]
       if (("ct39k/haven-service-warm") in cpu && half["ct39k/haven"] > 0) printf "#   service mode, warm node (second drop): %d files/s = %.0f %% of batch at its pace (its second half: %d files/s); target >= 80 %%\n", fps["ct39k/haven-service-warm"], 100 * fps["ct39k/haven-service-warm"] / half["ct39k/haven"], half["ct39k/haven"]
     }' "$TSV" || true
   echo "# load average at end: $(load)"
