@@ -133,6 +133,14 @@ haven_steady() {
                      if ($3 > 0) printf " (second half %.0f)", ($1 - int($1 / 2) - 1) * 1000 / $3 }'; } || echo "-"
 }
 
+# A service node's pace over the second half of its last N releases (the nodes' logs: "released file" lines, time of
+# day first): files released after the median one / (last - median), as haven_steady measures the batch's.
+second_half_pace() { # N log files...
+  local n=$1; shift
+  grep -h 'released file' "$@" | awk '{ split($1, a, ":"); print a[1] * 3600 + a[2] * 60 + a[3] }' | sort -n | tail -n "$n" \
+    | awk '{ t[NR] = $1 } END { m = int(NR / 2) + 1; if (NR > 2 && t[NR] > t[m]) printf "%.0f", (NR - m) / (t[NR] - t[m]); else printf "-" }'
+}
+
 # Service mode: a running node (./run.sh's `run`, its defaults: drop-folder poll, persistent broker, store) takes
 # the set dropped at once into inbox/bench/; files/s from the drop to the last file released, CPU of the node in
 # that span (from /proc), its peak RSS over its life. A copy of the set is moved in (same tmpfs: one rename).
@@ -201,12 +209,13 @@ run_service() { # dataset [nodes: 0 = the default node (H2, in-process broker); 
   t1=$(date +%s.%N); cpu1=$(node_cpu); pg1=$(pg_cpu)
   local warm_row=""
   if [ -n "$warm" ] && [ "$released" -ge "$n" ]; then
-    local wn cw0 tw0 cw1 tw1 pw0 pw1
+    local wn cw0 tw0 cw1 tw1 pw0 pw1 warm_half
     wn=$(count_files "$warm"); cp -r "$warm" "$svc/warm"
     cw0=$(node_cpu); pw0=$(pg_cpu); tw0=$(date +%s.%N)
     drop_and_wait "$svc/warm" $((n + wn))
     tw1=$(date +%s.%N); cw1=$(node_cpu); pw1=$(pg_cpu)
     [ -n "$schema" ] || pw1=$pw0   # PostgreSQL's CPU counts only when it is the store
+    warm_half=$(second_half_pace "$wn" "$log"*)
     warm_row="$ds|$tool-warm|$wn|$((released - n))|$(awk -v a="$tw0" -v b="$tw1" 'BEGIN { print b - a }')|$(awk -v c="$((cw1 - cw0 + pw1 - pw0))" -v t="$tck" 'BEGIN { print c / t }')"
     released=$n   # the cold row counts the first drop only
   fi
@@ -229,7 +238,7 @@ run_service() { # dataset [nodes: 0 = the default node (H2, in-process broker); 
   row "$ds" "$tool" "$n" "$released" "$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')" "$cpu" 0 "$hwm" "$note"
   if [ -n "$warm_row" ]; then
     IFS='|' read -r -a w <<< "$warm_row"
-    row "${w[0]}" "${w[1]}" "${w[2]}" "${w[3]}" "${w[4]}" "${w[5]}" 0 "$hwm" "second drop ($(basename "$warm"), other content) on the same node, after the first was released"
+    row "${w[0]}" "${w[1]}" "${w[2]}" "${w[3]}" "${w[4]}" "${w[5]}" 0 "$hwm" "second drop ($(basename "$warm"), other content) on the same node, after the first was released; second half $warm_half files/s"
   fi
   rm -rf "$svc"
 }
@@ -351,7 +360,8 @@ fi
         printf "#   %s: %d files/s vs one node %d files/s: the extra nodes add %.0f %% (target >= 70 %% per node); CPU per 1,000 files %.2f vs %.2f s\n", k, fps[k], fps[one], 100 * (fps[k] - fps[one]) / fps[one] / (nodes - 1), cpu[k] * 1000 / n[k], cpu[one] * 1000 / n[one] }
       if (("ct39k/haven-service") in cpu && fps["ct39k/haven"] > 0) printf "#   service mode, a node just started: %d files/s = %.0f %% of batch (%d files/s, whole run)\n", fps["ct39k/haven-service"], 100 * fps["ct39k/haven-service"] / fps["ct39k/haven"], fps["ct39k/haven"]
       if (("ct39k/haven-service-pg-1node-warm") in cpu && half["ct39k/haven"] > 0) printf "#   service mode on PostgreSQL and a TCP broker, warm node: %d files/s = %.0f %% of batch at its pace (%d files/s); CPU per 1,000 files %.2f s, PostgreSQL included\n", fps["ct39k/haven-service-pg-1node-warm"], 100 * fps["ct39k/haven-service-pg-1node-warm"] / half["ct39k/haven"], half["ct39k/haven"], cpu["ct39k/haven-service-pg-1node-warm"] * 1000 / n["ct39k/haven-service-pg-1node-warm"]
-      if (("ct39k/haven-service-warm") in cpu && half["ct39k/haven"] > 0) printf "#   service mode, warm node (second drop): %d files/s = %.0f %% of batch at its pace (its second half: %d files/s); target >= 80 %%\n", fps["ct39k/haven-service-warm"], 100 * fps["ct39k/haven-service-warm"] / half["ct39k/haven"], half["ct39k/haven"]
+      if (("ct39k/haven-service-warm") in cpu && half["ct39k/haven"] > 0) printf "#   service mode, warm node (second drop): %d files/s from the drop = %.0f %% of batch at its pace (its second half: %d files/s); over the drop'"'"'s second half %d files/s = %.0f %% (target >= 80 %%)\n", fps["ct39k/haven-service-warm"], 100 * fps["ct39k/haven-service-warm"] / half["ct39k/haven"], half["ct39k/haven"], half["ct39k/haven-service-warm"], 100 * half["ct39k/haven-service-warm"] / half["ct39k/haven"]
+      if (("ct39k/haven-service-pg-1node-warm") in cpu && half["ct39k/haven"] > 0 && half["ct39k/haven-service-pg-1node-warm"] > 0) printf "#   the same on PostgreSQL and a TCP broker: over the drop'"'"'s second half %d files/s = %.0f %%\n", half["ct39k/haven-service-pg-1node-warm"], 100 * half["ct39k/haven-service-pg-1node-warm"] / half["ct39k/haven"]
     }' "$TSV" || true
   echo "# load average at end: $(load)"
 } | tee -a "$TSV.tail"
