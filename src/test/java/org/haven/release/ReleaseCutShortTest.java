@@ -15,6 +15,8 @@ import org.haven.store.Workspace;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * A release claims its path and records its fate in one commit, after renaming the copy into release/. A kill
@@ -35,67 +37,40 @@ class ReleaseCutShortTest {
         if (f != null) f.close();
     }
 
-    @Test
-    void theRedeliveryFinishesTheReleaseOnH2() throws Exception {
-        f = ReleaseFixture.h2(root);
-        theRedeliveryFinishesTheRelease();
-    }
-
-    @Test
-    void theRedeliveryFinishesTheReleaseOnPostgres() throws Exception {
-        f = ReleaseFixture.postgres(root, "cut_short_release");
-        theRedeliveryFinishesTheRelease();
-    }
-
-    void theRedeliveryFinishesTheRelease() throws Exception {
+    @ParameterizedTest(name = "on {0}")
+    @ValueSource(strings = {"H2", "PostgreSQL"})
+    void theRedeliveryFinishesTheRelease(String store) throws Exception {
+        f = ReleaseFixture.on(store, root, "cut_short");
         f.file(ID, null);
         cutShortAfterTheRename(ID);
         f.releaser.release(f.message(ID));
         assertThat(f.released()).hasContent("deid ab");
         assertThat(f.records.outcome(ID)).hasValueSatisfying(o -> assertThat(o.outcome() + " " + o.location())
             .isEqualTo("released " + ReleaseFixture.PATH));
-        assertThat(f.claimHolder(ReleaseFixture.PATH)).contains(ID);
+        assertThat(f.records.claimHolder(ReleaseFixture.PATH)).contains(ID);
         assertThat(notes().noteOf(ID)).doesNotExist();
         assertThat(f.ws.staged(ID)).doesNotExist();
     }
 
-    @Test
-    void aHoldWithdrawsTheCopyOnH2() throws Exception {
-        f = ReleaseFixture.h2(root);
-        aHoldWithdrawsTheCopy();
-    }
-
-    @Test
-    void aHoldWithdrawsTheCopyOnPostgres() throws Exception {
-        f = ReleaseFixture.postgres(root, "cut_short_hold");
-        aHoldWithdrawsTheCopy();
-    }
-
-    void aHoldWithdrawsTheCopy() throws Exception {
+    @ParameterizedTest(name = "on {0}")
+    @ValueSource(strings = {"H2", "PostgreSQL"})
+    void aHoldWithdrawsTheCopy(String store) throws Exception {
+        f = ReleaseFixture.on(store, root, "cut_short");
         f.file(ID, null);
         cutShortAfterTheRename(ID);
         f.hold(ID, "device-blocked"); // the journey ran again and ended in the quarantine (say the device was blocked)
         assertThat(f.records.outcome(ID)).hasValueSatisfying(o -> assertThat(o.outcome() + " " + o.reason())
             .isEqualTo("quarantined device-blocked"));
         assertThat(f.releasedFiles()).as("copies left in release/").isZero();
-        assertThat(f.claimHolder(ReleaseFixture.PATH)).isEmpty();
+        assertThat(f.records.claimHolder(ReleaseFixture.PATH)).isEmpty();
         assertThat(notes().noteOf(ID)).doesNotExist();
     }
 
-    @Test
-    void aHoldLeavesAnotherFilesReleaseOnThePathOnH2() throws Exception {
-        f = ReleaseFixture.h2(root);
-        aHoldLeavesAnotherFilesReleaseOnThePath();
-    }
-
-    @Test
-    void aHoldLeavesAnotherFilesReleaseOnThePathOnPostgres() throws Exception {
-        f = ReleaseFixture.postgres(root, "cut_short_other");
-        aHoldLeavesAnotherFilesReleaseOnThePath();
-    }
-
     /** While the cut-short file waited, another encoding of the instance was released on the same path. */
-    void aHoldLeavesAnotherFilesReleaseOnThePath() throws Exception {
+    @ParameterizedTest(name = "on {0}")
+    @ValueSource(strings = {"H2", "PostgreSQL"})
+    void aHoldLeavesAnotherFilesReleaseOnThePath(String store) throws Exception {
+        f = ReleaseFixture.on(store, root, "cut_short");
         f.file(ID, null);
         f.file(OTHER, null);
         cutShortAfterTheRename(ID);
@@ -103,7 +78,7 @@ class ReleaseCutShortTest {
         assertThat(f.released()).hasContent("deid cd");
         f.hold(ID, "device-blocked");
         assertThat(f.released()).as("the other file's release").hasContent("deid cd");
-        assertThat(f.claimHolder(ReleaseFixture.PATH)).contains(OTHER);
+        assertThat(f.records.claimHolder(ReleaseFixture.PATH)).contains(OTHER);
         assertThat(notes().noteOf(ID)).doesNotExist();
     }
 
@@ -127,20 +102,11 @@ class ReleaseCutShortTest {
         assertThat(notes().noteOf(OTHER)).doesNotExist();
     }
 
-    @Test
-    void aWithdrawalWaitsForAReleaseInFlightOnH2() throws Exception {
-        f = ReleaseFixture.h2(root);
-        aWithdrawalWaitsForAReleaseInFlight();
-    }
-
-    @Test
-    void aWithdrawalWaitsForAReleaseInFlightOnPostgres() throws Exception {
-        f = ReleaseFixture.postgres(root, "cut_short_wait");
-        aWithdrawalWaitsForAReleaseInFlight();
-    }
-
     /** A claim not yet committed is invisible to a plain query; the withdrawal must wait for it and then leave the path. */
-    void aWithdrawalWaitsForAReleaseInFlight() throws Exception {
+    @ParameterizedTest(name = "on {0}")
+    @ValueSource(strings = {"H2", "PostgreSQL"})
+    void aWithdrawalWaitsForAReleaseInFlight(String store) throws Exception {
+        f = ReleaseFixture.on(store, root, "cut_short");
         f.file(ID, null);
         f.file(OTHER, null);
         CountDownLatch claimed = new CountDownLatch(1), commit = new CountDownLatch(1);

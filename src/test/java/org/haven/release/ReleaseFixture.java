@@ -53,6 +53,15 @@ final class ReleaseFixture implements AutoCloseable {
         return new ReleaseFixture(root, Store.open("jdbc:h2:file:" + root.resolve("db/haven"), "sa", "", 4), null);
     }
 
+    /** {@code "H2"} or {@code "PostgreSQL"} (schema {@code name}): for tests run on both stores. */
+    static ReleaseFixture on(String store, Path root, String name) {
+        return switch (store) {
+            case "H2" -> h2(root);
+            case "PostgreSQL" -> postgres(root, name);
+            default -> throw new IllegalArgumentException("no such store: " + store);
+        };
+    }
+
     /** On a fresh schema {@code name} (dropped again on close); the test is skipped when PostgreSQL is not reachable. */
     static ReleaseFixture postgres(Path root, String name) {
         String schema = name + "_" + ProcessHandle.current().pid();
@@ -117,17 +126,6 @@ final class ReleaseFixture implements AutoCloseable {
     static long filesUnder(Path dir) throws Exception {
         if (!Files.isDirectory(dir)) return 0;
         try (Stream<Path> s = Files.walk(dir)) { return s.filter(Files::isRegularFile).count(); }
-    }
-
-    /** The file holding the release claim on {@code location}, if any. */
-    java.util.Optional<String> claimHolder(String location) throws SQLException {
-        try (Connection c = store.connection();
-             PreparedStatement ps = c.prepareStatement("select file_id from released_instance where location = ?")) {
-            ps.setString(1, location);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? java.util.Optional.of(rs.getString(1)) : java.util.Optional.empty();
-            }
-        }
     }
 
     /**

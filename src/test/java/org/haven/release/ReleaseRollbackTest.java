@@ -50,6 +50,6 @@ class ReleaseRollbackTest {
         assertThat(f.releasedFiles()).isZero();
         assertThat(f.ws.outgoing(ID)).doesNotExist();
         assertThat(f.records.outcome(ID)).hasValueSatisfying(o -> assertThat(o.outcome()).isEqualTo("quarantined"));
-        assertThat(f.claimHolder(ReleaseFixture.PATH)).as("the claim").isEmpty();
+        assertThat(f.records.claimHolder(ReleaseFixture.PATH)).as("the claim").isEmpty();
     }
 }

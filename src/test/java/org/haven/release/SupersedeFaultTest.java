@@ -125,7 +125,7 @@ class SupersedeFaultTest {
             assertThat(o.outcome()).isEqualTo("released");
             assertThat(o.location()).isEqualTo(ReleaseFixture.PATH);
         });
-        assertThat(f.claimHolder(ReleaseFixture.PATH)).as("the claim's holder").contains(LOSER);
+        assertThat(f.records.claimHolder(ReleaseFixture.PATH)).as("the claim's holder").contains(LOSER);
         assertThat(ReleaseFixture.filesUnder(f.ws.quarantine().resolve("duplicate-instance"))).as("quarantine copies").isZero();
     }
 
