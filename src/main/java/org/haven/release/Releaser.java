@@ -117,8 +117,9 @@ public final class Releaser {
             } catch (IOException | SQLException | RuntimeException e) {
                 if (!attempt.moved && attempt.superseded == null) throw e;
                 boolean decided = e instanceof SQLException && Store.isDuplicateKey((SQLException) e);
-                // a fate recorded for this file first: this release's own, or another delivery's (this copy must not stay)
-                if (decided && attempt.moved && releasedHere(fileId, relative)) return Placement.RELEASED;
+                // a fate recorded first (this release's own by an earlier delivery, or another delivery's: then this copy
+                // must not stay), or this commit landed and only its answer was lost: the store says which
+                if (attempt.moved && releasedHere(fileId, relative, e)) return Placement.RELEASED;
                 if (undo(attempt, fileId, relative, e)) return Placement.RELEASED;
                 if (decided) {
                     withdraw(exchange, fileId, relative);
@@ -203,9 +204,15 @@ public final class Releaser {
         return ts != null ? ts : records.transferSyntax(fileId);
     }
 
-    private boolean releasedHere(String fileId, String relative) throws SQLException {
-        Optional<FileRecords.Outcome> outcome = records.outcome(fileId);
-        return outcome.isPresent() && "released".equals(outcome.get().outcome()) && relative.equals(outcome.get().location());
+    /** Whether the store says this file is released on {@code relative}; false when it cannot say (kept with the fault). */
+    private boolean releasedHere(String fileId, String relative, Exception fault) {
+        try {
+            Optional<FileRecords.Outcome> outcome = records.outcome(fileId);
+            return outcome.isPresent() && "released".equals(outcome.get().outcome()) && relative.equals(outcome.get().location());
+        } catch (SQLException e) {
+            fault.addSuppressed(e);
+            return false;
+        }
     }
 
     /**

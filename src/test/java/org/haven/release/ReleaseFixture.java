@@ -53,6 +53,11 @@ final class ReleaseFixture implements AutoCloseable {
         return new ReleaseFixture(root, Store.open("jdbc:h2:file:" + root.resolve("db/haven"), "sa", "", 4), null);
     }
 
+    /** On H2 through {@link LostAnswerDriver}, so that a test can make a commit lose its answer. */
+    static ReleaseFixture h2LosingAnswers(Path root) {
+        return new ReleaseFixture(root, Store.open(LostAnswerDriver.wrap("jdbc:h2:file:" + root.resolve("db/haven")), "sa", "", 4), null);
+    }
+
     /** {@code "H2"} or {@code "PostgreSQL"} (schema {@code name}): for tests run on both stores. */
     static ReleaseFixture on(String store, Path root, String name) {
         return switch (store) {
