@@ -173,10 +173,7 @@ public final class Quarantine {
         if (repairs != null) doc.put("repairs", List.of(repairs.toString().split("\n")));
         Object findings = in.getHeader(HavenHeaders.FINDINGS);
         if (findings != null) doc.put("findings", JSON.readTree(findings.toString()));
-        Files.createDirectories(path.getParent()); // no original was moved there when the bytes are missing
-        Path tmp = Workspace.temporaryFor(path);
-        JSON.writeValue(tmp.toFile(), doc);
-        Workspace.moveInto(tmp, path);
+        Workspace.writeWhole(path, tmp -> JSON.writeValue(tmp.toFile(), doc)); // its folder too: no original went there when the bytes are missing
     }
 
     private static String sha256Hex(String s) {

@@ -120,9 +120,7 @@ public final class ResolveStage {
         } catch (FileAlreadyExistsException e) {
             // another delivery of the same file got there first
         } catch (UnsupportedOperationException | IOException e) {
-            Path tmp = Workspace.temporaryFor(target);
-            Files.copy(workspace.staged(fileId), tmp, StandardCopyOption.REPLACE_EXISTING);
-            Workspace.moveInto(tmp, target);
+            Workspace.writeWhole(target, tmp -> Files.copy(workspace.staged(fileId), tmp, StandardCopyOption.REPLACE_EXISTING));
         }
     }
 }

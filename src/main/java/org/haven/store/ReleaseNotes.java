@@ -51,11 +51,7 @@ public final class ReleaseNotes {
         Optional<String> earlier = noted(fileId);
         if (earlier.isPresent() && earlier.get().equals(location)) return;
         if (earlier.isPresent()) settle(fileId, location);
-        Path note = noteOf(fileId);
-        Files.createDirectories(note.getParent());
-        Path tmp = Workspace.temporaryFor(note);
-        Files.writeString(tmp, location, StandardCharsets.UTF_8);
-        Workspace.moveInto(tmp, note);
+        Workspace.writeWhole(noteOf(fileId), location);
     }
 
     /** After the file's fate was recorded as released on the noted path: the note is no longer needed. */

@@ -47,10 +47,7 @@ public final class SupersededCopies {
      */
     public String keep(Path released, String loser, String winner, String detail) throws IOException {
         Path copy = copyOf(loser);
-        Files.createDirectories(copy.getParent());
-        Path tmp = Workspace.temporaryFor(copy);
-        Files.copy(released, tmp, StandardCopyOption.REPLACE_EXISTING);
-        Workspace.moveInto(tmp, copy);
+        Workspace.writeWhole(copy, tmp -> Files.copy(released, tmp, StandardCopyOption.REPLACE_EXISTING));
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("fileId", loser);
         doc.put("reason", "duplicate-instance");
@@ -59,10 +56,7 @@ public final class SupersededCopies {
         doc.put("at", Instant.now().toString());
         doc.put("node", node);
         doc.put("copy", "de-identified (the original was dropped when this file was first released)");
-        Path sidecar = sidecarOf(loser);
-        tmp = Workspace.temporaryFor(sidecar);
-        JSON.writeValue(tmp.toFile(), doc);
-        Workspace.moveInto(tmp, sidecar);
+        Workspace.writeWhole(sidecarOf(loser), tmp -> JSON.writeValue(tmp.toFile(), doc));
         return workspace.quarantine().relativize(copy).toString();
     }
 

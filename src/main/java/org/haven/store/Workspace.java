@@ -1,6 +1,7 @@
 package org.haven.store;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,6 +33,28 @@ public record Workspace(Path staging, Path outgoing, Path release, Path quaranti
     /** A temporary sibling for writing {@code target} before renaming it into place. */
     public static Path temporaryFor(Path target) {
         return target.resolveSibling("." + target.getFileName() + "." + Thread.currentThread().getId() + "." + System.nanoTime() + ".part");
+    }
+
+    /** Writes a file's whole content into the path it is given (a temporary sibling of the target, see {@link #writeWhole}). */
+    public interface Content {
+        void writeTo(Path temporary) throws IOException;
+    }
+
+    /** Writes {@code target} whole or not at all: into a temporary sibling, renamed into place (removed if the write fails). */
+    public static void writeWhole(Path target, Content content) throws IOException {
+        Files.createDirectories(target.getParent());
+        Path tmp = temporaryFor(target);
+        try {
+            content.writeTo(tmp);
+            moveInto(tmp, target);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    /** {@link #writeWhole(Path, Content)} of a text, in UTF-8. */
+    public static void writeWhole(Path target, String text) throws IOException {
+        writeWhole(target, tmp -> Files.writeString(tmp, text, StandardCharsets.UTF_8));
     }
 
     /** Renames atomically (same file system), replacing an existing target (a redelivered message rewrites the same bytes). */

@@ -114,8 +114,6 @@ public final class RedactFile {
     }
 
     private void replace(String text) throws IOException {
-        Path tmp = Workspace.temporaryFor(file);
-        Files.writeString(tmp, text, StandardCharsets.UTF_8);
-        Workspace.moveInto(tmp, file);
+        Workspace.writeWhole(file, text);
     }
 }

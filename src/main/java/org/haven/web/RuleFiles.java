@@ -234,9 +234,7 @@ public final class RuleFiles {
     }
 
     private static void replace(Path file, String text) throws IOException {
-        Path tmp = Workspace.temporaryFor(file);
-        Files.writeString(tmp, text, StandardCharsets.UTF_8);
-        Workspace.moveInto(tmp, file);
+        Workspace.writeWhole(file, text);
     }
 
     static String lastTopLevelKey(String yaml) {
