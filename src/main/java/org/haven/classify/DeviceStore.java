@@ -348,6 +348,7 @@ public final class DeviceStore {
                     c.rollback();
                     return false;
                 }
+                FileRecords.enterFlight(c, fileId);
                 FileRecords.insertEvent(c, fileId, "replayed", reason, detail, actor);
                 move.run();
                 moved = true;

@@ -47,6 +47,7 @@ public final class FileRecords {
                     try {
                         bindFile(insert, r.fileId(), r.board(), r.sourcePath(), r.size());
                         insert.executeUpdate();
+                        enterFlight(c, r.fileId());
                         insertEvent(c, r.fileId(), "received", null, "board " + r.board(), actor);
                         c.releaseSavepoint(sp);
                         arrivals.add(Arrival.NEW);
@@ -276,9 +277,8 @@ public final class FileRecords {
     public java.util.List<String> undecidedWithHoldBegun() throws SQLException {
         java.util.List<String> out = new java.util.ArrayList<>();
         try (Connection c = store.connection();
-             PreparedStatement ps = c.prepareStatement("select f.file_id from haven_file f where not exists"
-                 + " (select 1 from file_outcome o where o.file_id = f.file_id) and exists"
-                 + " (select 1 from file_event e where e.file_id = f.file_id and e.event = 'holding')");
+             PreparedStatement ps = c.prepareStatement("select i.file_id from file_in_flight i where exists"
+                 + " (select 1 from file_event e where e.file_id = i.file_id and e.event = 'holding')");
              ResultSet rs = ps.executeQuery()) {
             while (rs.next()) out.add(rs.getString(1));
         }
@@ -330,6 +330,27 @@ public final class FileRecords {
             ps.setString(7, actor);
             ps.executeUpdate();
         }
+        leaveFlight(c, fileId);
+    }
+
+    /**
+     * A file enters the files in flight (table {@code file_in_flight}): at its receive, and wherever its fate is taken
+     * away again (relink, review, device replay), in the same transaction. Its received time is the record's.
+     */
+    public static void enterFlight(Connection c, String fileId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "insert into file_in_flight (file_id, received_at) select file_id, received_at from haven_file where file_id = ?")) {
+            ps.setString(1, fileId);
+            ps.executeUpdate();
+        }
+    }
+
+    /** A file leaves the files in flight: with its fate, in the same transaction. */
+    public static void leaveFlight(Connection c, String fileId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("delete from file_in_flight where file_id = ?")) {
+            ps.setString(1, fileId);
+            ps.executeUpdate();
+        }
     }
 
     private static final String INSERT_OUTCOME =
@@ -364,6 +385,7 @@ public final class FileRecords {
             ps.setLong(4, -1);
             ps.setTimestamp(5, now());
             ps.executeUpdate();
+            enterFlight(c, fileId);
             insertEvent(c, fileId, "reconciled", null, "record re-created: a message for this file outlived its store row", actor);
             return true;
         } catch (SQLException e) {
@@ -537,8 +559,7 @@ public final class FileRecords {
 
     /** The release paths files with no fate began to supersede: at start-up, the supersedes a crash may have cut short. */
     public List<String> supersedesBegunByUndecided() throws SQLException {
-        return strings("select distinct e.detail from haven_file f join file_event e on e.file_id = f.file_id and e.event = 'superseding'"
-            + " where not exists (select 1 from file_outcome o where o.file_id = f.file_id)");
+        return strings("select distinct e.detail from file_in_flight i join file_event e on e.file_id = i.file_id and e.event = 'superseding'");
     }
 
     /** The file holding the claim on a release path, if any. */

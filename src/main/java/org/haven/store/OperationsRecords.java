@@ -35,11 +35,10 @@ public final class OperationsRecords {
         return out;
     }
 
-    /** Files received (in haven_file) with no outcome yet. */
+    /** Files received with no outcome yet (the files in flight, not a scan of the archive: {@code file_in_flight}). */
     public long inFlightCount() throws SQLException {
         try (Connection c = store.connection();
-             PreparedStatement ps = c.prepareStatement(
-                 "select count(*) from haven_file f left join file_outcome o on o.file_id = f.file_id where o.file_id is null");
+             PreparedStatement ps = c.prepareStatement("select count(*) from file_in_flight");
              ResultSet rs = ps.executeQuery()) {
             rs.next();
             return rs.getLong(1);
@@ -55,9 +54,8 @@ public final class OperationsRecords {
     public List<InFlight> inFlight(int limit) throws SQLException {
         Map<String, InFlight> files = new LinkedHashMap<>();
         try (Connection c = store.connection()) {
-            try (PreparedStatement ps = c.prepareStatement("select f.file_id, f.board, f.received_at from haven_file f"
-                    + " left join file_outcome o on o.file_id = f.file_id where o.file_id is null"
-                    + " order by f.received_at, f.file_id limit ?")) {
+            try (PreparedStatement ps = c.prepareStatement("select i.file_id, f.board, i.received_at from file_in_flight i"
+                    + " join haven_file f on f.file_id = i.file_id order by i.received_at, i.file_id limit ?")) {
                 ps.setInt(1, limit);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {

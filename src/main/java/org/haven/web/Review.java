@@ -29,6 +29,7 @@ import org.haven.deidentify.Profile;
 import org.haven.deidentify.ProfileRegistry;
 import org.haven.deidentify.UidRemapper;
 import org.haven.ingest.Stager;
+import org.haven.store.FileRecords;
 import org.haven.store.PseudonymProposal;
 import org.haven.store.Pseudonyms;
 import org.haven.store.Store;
@@ -324,6 +325,7 @@ public final class Review {
                     ps.setString(1, fileId);
                     if (ps.executeUpdate() != 1) throw new WebException(409, "the file was decided meanwhile");
                 }
+                FileRecords.enterFlight(c, fileId);
                 event(c, fileId, "review-" + action, f.reason(), "profile " + profile + ": " + comment, actor);
                 decision(c, fileId, action, profile, comment, actor);
                 c.commit();
@@ -351,6 +353,7 @@ public final class Review {
                 ps.setTimestamp(5, Timestamp.from(Instant.now()));
                 ps.setString(6, actor);
                 ps.executeUpdate();
+                FileRecords.leaveFlight(c, fileId);
                 event(c, fileId, "review-" + action + "-failed", f.reason(), e.getClass().getSimpleName(), actor);
             }
             throw new WebException(503, "the pipeline did not accept the file; it stays held");

@@ -114,6 +114,7 @@ class IdentityLinkageTest {
                 assertThat(r.releasedFiles()).isZero();
             }
             assertThat(identities.relinks().stream().mapToInt(r -> r.reissuedFiles() == null ? 0 : r.reissuedFiles()).sum()).isEqualTo(toReissue);
+            org.haven.store.InFlightCheck.assertMatchesTheStore(a.haven.store()); // released files taken back and re-issued
         } finally {
             broker.stop();
         }

@@ -131,12 +131,16 @@ class InterruptedHoldTest {
         }
     }
 
-    /** What kill -9 between the move into the quarantine and the fate leaves: no outcome row, no "quarantined" event. */
+    /**
+     * What kill -9 between the move into the quarantine and the fate leaves: no outcome row, no "quarantined" event,
+     * the file still in flight.
+     */
     private static void cutShortAfterTheMove(TestNode node, String id) throws Exception {
         node.awaitIdle(WAIT);
         try (Connection c = node.haven.store().connection()) {
             for (String sql : new String[] {"delete from file_outcome where file_id = ?",
-                "delete from file_event where file_id = ? and event in ('quarantined', 'hold-finished')"}) {
+                "delete from file_event where file_id = ? and event in ('quarantined', 'hold-finished')",
+                "insert into file_in_flight (file_id, received_at) select file_id, received_at from haven_file where file_id = ?"}) {
                 try (PreparedStatement ps = c.prepareStatement(sql)) {
                     ps.setString(1, id);
                     ps.executeUpdate();

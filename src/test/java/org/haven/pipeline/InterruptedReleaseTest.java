@@ -22,8 +22,9 @@ import org.junit.jupiter.api.io.TempDir;
  * onto its release path but the process died before the claim and fate were committed; after the restart the file's
  * journey ran again and ended in the quarantine. The copy stayed in release/ with no released outcome, a file the
  * researchers would receive that the store says was held. The state the kill leaves is made here exactly (a real
- * release, then its outcome row, "released" event and claim removed, the release note the releaser wrote before the
- * rename put back and the original put back in staging) and the file is then held: its copy must leave release/.
+ * release, then its outcome row, "released" event and claim removed, the file back in flight, the release note the
+ * releaser wrote before the rename and the original in staging put back) and the file is then held: its copy must
+ * leave release/.
  */
 class InterruptedReleaseTest {
     private static final Duration WAIT = Duration.ofSeconds(60);
@@ -54,7 +55,8 @@ class InterruptedReleaseTest {
             assertThat(copy).exists();
             try (Connection c = node.haven.store().connection()) {
                 for (String sql : new String[] {"delete from file_outcome where file_id = ?",
-                    "delete from file_event where file_id = ? and event = 'released'", "delete from released_instance where file_id = ?"}) {
+                    "delete from file_event where file_id = ? and event = 'released'", "delete from released_instance where file_id = ?",
+                    "insert into file_in_flight (file_id, received_at) select file_id, received_at from haven_file where file_id = ?"}) {
                     try (PreparedStatement ps = c.prepareStatement(sql)) {
                         ps.setString(1, id);
                         ps.executeUpdate();

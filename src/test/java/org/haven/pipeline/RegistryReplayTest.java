@@ -136,6 +136,7 @@ class RegistryReplayTest {
             assertThat(after.released()).isEqualTo(3);
             assertThat(after.held()).isZero();
             assertThat(registryMirror(node)).containsExactly("mr-only", "blocked-rt", "ge-ct");
+            org.haven.store.InFlightCheck.assertMatchesTheStore(node.haven.store()); // held files taken back and replayed
         }
     }
 

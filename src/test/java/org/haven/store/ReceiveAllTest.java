@@ -49,6 +49,13 @@ class ReceiveAllTest {
         assertThat(count(store, "select count(*) from file_event where event = 'received'")).as("two before, two now").isEqualTo(4);
         assertThat(count(store, "select count(*) from file_event where event = 'duplicate'")).isEqualTo(3);
         assertThat(count(store, "select count(*) from haven_file where board = 'tayside' and source_path = 'poll'")).as("the new records").isEqualTo(2);
+
+        // the files in flight are kept with the receive and the fate, not found by scanning the archive
+        assertThat(count(store, "select count(*) from file_in_flight")).as("a, b and the one in flight before").isEqualTo(3);
+        records.decide(a, "quarantined", "test", "", null, "test");
+        records.decide(id('e'), "quarantined", "test", "", null, "test"); // a file the store had lost: reconciled, then decided
+        assertThat(count(store, "select count(*) from file_in_flight")).isEqualTo(2);
+        InFlightCheck.assertMatchesTheStore(store);
     }
 
     void allOrNothing(Store store) throws Exception {
@@ -58,6 +65,7 @@ class ReceiveAllTest {
             .isInstanceOf(SQLException.class);
         assertThat(count(store, "select count(*) from haven_file")).isZero();
         assertThat(count(store, "select count(*) from file_event")).isZero();
+        assertThat(count(store, "select count(*) from file_in_flight")).isZero();
         assertThat(records.receiveAll(List.of(receipt(id('a'))), "test")).containsExactly(FileRecords.Arrival.NEW); // the next poll
     }
 
