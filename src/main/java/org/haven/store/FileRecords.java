@@ -335,11 +335,12 @@ public final class FileRecords {
 
     /**
      * A file enters the files in flight (table {@code file_in_flight}): at its receive, and wherever its fate is taken
-     * away again (relink, review, device replay), in the same transaction. Its received time is the record's.
+     * away again (relink, review, device replay), in the same transaction. Its received time is the record's. Nothing
+     * happens when it is listed already (a store that lost the file's record but not this row: see reconcile).
      */
     public static void enterFlight(Connection c, String fileId) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(
-                "insert into file_in_flight (file_id, received_at) select file_id, received_at from haven_file where file_id = ?")) {
+        try (PreparedStatement ps = c.prepareStatement("insert into file_in_flight (file_id, received_at) select f.file_id, f.received_at"
+                + " from haven_file f where f.file_id = ? and not exists (select 1 from file_in_flight i where i.file_id = f.file_id)")) {
             ps.setString(1, fileId);
             ps.executeUpdate();
         }
