@@ -6,7 +6,6 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
-import java.util.Optional;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -207,8 +206,7 @@ public final class Releaser {
     /** Whether the store says this file is released on {@code relative}; false when it cannot say (kept with the fault). */
     private boolean releasedHere(String fileId, String relative, Exception fault) {
         try {
-            Optional<FileRecords.Outcome> outcome = records.outcome(fileId);
-            return outcome.isPresent() && "released".equals(outcome.get().outcome()) && relative.equals(outcome.get().location());
+            return relative.equals(records.outcome(fileId).map(FileRecords.Outcome::releasedAt).orElse(null));
         } catch (SQLException e) {
             fault.addSuppressed(e);
             return false;

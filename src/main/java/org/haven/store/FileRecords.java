@@ -596,7 +596,10 @@ public final class FileRecords {
         }
     }
 
-    public record Outcome(String outcome, String reason, String detail, String location) {}
+    public record Outcome(String outcome, String reason, String detail, String location) {
+        /** Where the file is released, or null when its fate is not a release. */
+        public String releasedAt() { return "released".equals(outcome) ? location : null; }
+    }
 
     public Optional<Outcome> outcome(String fileId) throws SQLException {
         try (Connection c = store.connection()) {

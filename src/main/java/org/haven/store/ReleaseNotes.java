@@ -99,8 +99,7 @@ public final class ReleaseNotes {
             String fileId = name.substring(0, name.length() - SUFFIX.length());
             Optional<FileRecords.Outcome> outcome = records.outcome(fileId);
             if (outcome.isEmpty()) continue;
-            String keep = "released".equals(outcome.get().outcome()) ? outcome.get().location() : null;
-            if (settle(fileId, keep)) withdrawn++;
+            if (settle(fileId, outcome.get().releasedAt())) withdrawn++;
         }
         return withdrawn;
     }

@@ -42,8 +42,7 @@ public final class StageGuard {
         if (outcome.isEmpty() && !finishInterruptedHold(fileId)) return false;
         Files.deleteIfExists(workspace.outgoing(fileId)); // a copy the duplicate wrote after the fate was decided
         // a release note left by a crash after the fate (or after a hold, before its withdrawal)
-        String releasedAt = outcome.filter(o -> "released".equals(o.outcome())).map(FileRecords.Outcome::location).orElse(null);
-        new ReleaseNotes(workspace, records).settle(fileId, releasedAt);
+        new ReleaseNotes(workspace, records).settle(fileId, outcome.map(FileRecords.Outcome::releasedAt).orElse(null));
         exchange.setRouteStop(true);
         return true;
     }
