@@ -16,6 +16,7 @@ import org.haven.classify.Classifier;
 import org.haven.classify.DeviceRegistries;
 import org.haven.classify.DeviceStore;
 import org.haven.classify.Replayer;
+import org.haven.classify.SightingCounts;
 import org.haven.config.ConfigWatch;
 import org.haven.config.LiveConfig;
 import org.haven.deidentify.DeidentifyStage;
@@ -157,6 +158,7 @@ public final class Haven implements AutoCloseable {
             () -> producer(), new IntakeStatus()).parallel(settings.getInt("haven.inbox.threads"))
             .queued(new org.haven.ops.StageBacklog(cf)));
         DeviceStore deviceStore = new DeviceStore(store);
+        main.bind("sightingCounts", new SightingCounts(store));
         main.bind("classifier", new Classifier(workspace, records, devices, deviceStore, settings.get("haven.project"), node,
             settings.get("haven.force-profile")));
         main.bind("deviceRegistries", devices); // the registry in force (tests and tools read its reload state)

@@ -43,9 +43,8 @@ public final class DeviceReport {
         long allHeld;
         List<DeviceRow> out = new ArrayList<>();
         try (Connection c = store.store().connection()) {
-            try (PreparedStatement ps = c.prepareStatement("select signature_id, board, files from device_seen_board");
-                 ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) counts(boards, rs.getString(1), rs.getString(2))[0] += rs.getLong(3);
+            for (Map.Entry<String, Map<String, Long>> s : SightingCounts.byBoard(c).entrySet()) {
+                for (Map.Entry<String, Long> b : s.getValue().entrySet()) counts(boards, s.getKey(), b.getKey())[0] += b.getValue();
             }
             try (PreparedStatement ps = c.prepareStatement("select f.signature_id, f.board, o.outcome, o.reason, count(*) from haven_file f"
                     + " join file_outcome o on o.file_id = f.file_id where f.signature_id is not null"

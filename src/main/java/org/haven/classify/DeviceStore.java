@@ -92,7 +92,7 @@ public final class DeviceStore {
     }
 
     /** The statements of one sighting, in the caller's transaction. */
-    private FileRecords.PendingRow sighting(String fileId, Map<String, String> facts, DeviceSignature s,
+    FileRecords.PendingRow sighting(String fileId, Map<String, String> facts, DeviceSignature s,
                                             Optional<DeviceRegistry.Device> device, String actor) {
         String sid = s.id();
         String state = device.map(d -> d.state().label()).orElse(DeviceRegistry.State.REVIEW.label());
@@ -130,8 +130,8 @@ public final class DeviceStore {
                 ps.executeUpdate();
             }
             boolean count = !sid.equals(before);
-            upsertDevice(c, s, sid, state, deviceId, rule, fileId, count, now);
-            if (count) upsertBoard(c, sid, board, now);
+            describeDevice(c, s, sid, state, deviceId, rule, fileId, count, now);
+            if (count) SightingCounts.count(c, sid, board, now);
             if (facts != null) FileRecords.insertEvent(c, fileId, "classified", null, facts.get("deviceSignature"), actor);
         };
     }
@@ -147,17 +147,20 @@ public final class DeviceStore {
     private static final String UPDATE_FILE_CLASSIFIED = "update haven_file set " + FileRecords.CLASSIFIED_COLUMNS + ", " + SIGHTED_COLUMNS;
 
     /**
-     * Counts a sighting. The usual case is a device seen before, so this updates first and inserts only when no row
-     * exists (a failed insert raises an exception per file, which costs more than the update itself); two workers
-     * inserting the same new device at once meet on the primary key and the loser updates.
+     * Describes the device: its row is inserted at its first sighting and rewritten only when what it says changes
+     * (its state, registry entry or rule at once; the latest raw spellings at most every {@link #RAW_REFRESH_MS}
+     * per node: two scanners of one model alternate their station names). Read first, without a lock: every worker
+     * on every node sighting one device would otherwise queue on its row until the holder's commit. Two workers
+     * inserting the same new device at once meet on the primary key and the loser reads the winner's row.
      */
-    private void upsertDevice(Connection c, DeviceSignature s, String sid, String state, String deviceId, String rule,
-                              String fileId, boolean count, Timestamp now) throws SQLException {
-        if (updateDevice(c, s, sid, state, deviceId, rule, count, now) == 0) {
+    private void describeDevice(Connection c, DeviceSignature s, String sid, String state, String deviceId, String rule,
+                                String fileId, boolean count, Timestamp now) throws SQLException {
+        Described seen = described(c, sid);
+        if (seen == null) {
             Savepoint sp = c.setSavepoint();
             try (PreparedStatement ps = c.prepareStatement("insert into device_seen (signature_id, signature, modality, manufacturer,"
                     + " manufacturer_raw, model, model_raw, software, station_name, image_size, sop_class_uid, private_creators, state, device_id,"
-                    + " device_rule, first_seen, last_seen, files, examples) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                    + " device_rule, first_seen, last_seen, files, examples) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?)")) {
                 int i = 0;
                 ps.setString(++i, sid);
                 ps.setString(++i, cut(s.key(), 4000));
@@ -176,8 +179,7 @@ public final class DeviceStore {
                 ps.setString(++i, rule);
                 ps.setTimestamp(++i, now);
                 ps.setTimestamp(++i, now);
-                ps.setLong(++i, 1);
-                ps.setString(++i, fileId);
+                ps.setString(++i, count ? fileId : null);
                 ps.executeUpdate();
                 c.releaseSavepoint(sp);
                 return;
@@ -185,19 +187,50 @@ public final class DeviceStore {
                 if (!Store.isDuplicateKey(e)) throw e;
                 c.rollback(sp);
             }
-            updateDevice(c, s, sid, state, deviceId, rule, count, now); // another worker inserted it first
+            seen = described(c, sid); // another worker inserted it first
+            if (seen == null) throw new SQLException("device_seen row vanished");
         }
-        if (count && !fullExamples.contains(sid)) addExample(c, sid, fileId);
+        String raw = String.join("\u0000", nz(cut(s.manufacturerRaw(), 1000)), nz(cut(s.modelRaw(), 1000)), nz(cut(s.stationName(), 1000)),
+            nz(cut(s.imageSize(), 40)), nz(cut(s.sopClassUID(), 1000)), nz(cut(s.privateCreators(), 2000)));
+        boolean registryChanged = !state.equals(seen.state()) || !java.util.Objects.equals(deviceId, seen.deviceId())
+            || !java.util.Objects.equals(rule, seen.rule());
+        if (registryChanged || !raw.equals(seen.raw()) && rawDue(sid)) updateDevice(c, s, sid, state, deviceId, rule);
+        if (count && !fullExamples.contains(sid)) addExample(c, sid, fileId, seen.examples());
     }
 
-    private static int updateDevice(Connection c, DeviceSignature s, String sid, String state, String deviceId, String rule,
-                                    boolean count, Timestamp now) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("update device_seen set files = files + ?, last_seen = ?, state = ?, device_id = ?,"
-                + " device_rule = ?, manufacturer_raw = ?, model_raw = ?, station_name = ?, image_size = ?, sop_class_uid = ?,"
-                + " private_creators = ? where signature_id = ?")) {
+    /** How long a node leaves a device's latest raw spellings unwritten when only they changed. */
+    static final long RAW_REFRESH_MS = 10_000;
+    /** When this node last wrote a device's raw spellings (per node; losing an entry only costs a write). */
+    private final Map<String, Long> rawWritten = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private boolean rawDue(String sid) {
+        long now = System.currentTimeMillis();
+        Long last = rawWritten.get(sid);
+        if (last != null && now - last < RAW_REFRESH_MS) return false;
+        rawWritten.put(sid, now);
+        return true;
+    }
+
+    /** What a device's row says: its registry state and the latest raw spellings (joined), and its examples. */
+    private record Described(String state, String deviceId, String rule, String raw, String examples) {}
+
+    private static Described described(Connection c, String sid) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("select state, device_id, device_rule, manufacturer_raw, model_raw, station_name,"
+                + " image_size, sop_class_uid, private_creators, examples from device_seen where signature_id = ?")) {
+            ps.setString(1, sid);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) return null;
+                String raw = String.join("\u0000", nz(rs.getString(4)), nz(rs.getString(5)), nz(rs.getString(6)), nz(rs.getString(7)),
+                    nz(rs.getString(8)), nz(rs.getString(9)));
+                return new Described(rs.getString(1), rs.getString(2), rs.getString(3), raw, rs.getString(10));
+            }
+        }
+    }
+
+    private static void updateDevice(Connection c, DeviceSignature s, String sid, String state, String deviceId, String rule) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("update device_seen set state = ?, device_id = ?, device_rule = ?, manufacturer_raw = ?,"
+                + " model_raw = ?, station_name = ?, image_size = ?, sop_class_uid = ?, private_creators = ? where signature_id = ?")) {
             int i = 0;
-            ps.setLong(++i, count ? 1 : 0);
-            ps.setTimestamp(++i, now);
             ps.setString(++i, state);
             ps.setString(++i, deviceId);
             ps.setString(++i, rule);
@@ -208,58 +241,24 @@ public final class DeviceStore {
             ps.setString(++i, cut(s.sopClassUID(), 1000));
             ps.setString(++i, cut(s.privateCreators(), 2000));
             ps.setString(++i, sid);
-            return ps.executeUpdate();
+            ps.executeUpdate();
         }
     }
 
     /** Keeps a few example file ids per device; once a device has its examples this node stops looking. */
-    private void addExample(Connection c, String sid, String fileId) throws SQLException {
-        String examples;
-        try (PreparedStatement ps = c.prepareStatement("select examples from device_seen where signature_id = ?")) {
-            ps.setString(1, sid);
-            try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next()) throw new SQLException("device_seen row vanished");
-                examples = rs.getString(1);
-            }
-        }
+    private void addExample(Connection c, String sid, String fileId, String examples) throws SQLException {
         Set<String> ex = new LinkedHashSet<>(examples == null || examples.isEmpty() ? List.of() : Arrays.asList(examples.split(",")));
         if (ex.size() >= EXAMPLES || ex.contains(fileId)) {
             if (ex.size() >= EXAMPLES) fullExamples.add(sid);
             return;
         }
         ex.add(fileId);
-        try (PreparedStatement ps = c.prepareStatement("update device_seen set examples = ? where signature_id = ?")) {
+        // compared with what was read: a worker that added an example meanwhile wins, this file is not an example
+        try (PreparedStatement ps = c.prepareStatement("update device_seen set examples = ? where signature_id = ? and coalesce(examples, '') = ?")) {
             ps.setString(1, String.join(",", ex));
             ps.setString(2, sid);
+            ps.setString(3, examples == null ? "" : examples);
             ps.executeUpdate();
-        }
-    }
-
-    private static void upsertBoard(Connection c, String sid, String board, Timestamp now) throws SQLException {
-        if (updateBoard(c, sid, board, now) > 0) return;
-        Savepoint sp = c.setSavepoint();
-        try (PreparedStatement ps = c.prepareStatement(
-                "insert into device_seen_board (signature_id, board, files, first_seen, last_seen) values (?, ?, 1, ?, ?)")) {
-            ps.setString(1, sid);
-            ps.setString(2, board);
-            ps.setTimestamp(3, now);
-            ps.setTimestamp(4, now);
-            ps.executeUpdate();
-            c.releaseSavepoint(sp);
-        } catch (SQLException e) {
-            if (!Store.isDuplicateKey(e)) throw e;
-            c.rollback(sp);
-            updateBoard(c, sid, board, now);
-        }
-    }
-
-    private static int updateBoard(Connection c, String sid, String board, Timestamp now) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(
-                "update device_seen_board set files = files + 1, last_seen = ? where signature_id = ? and board = ?")) {
-            ps.setTimestamp(1, now);
-            ps.setString(2, sid);
-            ps.setString(3, board);
-            return ps.executeUpdate();
         }
     }
 
@@ -458,6 +457,8 @@ public final class DeviceStore {
     }
 
     static Timestamp now() { return Timestamp.from(Instant.now()); }
+
+    private static String nz(String s) { return s == null ? "" : s; }
 
     static String cut(String s, int max) { return s == null || s.length() <= max ? s : s.substring(0, max); }
 }

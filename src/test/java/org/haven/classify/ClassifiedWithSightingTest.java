@@ -90,6 +90,8 @@ class ClassifiedWithSightingTest {
         assertThat(records.decide(ID, "quarantined", "test", "", null, "test-node", FileRecords.takePending(again))).isTrue();
         assertThat(value("select modality from haven_file where file_id = '" + ID + "'")).isEqualTo("CT");
         assertThat(value("select count(*) from file_event where file_id = '" + ID + "' and event = 'classified'")).isEqualTo("1");
+        assertThat(value("select count(*) from device_sighting")).as("counted once, with the fate").isEqualTo("1");
+        new SightingCounts(store).fold();
         assertThat(value("select files from device_seen")).isEqualTo("1");
     }
 

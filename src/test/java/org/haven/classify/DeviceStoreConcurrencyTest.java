@@ -68,8 +68,10 @@ class DeviceStoreConcurrencyTest {
         }
         String[] spellings = {"SIEMENS", "Siemens Healthineers "};
         CyclicBarrier barrier = new CyclicBarrier(2);
-        ExecutorService pool = Executors.newFixedThreadPool(2);
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        java.util.concurrent.atomic.AtomicBoolean sighting = new java.util.concurrent.atomic.AtomicBoolean(true);
         try {
+            Future<?> folding = folding(pool, new SightingCounts(store), sighting);
             List<Future<?>> done = new ArrayList<>();
             for (int w = 0; w < 2; w++) {
                 int worker = w;
@@ -83,6 +85,8 @@ class DeviceStoreConcurrencyTest {
                 }));
             }
             for (Future<?> f : done) f.get();
+            sighting.set(false);
+            folding.get();
         } finally {
             pool.shutdownNow();
         }
@@ -91,8 +95,10 @@ class DeviceStoreConcurrencyTest {
             Optional.empty(), "worker-0");
 
         twoDeliveriesOfOneFileCountItOnce(records, devices, m);
+        new SightingCounts(store).fold(); // whatever the folds racing the sightings left
 
         try (Connection c = store.connection()) {
+            assertThat(count(c, "select count(*) from device_sighting")).isZero();
             assertThat(count(c, "select count(*) from device_seen")).isEqualTo(DEVICES + 1);
             assertThat(count(c, "select count(*) from device_seen where files = 2 and state = 'review' and device_id is null")).isEqualTo(DEVICES);
             assertThat(count(c, "select files from device_seen where model = 'Model twice'")).isEqualTo(TWICE);
@@ -107,6 +113,28 @@ class DeviceStoreConcurrencyTest {
                 }
             }
         }
+    }
+
+    /** Two nodes folding the sightings into the totals while the workers count them (each sighting added once). */
+    private static Future<?> folding(ExecutorService pool, SightingCounts counts, java.util.concurrent.atomic.AtomicBoolean sighting) {
+        java.util.concurrent.Callable<Void> fold = () -> {
+            while (sighting.get()) {
+                try {
+                    counts.fold();
+                } catch (java.sql.SQLException e) {
+                    if (!String.valueOf(e.getSQLState()).startsWith("40") && !"HYT00".equals(e.getSQLState()) && !"90131".equals(e.getSQLState())) throw e;
+                }
+            }
+            return null;
+        };
+        Future<?> a = pool.submit(fold), b = pool.submit(fold);
+        return new java.util.concurrent.CompletableFuture<Void>() {
+            @Override public Void get() throws InterruptedException, java.util.concurrent.ExecutionException {
+                a.get();
+                b.get();
+                return null;
+            }
+        };
     }
 
     /**

@@ -1,0 +1,149 @@
+package org.haven.classify;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Map;
+import java.util.Optional;
+
+import org.haven.store.FileRecords;
+import org.haven.store.Store;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Files of one device are counted without a shared row lock: two fate transactions sighting the same device are open
+ * at once, and a fold that meets a sighting committing under it counts that sighting once, later. On H2 and PostgreSQL.
+ */
+class SightingCountsTest {
+    static final String PG = "jdbc:postgresql://127.0.0.1:5432/test";
+
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "postgresql"})
+    void filesOfOneDeviceAreSightedByTransactionsOpenAtOnce(String db) throws Exception {
+        on(db, store -> {
+            Fixture f = new Fixture(store);
+            for (int i = 0; i < 3; i++) f.devices.sighted(f.file(i), f.signature, Optional.empty(), "test"); // its examples: full
+            try (Connection first = store.connection(); Connection second = store.connection()) {
+                first.setAutoCommit(false);
+                second.setAutoCommit(false);
+                f.devices.sighting(f.file(3), null, f.signature, Optional.empty(), "test").write(first);
+                lockTimeout(second, db);
+                // waits on nothing the first holds: a wait here ends in a lock timeout and fails the test
+                f.devices.sighting(f.file(4), null, f.signature, Optional.empty(), "test").write(second);
+                second.commit();
+                first.commit();
+            }
+            assertThat(seen(store)).isEqualTo(Map.of("lothian", 5L));
+            assertThat(f.counts.fold()).isEqualTo(5);
+            assertThat(number(store, "select files from device_seen")).isEqualTo(5);
+            assertThat(number(store, "select count(*) from device_sighting")).isZero();
+            assertThat(seen(store)).isEqualTo(Map.of("lothian", 5L));
+        });
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "postgresql"})
+    void aSightingCommittingUnderAFoldIsCountedOnceByTheNext(String db) throws Exception {
+        on(db, store -> {
+            Fixture f = new Fixture(store);
+            f.devices.sighted(f.file(0), f.signature, Optional.empty(), "test");
+            assertThat(f.counts.fold()).isEqualTo(1);
+            String sid = f.signature.id();
+            try (Connection late = store.connection()) {
+                late.setAutoCommit(false);
+                SightingCounts.count(late, sid, "lothian", new java.sql.Timestamp(System.currentTimeMillis())); // the lower id
+                f.devices.sighted(f.file(1), f.signature, Optional.empty(), "test"); // a higher id, committed
+                f.counts.afterRead = () -> {
+                    try {
+                        late.commit(); // between the fold's read (which did not see it) and its delete (which does)
+                    } catch (SQLException e) {
+                        throw new IllegalStateException(e);
+                    }
+                };
+                assertThat(f.counts.fold()).as("the fold that met it gives up").isZero();
+                f.counts.afterRead = () -> { };
+            }
+            assertThat(seen(store)).isEqualTo(Map.of("lothian", 3L));
+            assertThat(f.counts.fold()).isEqualTo(2);
+            assertThat(number(store, "select files from device_seen")).isEqualTo(3);
+            assertThat(number(store, "select files from device_seen_board")).isEqualTo(3);
+            assertThat(number(store, "select count(*) from device_sighting")).isZero();
+        });
+    }
+
+    private static final class Fixture {
+        final DeviceStore devices;
+        final SightingCounts counts;
+        final FileRecords records;
+        final DeviceSignature signature;
+
+        Fixture(Store store) throws Exception {
+            devices = new DeviceStore(store);
+            counts = new SightingCounts(store);
+            records = new FileRecords(store);
+            signature = DeviceSignature.of("CT", "GE MEDICAL SYSTEMS", "Revolution", "1", "", "", "512x512", "", "", "", "",
+                Manufacturers.load(Path.of("config/manufacturers.yaml")));
+        }
+
+        String file(int i) throws SQLException {
+            String id = String.format("%064x", 100 + i);
+            records.receive(id, "lothian", "src", 1, "test");
+            return id;
+        }
+    }
+
+    private static Map<String, Long> seen(Store store) throws SQLException {
+        try (Connection c = store.connection()) {
+            Map<String, Map<String, Long>> all = SightingCounts.byBoard(c);
+            assertThat(all).hasSize(1);
+            return all.values().iterator().next();
+        }
+    }
+
+    private static long number(Store store, String sql) throws SQLException {
+        try (Connection c = store.connection(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            assertThat(rs.next()).isTrue();
+            return rs.getLong(1);
+        }
+    }
+
+    private static void lockTimeout(Connection c, String db) throws SQLException {
+        try (Statement st = c.createStatement()) {
+            st.execute(db.equals("h2") ? "set lock_timeout 2000" : "set lock_timeout = '2s'");
+        }
+    }
+
+    private interface StoreWork {
+        void run(Store store) throws Exception;
+    }
+
+    private static void on(String db, StoreWork work) throws Exception {
+        if (db.equals("h2")) {
+            try (Store store = Store.open("jdbc:h2:mem:sightings" + System.nanoTime() + ";DB_CLOSE_DELAY=-1", "sa", "", 4)) {
+                work.run(store);
+            }
+            return;
+        }
+        String schema = "sightings_" + ProcessHandle.current().pid();
+        try (Connection c = DriverManager.getConnection(PG, "postgres", ""); Statement st = c.createStatement()) {
+            st.execute("drop schema if exists " + schema + " cascade");
+            st.execute("create schema " + schema);
+        } catch (SQLException e) {
+            assumeTrue(false, "PostgreSQL not reachable: " + e.getMessage());
+        }
+        try (Store store = Store.open(PG + "?currentSchema=" + schema, "postgres", "", 4)) {
+            work.run(store);
+        } finally {
+            try (Connection c = DriverManager.getConnection(PG, "postgres", ""); Statement st = c.createStatement()) {
+                st.execute("drop schema if exists " + schema + " cascade");
+            }
+        }
+    }
+}
