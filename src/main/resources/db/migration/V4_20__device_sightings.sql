@@ -10,3 +10,10 @@ create table device_sighting (
     board        varchar(100) not null,
     seen_at      timestamp    not null
 );
+
+-- One row per table of counts folded into totals (org.haven.store.CountFold): a fold locks its row first, so folds of
+-- one table on several nodes take turns.
+create table count_fold (
+    name varchar(100) primary key
+);
+insert into count_fold (name) values ('device_sighting');

@@ -159,6 +159,7 @@ public final class Haven implements AutoCloseable {
             .queued(new org.haven.ops.StageBacklog(cf)));
         DeviceStore deviceStore = new DeviceStore(store);
         main.bind("sightingCounts", new SightingCounts(store));
+        main.bind("fateCounts", new org.haven.store.FateCounts(store));
         main.bind("classifier", new Classifier(workspace, records, devices, deviceStore, settings.get("haven.project"), node,
             settings.get("haven.force-profile")));
         main.bind("deviceRegistries", devices); // the registry in force (tests and tools read its reload state)

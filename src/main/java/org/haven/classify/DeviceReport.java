@@ -13,6 +13,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 
+import org.haven.store.FateCounts;
+
 /**
  * What the review UI and {@code ./run.sh devices} show: every device signature seen, its state under the registry
  * in force, files seen / released / held per board, and the fraction of the archive trusting it would unlock
@@ -46,23 +48,16 @@ public final class DeviceReport {
             for (Map.Entry<String, Map<String, Long>> s : SightingCounts.byBoard(c).entrySet()) {
                 for (Map.Entry<String, Long> b : s.getValue().entrySet()) counts(boards, s.getKey(), b.getKey())[0] += b.getValue();
             }
-            try (PreparedStatement ps = c.prepareStatement("select f.signature_id, f.board, o.outcome, o.reason, count(*) from haven_file f"
-                    + " join file_outcome o on o.file_id = f.file_id where f.signature_id is not null"
-                    + " group by f.signature_id, f.board, o.outcome, o.reason");
-                 ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    long[] n = counts(boards, rs.getString(1), rs.getString(2));
-                    if ("released".equals(rs.getString(3))) n[1] += rs.getLong(5);
-                    if ("quarantined".equals(rs.getString(3))) {
-                        n[2] += rs.getLong(5);
-                        if (DeviceStore.DEVICE_REASONS.contains(rs.getString(4))) unlockable.merge(rs.getString(1), rs.getLong(5), Long::sum);
-                    }
+            allHeld = 0;
+            for (FateCounts.Count f : FateCounts.all(c)) { // kept counts, not a count of the archive
+                if (f.outcome().equals("quarantined")) allHeld += f.files();
+                if (f.signatureId().isEmpty()) continue;
+                long[] n = counts(boards, f.signatureId(), f.board());
+                if (f.outcome().equals("released")) n[1] += f.files();
+                if (f.outcome().equals("quarantined")) {
+                    n[2] += f.files();
+                    if (DeviceStore.DEVICE_REASONS.contains(f.reason())) unlockable.merge(f.signatureId(), f.files(), Long::sum);
                 }
-            }
-            try (PreparedStatement ps = c.prepareStatement("select count(*) from file_outcome where outcome = 'quarantined'");
-                 ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                allHeld = rs.getLong(1);
             }
             try (PreparedStatement ps = c.prepareStatement("select signature_id, manufacturer_raw, model_raw from haven_file"
                     + " where signature_id is not null group by signature_id, manufacturer_raw, model_raw order by signature_id, manufacturer_raw, model_raw");

@@ -347,6 +347,7 @@ public final class DeviceStore {
                     c.rollback();
                     return false;
                 }
+                org.haven.store.FateCounts.left(c, fileId, "quarantined", reason);
                 FileRecords.enterFlight(c, fileId);
                 FileRecords.insertEvent(c, fileId, "replayed", reason, detail, actor);
                 move.run();

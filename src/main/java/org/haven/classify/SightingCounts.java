@@ -4,28 +4,25 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Savepoint;
 import java.sql.Timestamp;
 import java.util.Map;
 import java.util.TreeMap;
 
+import org.haven.store.CountFold;
 import org.haven.store.Store;
 
 /**
  * Files seen per device signature and board, counted without a shared row lock (V4_20__device_sightings.sql): a
  * file's fate transaction inserts one {@code device_sighting} row; {@link #fold} adds the rows to
- * {@code device_seen.files} and {@code device_seen_board.files} and deletes them, in one transaction; readers sum the
- * totals and the rows not folded yet in one statement ({@link #byBoard}), so a count is never seen twice or missed.
+ * {@code device_seen.files} and {@code device_seen_board.files} ({@link CountFold}); readers sum the totals and the
+ * rows not folded yet in one statement ({@link #byBoard}).
  */
 public final class SightingCounts {
-    /** Rows folded per transaction: a fold's locks and memory stay small whatever has piled up. */
-    static final int FOLD_BATCH = 20_000;
+    final CountFold fold;
 
-    private final Store store;
-    /** Runs between a fold's read and its delete (tests: a sighting committing there). */
-    volatile Runnable afterRead = () -> { };
-
-    public SightingCounts(Store store) { this.store = store; }
+    public SightingCounts(Store store) {
+        fold = new CountFold(store, "device_sighting", "signature_id, board, seen_at", Batch::new);
+    }
 
     /** Counts {@code board}'s file towards device {@code signatureId}, in the caller's transaction. */
     static void count(Connection c, String signatureId, String board, Timestamp at) throws SQLException {
@@ -49,20 +46,9 @@ public final class SightingCounts {
         return out;
     }
 
-    /**
-     * Adds the sightings to the totals and deletes them, {@link #FOLD_BATCH} rows per transaction, until none are
-     * left. Safe on any number of nodes at once: a fold deletes exactly the rows it read or rolls back (a sighting
-     * with a lower id can commit after a higher one was read; another node may have folded the same rows first), and
-     * the next fold takes them. Returns the sightings folded.
-     */
+    /** Adds the sightings to the totals and deletes them ({@link CountFold}); the sightings folded. */
     public long fold() throws SQLException {
-        long folded = 0;
-        while (true) {
-            int n = foldOnce();
-            if (n <= 0) return folded;
-            folded += n;
-            if (n < FOLD_BATCH) return folded;
-        }
+        return fold.fold();
     }
 
     private record Total(long files, Timestamp first, Timestamp last) {
@@ -71,61 +57,32 @@ public final class SightingCounts {
         }
     }
 
-    /** One batch; the number of rows folded, 0 when there were none, −1 when the batch was given up (see {@link #fold}). */
-    private int foldOnce() throws SQLException {
-        try (Connection c = store.connection()) {
-            c.setAutoCommit(false);
-            try {
-                Map<String, Map<String, Total>> bySignature = new TreeMap<>(); // sorted: every fold locks rows in one order
-                long upTo = -1;
-                int rows = 0;
-                try (PreparedStatement ps = c.prepareStatement("select id, signature_id, board, seen_at from device_sighting order by id"
-                        + " fetch first " + FOLD_BATCH + " rows only");
-                     ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        upTo = rs.getLong(1);
-                        rows++;
-                        Timestamp at = rs.getTimestamp(4);
-                        bySignature.computeIfAbsent(rs.getString(2), k -> new TreeMap<>())
-                            .merge(rs.getString(3), new Total(1, at, at), (a, b) -> a.plus(at));
-                    }
+    /** One fold's sightings per signature and board, added to both device tables. */
+    private static final class Batch implements CountFold.Batch {
+        private final Map<String, Map<String, Total>> bySignature = new TreeMap<>();
+
+        @Override public void add(ResultSet rs) throws SQLException {
+            Timestamp at = rs.getTimestamp(4);
+            bySignature.computeIfAbsent(rs.getString(2), k -> new TreeMap<>()).merge(rs.getString(3), new Total(1, at, at), (a, b) -> a.plus(at));
+        }
+
+        @Override public void apply(Connection c) throws SQLException {
+            for (Map.Entry<String, Map<String, Total>> s : bySignature.entrySet()) {
+                long files = 0;
+                Timestamp last = null;
+                for (Map.Entry<String, Total> b : s.getValue().entrySet()) {
+                    addToBoard(c, s.getKey(), b.getKey(), b.getValue());
+                    files += b.getValue().files();
+                    if (last == null || b.getValue().last().after(last)) last = b.getValue().last();
                 }
-                if (rows == 0) {
-                    c.rollback();
-                    return 0;
-                }
-                afterRead.run();
-                try (PreparedStatement ps = c.prepareStatement("delete from device_sighting where id <= ?")) {
-                    ps.setLong(1, upTo);
-                    if (ps.executeUpdate() != rows) {
-                        c.rollback();
-                        return -1;
-                    }
-                }
-                for (Map.Entry<String, Map<String, Total>> s : bySignature.entrySet()) {
-                    long files = 0;
-                    Timestamp last = null;
-                    for (Map.Entry<String, Total> b : s.getValue().entrySet()) {
-                        addToBoard(c, s.getKey(), b.getKey(), b.getValue());
-                        files += b.getValue().files();
-                        if (last == null || b.getValue().last().after(last)) last = b.getValue().last();
-                    }
-                    addToDevice(c, s.getKey(), files, last);
-                }
-                c.commit();
-                return rows;
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(true);
+                addToDevice(c, s.getKey(), files, last);
             }
         }
     }
 
+    /** Inserted by the fold that first counts the board (folds take turns: no other can insert it meanwhile). */
     private static void addToBoard(Connection c, String signatureId, String board, Total t) throws SQLException {
         if (updateBoard(c, signatureId, board, t) > 0) return;
-        Savepoint sp = c.setSavepoint();
         try (PreparedStatement ps = c.prepareStatement(
                 "insert into device_seen_board (signature_id, board, files, first_seen, last_seen) values (?, ?, ?, ?, ?)")) {
             ps.setString(1, signatureId);
@@ -134,11 +91,6 @@ public final class SightingCounts {
             ps.setTimestamp(4, t.first());
             ps.setTimestamp(5, t.last());
             ps.executeUpdate();
-            c.releaseSavepoint(sp);
-        } catch (SQLException e) {
-            if (!Store.isDuplicateKey(e)) throw e;
-            c.rollback(sp);
-            updateBoard(c, signatureId, board, t); // rows of an older store's direct count met a fold's insert
         }
     }
 

@@ -330,6 +330,7 @@ public final class IdentityStore {
                     c.rollback();
                     return false;
                 }
+                org.haven.store.FateCounts.left(c, fileId, "released", null);
                 FileRecords.enterFlight(c, fileId);
                 try (PreparedStatement ps = c.prepareStatement("delete from released_instance where location = ? and file_id = ?")) {
                     ps.setString(1, location);

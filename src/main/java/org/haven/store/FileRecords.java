@@ -330,6 +330,7 @@ public final class FileRecords {
             ps.setString(7, actor);
             ps.executeUpdate();
         }
+        FateCounts.arrived(c, fileId, outcome, reason);
         leaveFlight(c, fileId);
     }
 
@@ -540,7 +541,11 @@ public final class FileRecords {
             ps.setString(5, loser);
             n = ps.executeUpdate();
         }
-        if (n > 0) insertEvent(c, loser, "superseded", "duplicate-instance", detail, actor);
+        if (n > 0) {
+            FateCounts.left(c, loser, "released", null);
+            FateCounts.arrived(c, loser, "quarantined", "duplicate-instance");
+            insertEvent(c, loser, "superseded", "duplicate-instance", detail, actor);
+        }
         return n > 0;
     }
 

@@ -24,14 +24,14 @@ public final class OperationsRecords {
     /** Files per (outcome, reason); reason is "" when the outcome has none (released). */
     public record FateCount(String fate, String reason, long files) {}
 
+    /** From the kept counts ({@link FateCounts}), not a count of the archive. */
     public List<FateCount> fateCounts() throws SQLException {
-        List<FateCount> out = new ArrayList<>();
-        try (Connection c = store.connection();
-             PreparedStatement ps = c.prepareStatement(
-                 "select outcome, reason, count(*) from file_outcome group by outcome, reason order by outcome, reason");
-             ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) out.add(new FateCount(rs.getString(1), rs.getString(2) == null ? "" : rs.getString(2), rs.getLong(3)));
+        Map<List<String>, Long> sums = new LinkedHashMap<>(); // FateCounts.all is ordered by outcome, reason
+        try (Connection c = store.connection()) {
+            for (FateCounts.Count n : FateCounts.all(c)) sums.merge(List.of(n.outcome(), n.reason()), n.files(), Long::sum);
         }
+        List<FateCount> out = new ArrayList<>();
+        sums.forEach((k, n) -> out.add(new FateCount(k.get(0), k.get(1), n)));
         return out;
     }
 

@@ -29,6 +29,7 @@ import org.haven.deidentify.Profile;
 import org.haven.deidentify.ProfileRegistry;
 import org.haven.deidentify.UidRemapper;
 import org.haven.ingest.Stager;
+import org.haven.store.FateCounts;
 import org.haven.store.FileRecords;
 import org.haven.store.PseudonymProposal;
 import org.haven.store.Pseudonyms;
@@ -321,10 +322,13 @@ public final class Review {
         try (Connection c = store.connection()) {
             c.setAutoCommit(false);
             try {
-                try (PreparedStatement ps = c.prepareStatement("delete from file_outcome where file_id = ? and outcome = 'quarantined'")) {
+                try (PreparedStatement ps = c.prepareStatement("delete from file_outcome where file_id = ? and outcome = 'quarantined'"
+                        + " and coalesce(reason, '') = ?")) {
                     ps.setString(1, fileId);
+                    ps.setString(2, f.reason() == null ? "" : f.reason());
                     if (ps.executeUpdate() != 1) throw new WebException(409, "the file was decided meanwhile");
                 }
+                FateCounts.left(c, fileId, "quarantined", f.reason());
                 FileRecords.enterFlight(c, fileId);
                 event(c, fileId, "review-" + action, f.reason(), "profile " + profile + ": " + comment, actor);
                 decision(c, fileId, action, profile, comment, actor);
@@ -343,18 +347,25 @@ public final class Review {
         } catch (Exception e) {
             // put it back as it was: held, with the failure in the audit
             Workspace.moveInto(staged, source);
-            try (Connection c = store.connection();
-                 PreparedStatement ps = c.prepareStatement("insert into file_outcome (file_id, outcome, reason, detail, location, decided_at, node)"
-                     + " values (?, 'quarantined', ?, ?, ?, ?, ?)")) {
-                ps.setString(1, fileId);
-                ps.setString(2, f.reason());
-                ps.setString(3, f.detail());
-                ps.setString(4, f.location());
-                ps.setTimestamp(5, Timestamp.from(Instant.now()));
-                ps.setString(6, actor);
-                ps.executeUpdate();
-                FileRecords.leaveFlight(c, fileId);
-                event(c, fileId, "review-" + action + "-failed", f.reason(), e.getClass().getSimpleName(), actor);
+            try (Connection c = store.connection()) {
+                c.setAutoCommit(false);
+                try (PreparedStatement ps = c.prepareStatement("insert into file_outcome (file_id, outcome, reason, detail, location, decided_at, node)"
+                         + " values (?, 'quarantined', ?, ?, ?, ?, ?)")) {
+                    ps.setString(1, fileId);
+                    ps.setString(2, f.reason());
+                    ps.setString(3, f.detail());
+                    ps.setString(4, f.location());
+                    ps.setTimestamp(5, Timestamp.from(Instant.now()));
+                    ps.setString(6, actor);
+                    ps.executeUpdate();
+                    FateCounts.arrived(c, fileId, "quarantined", f.reason());
+                    FileRecords.leaveFlight(c, fileId);
+                    event(c, fileId, "review-" + action + "-failed", f.reason(), e.getClass().getSimpleName(), actor);
+                    c.commit();
+                } catch (SQLException | RuntimeException failed) {
+                    c.rollback();
+                    throw failed;
+                }
             }
             throw new WebException(503, "the pipeline did not accept the file; it stays held");
         }
@@ -371,12 +382,15 @@ public final class Review {
             c.setAutoCommit(false);
             try {
                 try (PreparedStatement ps = c.prepareStatement("update file_outcome set outcome = 'rejected', location = null, decided_at = ?, node = ?"
-                        + " where file_id = ? and outcome = 'quarantined'")) {
+                        + " where file_id = ? and outcome = 'quarantined' and coalesce(reason, '') = ?")) {
                     ps.setTimestamp(1, Timestamp.from(Instant.now()));
                     ps.setString(2, actor);
                     ps.setString(3, fileId);
+                    ps.setString(4, f.reason() == null ? "" : f.reason());
                     if (ps.executeUpdate() != 1) throw new WebException(409, "the file was decided meanwhile");
                 }
+                FateCounts.left(c, fileId, "quarantined", f.reason());
+                FateCounts.arrived(c, fileId, "rejected", f.reason());
                 event(c, fileId, "rejected", f.reason(), comment, actor);
                 decision(c, fileId, "reject", f.reason(), comment, actor);
                 c.commit();

@@ -60,7 +60,7 @@ class SightingCountsTest {
                 late.setAutoCommit(false);
                 SightingCounts.count(late, sid, "lothian", new java.sql.Timestamp(System.currentTimeMillis())); // the lower id
                 f.devices.sighted(f.file(1), f.signature, Optional.empty(), "test"); // a higher id, committed
-                f.counts.afterRead = () -> {
+                f.counts.fold.afterRead = () -> {
                     try {
                         late.commit(); // between the fold's read (which did not see it) and its delete (which does)
                     } catch (SQLException e) {
@@ -68,7 +68,7 @@ class SightingCountsTest {
                     }
                 };
                 assertThat(f.counts.fold()).as("the fold that met it gives up").isZero();
-                f.counts.afterRead = () -> { };
+                f.counts.fold.afterRead = () -> { };
             }
             assertThat(seen(store)).isEqualTo(Map.of("lothian", 3L));
             assertThat(f.counts.fold()).isEqualTo(2);

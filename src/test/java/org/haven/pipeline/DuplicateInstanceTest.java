@@ -58,6 +58,7 @@ class DuplicateInstanceTest {
                 released = walk.filter(p -> p.toString().endsWith(".dcm")).toList();
             }
             assertThat(released).hasSize(1);
+            org.haven.store.FateCountCheck.assertMatchesTheStore(node.haven.store()); // a released file superseded
             assertThat(node.awaitOutcome(ids.get(EXPLICIT), Duration.ofSeconds(5)).location())
                     .isEqualTo(node.release().relativize(released.get(0)).toString());
             return Files.readAllBytes(released.get(0));

@@ -115,6 +115,7 @@ class IdentityLinkageTest {
             }
             assertThat(identities.relinks().stream().mapToInt(r -> r.reissuedFiles() == null ? 0 : r.reissuedFiles()).sum()).isEqualTo(toReissue);
             org.haven.store.InFlightCheck.assertMatchesTheStore(a.haven.store()); // released files taken back and re-issued
+            org.haven.store.FateCountCheck.assertMatchesTheStore(a.haven.store());
         } finally {
             broker.stop();
         }

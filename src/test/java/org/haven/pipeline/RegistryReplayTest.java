@@ -137,6 +137,7 @@ class RegistryReplayTest {
             assertThat(after.held()).isZero();
             assertThat(registryMirror(node)).containsExactly("mr-only", "blocked-rt", "ge-ct");
             org.haven.store.InFlightCheck.assertMatchesTheStore(node.haven.store()); // held files taken back and replayed
+            org.haven.store.FateCountCheck.assertMatchesTheStore(node.haven.store());
         }
     }
 

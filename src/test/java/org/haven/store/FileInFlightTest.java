@@ -33,6 +33,7 @@ class FileInFlightTest {
 
             assertThat(new OperationsRecords(store).inFlightCount()).isEqualTo(2);
             InFlightCheck.assertMatchesTheStore(store);
+            FateCountCheck.assertMatchesTheStore(store);
         }
     }
 }

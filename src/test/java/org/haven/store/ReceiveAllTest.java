@@ -56,6 +56,7 @@ class ReceiveAllTest {
         records.decide(id('e'), "quarantined", "test", "", null, "test"); // a file the store had lost: reconciled, then decided
         assertThat(count(store, "select count(*) from file_in_flight")).isEqualTo(2);
         InFlightCheck.assertMatchesTheStore(store);
+        FateCountCheck.assertMatchesTheStore(store);
     }
 
     void allOrNothing(Store store) throws Exception {

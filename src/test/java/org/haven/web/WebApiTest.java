@@ -124,6 +124,7 @@ class WebApiTest {
             assertThat(w.node.records.outcome(sc).get().outcome()).isEqualTo("rejected");
             assertThat(adam.json(adam.get("/api/queue/counts")).get("total").asLong()).isZero();
             org.haven.store.InFlightCheck.assertMatchesTheStore(w.node.haven.store()); // a reviewed file taken out and decided again
+            org.haven.store.FateCountCheck.assertMatchesTheStore(w.node.haven.store());
 
             // sign out ends the session
             assertThat(rita.post("/api/logout", "{}").statusCode()).isEqualTo(200);
