@@ -9,10 +9,12 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.haven.store.FateCounts;
 import org.haven.store.Store;
 
 /**
@@ -120,8 +122,13 @@ public final class Queue {
         return ids;
     }
 
-    /** Counts of held files matching the filter: total, by reason, by board, by device signature (top 100). */
+    /**
+     * Counts of held files matching the filter: total, by reason, by board, by device signature (top 100). Without
+     * dates, from the kept fate counts ({@link FateCounts}: what a reviewer sees first costs the number of devices,
+     * boards and reasons, not the number of held files); a date range counts the held files decided in it.
+     */
     public Map<String, Object> counts(Filter filter) throws SQLException {
+        if (filter.from() == null && filter.to() == null) return keptCounts(filter);
         Map<String, Object> out = new LinkedHashMap<>();
         long total = 0;
         Map<String, Long> byReason = group("o.reason", filter);
@@ -130,6 +137,42 @@ public final class Queue {
         out.put("byReason", byReason);
         out.put("byBoard", group("f.board", filter));
         out.put("byDevice", group("f.device_signature", filter));
+        return out;
+    }
+
+    private Map<String, Object> keptCounts(Filter filter) throws SQLException {
+        Map<String, Long> byReason = new HashMap<>(), byBoard = new HashMap<>(), byDevice = new HashMap<>();
+        long total = 0;
+        try (Connection c = store.connection()) {
+            Map<String, String> signatures = new HashMap<>(); // signature id → signature
+            try (PreparedStatement ps = c.prepareStatement("select signature_id, signature from device_seen"); ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) signatures.put(rs.getString(1), rs.getString(2));
+            }
+            for (FateCounts.Count n : FateCounts.all(c)) {
+                String device = n.signatureId().isEmpty() ? null : signatures.getOrDefault(n.signatureId(), n.signatureId());
+                if (!n.outcome().equals("quarantined") || filter.reason() != null && !filter.reason().equals(n.reason())
+                        || filter.board() != null && !filter.board().equals(n.board()) || filter.device() != null && !filter.device().equals(device)) {
+                    continue;
+                }
+                total += n.files();
+                byReason.merge(n.reason().isEmpty() ? "(none)" : n.reason(), n.files(), Long::sum);
+                byBoard.merge(n.board(), n.files(), Long::sum);
+                byDevice.merge(device == null ? "(none)" : device, n.files(), Long::sum);
+            }
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("total", total);
+        out.put("byReason", top(byReason));
+        out.put("byBoard", top(byBoard));
+        out.put("byDevice", top(byDevice));
+        return out;
+    }
+
+    /** The 100 largest, largest first (as the counting query orders and limits them). */
+    private static Map<String, Long> top(Map<String, Long> counts) {
+        Map<String, Long> out = new LinkedHashMap<>();
+        counts.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
+            .limit(100).forEach(e -> out.put(e.getKey(), e.getValue()));
         return out;
     }
 

@@ -437,39 +437,27 @@ public final class Review {
         }
     }
 
-    /** Per-device counts: files, released, held, rejected, held by reason, what trusting it would release. */
+    /**
+     * Per-device counts: files, released, held, rejected, held by reason, what trusting it would release. From the
+     * kept fate counts ({@link FateCounts}) and the files in flight, not a count of the archive; a device's registry
+     * entry is its latest sighting's ({@code device_seen}).
+     */
     public List<Map<String, Object>> devices() throws SQLException {
         Map<String, Map<String, Object>> bySig = new LinkedHashMap<>();
-        try (Connection c = store.connection();
-             PreparedStatement ps = c.prepareStatement("select f.device_signature, f.device_id, o.outcome, o.reason, count(*)"
-                 + " from haven_file f left join file_outcome o on o.file_id = f.file_id"
-                 + " group by f.device_signature, f.device_id, o.outcome, o.reason order by f.device_signature");
-             ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                String sig = rs.getString(1) == null ? "(unread)" : rs.getString(1);
-                Map<String, Object> d = bySig.computeIfAbsent(sig, k -> {
-                    Map<String, Object> m = new LinkedHashMap<>();
-                    m.put("signature", k);
-                    m.put("deviceIds", new ArrayList<String>());
-                    m.put("files", 0L);
-                    m.put("released", 0L);
-                    m.put("held", 0L);
-                    m.put("rejected", 0L);
-                    m.put("inFlight", 0L);
-                    m.put("heldByReason", new LinkedHashMap<String, Long>());
-                    return m;
-                });
-                long n = rs.getLong(5);
-                @SuppressWarnings("unchecked") List<String> ids = (List<String>) d.get("deviceIds");
-                if (rs.getString(2) != null && !ids.contains(rs.getString(2))) ids.add(rs.getString(2));
-                d.merge("files", n, (a, b) -> (Long) a + (Long) b);
-                String outcome = rs.getString(3);
-                String bucket = outcome == null ? "inFlight" : outcome.equals("quarantined") ? "held" : outcome;
-                d.merge(bucket, n, (a, b) -> (Long) a + (Long) b);
-                if ("quarantined".equals(outcome)) {
-                    @SuppressWarnings("unchecked") Map<String, Long> r = (Map<String, Long>) d.get("heldByReason");
-                    r.merge(rs.getString(4), n, Long::sum);
-                }
+        try (Connection c = store.connection()) {
+            Map<String, String[]> seen = new java.util.HashMap<>(); // signature id → signature, registry entry
+            try (PreparedStatement ps = c.prepareStatement("select signature_id, signature, device_id from device_seen");
+                 ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) seen.put(rs.getString(1), new String[] {rs.getString(2), rs.getString(3)});
+            }
+            for (FateCounts.Count n : FateCounts.all(c)) {
+                String[] d = seen.getOrDefault(n.signatureId(), new String[] {n.signatureId().isEmpty() ? null : n.signatureId(), null});
+                countDevice(bySig, d[0], d[1], n.outcome(), n.reason(), n.files());
+            }
+            try (PreparedStatement ps = c.prepareStatement("select f.device_signature, f.device_id, count(*) from file_in_flight i"
+                     + " join haven_file f on f.file_id = i.file_id group by f.device_signature, f.device_id");
+                 ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) countDevice(bySig, rs.getString(1), rs.getString(2), null, null, rs.getLong(3));
             }
         }
         List<Map<String, Object>> out = new ArrayList<>(bySig.values());
@@ -480,6 +468,31 @@ public final class Review {
         }
         out.sort((a, b) -> Long.compare((Long) b.get("held"), (Long) a.get("held")));
         return out;
+    }
+
+    /** Adds {@code n} files of one fate ({@code outcome} null: in flight) to a device's row. */
+    private static void countDevice(Map<String, Map<String, Object>> bySig, String signature, String deviceId, String outcome, String reason, long n) {
+        Map<String, Object> d = bySig.computeIfAbsent(signature == null ? "(unread)" : signature, k -> {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("signature", k);
+            m.put("deviceIds", new ArrayList<String>());
+            m.put("files", 0L);
+            m.put("released", 0L);
+            m.put("held", 0L);
+            m.put("rejected", 0L);
+            m.put("inFlight", 0L);
+            m.put("heldByReason", new LinkedHashMap<String, Long>());
+            return m;
+        });
+        @SuppressWarnings("unchecked") List<String> ids = (List<String>) d.get("deviceIds");
+        if (deviceId != null && !ids.contains(deviceId)) ids.add(deviceId);
+        d.merge("files", n, (a, b) -> (Long) a + (Long) b);
+        String bucket = outcome == null ? "inFlight" : outcome.equals("quarantined") ? "held" : outcome;
+        d.merge(bucket, n, (a, b) -> (Long) a + (Long) b);
+        if ("quarantined".equals(outcome)) {
+            @SuppressWarnings("unchecked") Map<String, Long> r = (Map<String, Long>) d.get("heldByReason");
+            r.merge(reason, n, Long::sum);
+        }
     }
 
     /** Records a rule or configuration decision (not tied to an outcome change). */
