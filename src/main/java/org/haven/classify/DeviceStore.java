@@ -365,13 +365,15 @@ public final class DeviceStore {
         }
     }
 
-    /** Files reopened by a replay that have no outcome yet: after a crash between reopening and sending, send again. */
+    /**
+     * Files reopened by a replay that have no outcome yet: after a crash between reopening and sending, send again.
+     * Asked of the files in flight (start-up), not of the archive.
+     */
     public List<String[]> reopenedWithoutOutcome() throws SQLException {
         List<String[]> out = new ArrayList<>();
         try (Connection c = store.connection();
-             PreparedStatement ps = c.prepareStatement("select f.file_id, f.board from haven_file f where not exists"
-                 + " (select 1 from file_outcome o where o.file_id = f.file_id) and exists"
-                 + " (select 1 from file_event e where e.file_id = f.file_id and e.event = 'replayed')");
+             PreparedStatement ps = c.prepareStatement("select f.file_id, f.board from file_in_flight i join haven_file f on f.file_id = i.file_id"
+                 + " where exists (select 1 from file_event e where e.file_id = i.file_id and e.event = 'replayed')");
              ResultSet rs = ps.executeQuery()) {
             while (rs.next()) out.add(new String[] {rs.getString(1), rs.getString(2)});
         }

@@ -32,6 +32,12 @@ class FileInFlightTest {
             assertThat(new IdentityStore(store).reopenReleased(released, "p/x/1.dcm", "merged", "test", () -> { })).isTrue();
 
             assertThat(new OperationsRecords(store).inFlightCount()).isEqualTo(2);
+            // what start-up resends: reopened (a replayed event), no fate yet
+            assertThat(new DeviceStore(store).reopenedWithoutOutcome()).extracting(f -> f[0]).containsExactlyInAnyOrder(held, released);
+            records.decide(held, "released", null, null, "p/x/2.dcm", "test");
+            assertThat(new DeviceStore(store).reopenedWithoutOutcome()).extracting(f -> f[0]).containsExactly(released);
+            records.decide(released, "released", null, null, "p/x/1.dcm", "test");
+            assertThat(new DeviceStore(store).reopenedWithoutOutcome()).isEmpty();
             InFlightCheck.assertMatchesTheStore(store);
             FateCountCheck.assertMatchesTheStore(store);
         }
