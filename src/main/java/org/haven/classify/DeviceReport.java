@@ -59,8 +59,8 @@ public final class DeviceReport {
                     if (DeviceStore.DEVICE_REASONS.contains(f.reason())) unlockable.merge(f.signatureId(), f.files(), Long::sum);
                 }
             }
-            try (PreparedStatement ps = c.prepareStatement("select signature_id, manufacturer_raw, model_raw from haven_file"
-                    + " where signature_id is not null group by signature_id, manufacturer_raw, model_raw order by signature_id, manufacturer_raw, model_raw");
+            try (PreparedStatement ps = c.prepareStatement("select signature_id, manufacturer_raw, model_raw from device_spelling"
+                    + " order by signature_id, manufacturer_raw, model_raw");
                  ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     makers.computeIfAbsent(rs.getString(1), k -> new LinkedHashSet<>()).add(nz(rs.getString(2)));

@@ -131,6 +131,7 @@ public final class DeviceStore {
             }
             boolean count = !sid.equals(before);
             describeDevice(c, s, sid, state, deviceId, rule, fileId, count, now);
+            spelling(c, sid, s);
             if (count) SightingCounts.count(c, sid, board, now);
             if (facts != null) FileRecords.insertEvent(c, fileId, "classified", null, facts.get("deviceSignature"), actor);
         };
@@ -196,6 +197,38 @@ public final class DeviceStore {
             || !java.util.Objects.equals(rule, seen.rule());
         if (registryChanged || !raw.equals(seen.raw()) && rawDue(sid)) updateDevice(c, s, sid, state, deviceId, rule);
         if (count && !fullExamples.contains(sid)) addExample(c, sid, fileId, seen.examples());
+    }
+
+    /** Spellings this node has read in {@code device_spelling} (committed, so they stay there). */
+    private final Set<String> knownSpellings = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /** Records a raw manufacturer and model spelling the device has not been seen with (no statement once this node knows it). */
+    private void spelling(Connection c, String sid, DeviceSignature s) throws SQLException {
+        String maker = nz(cut(s.manufacturerRaw(), 200)), model = nz(cut(s.modelRaw(), 200));
+        String key = sid + '\u0000' + maker + '\u0000' + model;
+        if (knownSpellings.contains(key)) return;
+        try (PreparedStatement ps = c.prepareStatement("select 1 from device_spelling where signature_id = ? and manufacturer_raw = ? and model_raw = ?")) {
+            ps.setString(1, sid);
+            ps.setString(2, maker);
+            ps.setString(3, model);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (rs.next()) {
+                    if (knownSpellings.size() < 100_000) knownSpellings.add(key);
+                    return;
+                }
+            }
+        }
+        Savepoint sp = c.setSavepoint();
+        try (PreparedStatement ps = c.prepareStatement("insert into device_spelling (signature_id, manufacturer_raw, model_raw) values (?, ?, ?)")) {
+            ps.setString(1, sid);
+            ps.setString(2, maker);
+            ps.setString(3, model);
+            ps.executeUpdate();
+            c.releaseSavepoint(sp);
+        } catch (SQLException e) {
+            if (!Store.isDuplicateKey(e)) throw e;
+            c.rollback(sp); // another worker recorded it first
+        }
     }
 
     /** How long a node leaves a device's latest raw spellings unwritten when only they changed. */

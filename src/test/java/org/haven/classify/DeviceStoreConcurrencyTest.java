@@ -99,6 +99,9 @@ class DeviceStoreConcurrencyTest {
 
         try (Connection c = store.connection()) {
             assertThat(count(c, "select count(*) from device_sighting")).isZero();
+            // each device with the two workers' spellings, the device seen twice at once with its one
+            assertThat(count(c, "select count(*) from device_spelling")).isEqualTo(2 * DEVICES + 1);
+            assertThat(count(c, "select count(*) from device_spelling where manufacturer_raw = 'Siemens Healthineers'")).isEqualTo(DEVICES);
             assertThat(count(c, "select count(*) from device_seen")).isEqualTo(DEVICES + 1);
             assertThat(count(c, "select count(*) from device_seen where files = 2 and state = 'review' and device_id is null")).isEqualTo(DEVICES);
             assertThat(count(c, "select files from device_seen where model = 'Model twice'")).isEqualTo(TWICE);
