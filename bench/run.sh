@@ -179,9 +179,11 @@ run_service() { # dataset [nodes: 0 = the default node (H2, in-process broker); 
   NODE_PID=""
   for ((i = 0; i < (nodes > 0 ? nodes : 1); i++)); do
     local nlog="$log"; [ "$i" -gt 0 ] && nlog="$log.$i"
+    local pin=()   # BENCH_NODE_CPUS="0 1": node i runs on the i-th listed CPU only (a machine per node, as far as one shows)
+    if [ -n "${BENCH_NODE_CPUS:-}" ]; then local cpus=($BENCH_NODE_CPUS); pin=(taskset -c "${cpus[$i]}"); fi
     # shellcheck disable=SC2046
     env HAVEN_WORKSPACE="$svc" HAVEN_SECRET_KEY_FILE="$B/ws/secret.key" $([ -n "$schema" ] && node_env "$i" "$schema") \
-      "${HAVEN[@]}" run >"$nlog" 2>&1 &
+      "${pin[@]}" "${HAVEN[@]}" run >"$nlog" 2>&1 &
     NODE_PID="$NODE_PID $!"
     for _ in $(seq 1 240); do grep -qs 'Haven node .* started' "$nlog" && break; kill -0 "$!" 2>/dev/null || break; sleep 0.5; done
     if ! grep -qs 'Haven node .* started' "$nlog"; then
@@ -267,6 +269,7 @@ dataset() { # name, tools...
   echo "# kernel: $(uname -r); java: $("$JAVA" -version 2>&1 | head -1); dcmtk: $(dcmodify --version 2>&1 | head -1); gdcm: $(gdcmanon --version 2>&1 | head -1)"
   echo "# haven JVM options: ${JOPTS[*]:-(none)}"
   echo "# profile: $PROFILE; seed $SEED; files on tmpfs ($B); load average at start: $(load)"
+  [ -n "${BENCH_NODE_CPUS:-}" ] && echo "# service nodes pinned: node i on CPU i of (${BENCH_NODE_CPUS}) (taskset); consumers per node: ${HAVEN_WORKERS_CLASSIFY:-default}"
   echo "# uptime: $(uptime)"
   printf 'dataset\ttool\tfiles_in\tfiles_out\twall_s\tfiles_per_s\tcpu_s\tcpu_s_per_1000\tpeak_rss_mb\tnote\n'
 } | tee "$TSV"
