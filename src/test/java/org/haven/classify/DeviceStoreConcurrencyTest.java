@@ -1,13 +1,10 @@
 package org.haven.classify;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -26,33 +23,17 @@ import org.junit.jupiter.api.Test;
  * even when two deliveries of one file are sighted at the same moment.
  */
 class DeviceStoreConcurrencyTest {
-    static final String PG = "jdbc:postgresql://127.0.0.1:5432/test";
     static final int DEVICES = 25;
     static final int TWICE = 40;
 
     @Test
     void twoWorkersRegisterANewDeviceOnceOnPostgres() throws Exception {
-        String schema = "registry_conc_" + ProcessHandle.current().pid();
-        try (Connection c = DriverManager.getConnection(PG, "postgres", ""); Statement st = c.createStatement()) {
-            st.execute("drop schema if exists " + schema + " cascade");
-            st.execute("create schema " + schema);
-        } catch (Exception e) {
-            assumeTrue(false, "PostgreSQL not reachable: " + e.getMessage());
-        }
-        try (Store store = Store.open(PG + "?currentSchema=" + schema, "postgres", "", 6)) {
-            race(store);
-        } finally {
-            try (Connection c = DriverManager.getConnection(PG, "postgres", ""); Statement st = c.createStatement()) {
-                st.execute("drop schema if exists " + schema + " cascade");
-            }
-        }
+        SightingCountsTest.on("postgresql", DeviceStoreConcurrencyTest::race);
     }
 
     @Test
     void twoWorkersRegisterANewDeviceOnceOnH2() throws Exception {
-        try (Store store = Store.open("jdbc:h2:mem:conc" + System.nanoTime() + ";DB_CLOSE_DELAY=-1", "sa", "", 6)) {
-            race(store);
-        }
+        SightingCountsTest.on("h2", DeviceStoreConcurrencyTest::race);
     }
 
     private static void race(Store store) throws Exception {

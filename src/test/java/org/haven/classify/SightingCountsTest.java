@@ -120,25 +120,26 @@ class SightingCountsTest {
         }
     }
 
-    private interface StoreWork {
+    interface StoreWork {
         void run(Store store) throws Exception;
     }
 
-    private static void on(String db, StoreWork work) throws Exception {
+    /** Runs {@code work} on a fresh H2 store or a fresh PostgreSQL schema (skipped when PostgreSQL is not reachable). */
+    static void on(String db, StoreWork work) throws Exception {
         if (db.equals("h2")) {
-            try (Store store = Store.open("jdbc:h2:mem:sightings" + System.nanoTime() + ";DB_CLOSE_DELAY=-1", "sa", "", 4)) {
+            try (Store store = Store.open("jdbc:h2:mem:sightings" + System.nanoTime() + ";DB_CLOSE_DELAY=-1", "sa", "", 6)) {
                 work.run(store);
             }
             return;
         }
-        String schema = "sightings_" + ProcessHandle.current().pid();
+        String schema = "sightings_" + ProcessHandle.current().pid() + "_" + Long.toHexString(System.nanoTime());
         try (Connection c = DriverManager.getConnection(PG, "postgres", ""); Statement st = c.createStatement()) {
             st.execute("drop schema if exists " + schema + " cascade");
             st.execute("create schema " + schema);
         } catch (SQLException e) {
             assumeTrue(false, "PostgreSQL not reachable: " + e.getMessage());
         }
-        try (Store store = Store.open(PG + "?currentSchema=" + schema, "postgres", "", 4)) {
+        try (Store store = Store.open(PG + "?currentSchema=" + schema, "postgres", "", 6)) {
             work.run(store);
         } finally {
             try (Connection c = DriverManager.getConnection(PG, "postgres", ""); Statement st = c.createStatement()) {
