@@ -163,18 +163,28 @@ final class DeviceRows {
 
     /** Keeps a few example file ids per device; once a device has its examples this node stops looking. */
     private void addExample(Connection c, String sid, String fileId, String examples) throws SQLException {
-        Set<String> ex = new LinkedHashSet<>(examples == null || examples.isEmpty() ? List.of() : Arrays.asList(examples.split(",")));
-        if (ex.size() >= EXAMPLES || ex.contains(fileId)) {
-            if (ex.size() >= EXAMPLES) fullExamples.add(sid);
-            return;
-        }
-        ex.add(fileId);
-        // compared with what was read: a worker that added an example meanwhile wins, this file is not an example
-        try (PreparedStatement ps = c.prepareStatement("update device_seen set examples = ? where signature_id = ? and coalesce(examples, '') = ?")) {
-            ps.setString(1, String.join(",", ex));
-            ps.setString(2, sid);
-            ps.setString(3, examples == null ? "" : examples);
-            ps.executeUpdate();
+        // compared with what was read: when a worker added an example meanwhile (its update waited for that worker's
+        // commit, only while the device has fewer than EXAMPLES), read again and try once more
+        for (int attempt = 0; attempt <= EXAMPLES; attempt++) {
+            Set<String> ex = new LinkedHashSet<>(examples == null || examples.isEmpty() ? List.of() : Arrays.asList(examples.split(",")));
+            if (ex.size() >= EXAMPLES || ex.contains(fileId)) {
+                if (ex.size() >= EXAMPLES) fullExamples.add(sid);
+                return;
+            }
+            ex.add(fileId);
+            try (PreparedStatement ps = c.prepareStatement("update device_seen set examples = ? where signature_id = ? and coalesce(examples, '') = ?")) {
+                ps.setString(1, String.join(",", ex));
+                ps.setString(2, sid);
+                ps.setString(3, examples == null ? "" : examples);
+                if (ps.executeUpdate() == 1) return;
+            }
+            try (PreparedStatement ps = c.prepareStatement("select examples from device_seen where signature_id = ?")) {
+                ps.setString(1, sid);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) throw new SQLException("device_seen row vanished");
+                    examples = rs.getString(1);
+                }
+            }
         }
     }
 

@@ -78,6 +78,54 @@ class SightingCountsTest {
         });
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "postgresql"})
+    void filesSightedAtOnceStillBecomeTheDevicesExamples(String db) throws Exception {
+        on(db, store -> {
+            Fixture f = new Fixture(store);
+            String one = f.file(0), second = f.file(1), third = f.file(2);
+            f.devices.sighted(one, f.signature, Optional.empty(), "test"); // the device, with one example
+            try (Connection first = store.connection()) {
+                first.setAutoCommit(false);
+                f.devices.sighting(second, null, f.signature, Optional.empty(), "test").write(first); // adds an example, uncommitted
+                java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newSingleThreadExecutor();
+                try {
+                    // reads the one example, then waits for the first transaction's row to add its own
+                    java.util.concurrent.Future<?> other = pool.submit(() -> {
+                        f.devices.sighted(third, f.signature, Optional.empty(), "test");
+                        return null;
+                    });
+                    awaitLockWait(store, db);
+                    first.commit();
+                    other.get(30, java.util.concurrent.TimeUnit.SECONDS);
+                } finally {
+                    pool.shutdownNow();
+                }
+            }
+            try (Connection c = store.connection(); Statement st = c.createStatement();
+                 ResultSet rs = st.executeQuery("select examples from device_seen")) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getString(1).split(",")).containsExactlyInAnyOrder(one, second, third);
+            }
+        });
+    }
+
+    /** Until a session of this store waits for a lock (the other sighting's examples update). */
+    private static void awaitLockWait(Store store, String db) throws Exception {
+        String sql = db.equals("h2")
+            ? "select count(*) from information_schema.sessions where blocker_id is not null"
+            : "select count(*) from pg_stat_activity where wait_event_type = 'Lock' and datname = current_database()";
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            try (Connection c = store.connection(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+                rs.next();
+                if (rs.getLong(1) > 0) return;
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("the second sighting never waited for the first");
+    }
+
     private static final class Fixture {
         final DeviceStore devices;
         final SightingCounts counts;
