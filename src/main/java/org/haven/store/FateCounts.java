@@ -42,7 +42,8 @@ public final class FateCounts {
             ps.setString(2, reason == null ? "" : reason);
             ps.setInt(3, files);
             ps.setString(4, fileId);
-            if (ps.executeUpdate() != 1) throw new SQLException("no file record for a fate being counted");
+            // a foreign key's state, as for any row of a file the store has no record of (FileRecords#isMissingParent)
+            if (ps.executeUpdate() != 1) throw new SQLException("no file record for a fate being counted", "23503");
         }
     }
 
