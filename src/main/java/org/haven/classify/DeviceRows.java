@@ -40,6 +40,9 @@ final class DeviceRows {
     void describe(Connection c, DeviceSignature s, String sid, String state, String deviceId, String rule,
                                 String fileId, boolean count, Timestamp now) throws SQLException {
         Described seen = described(c, sid);
+        // not there yet: a worker may have inserted it without committing, which H2 makes an update wait for (an
+        // insert fails at once there); PostgreSQL's update finds no row and its insert waits instead
+        if (seen == null && updateDevice(c, s, sid, state, deviceId, rule) == 1) seen = described(c, sid);
         if (seen == null) {
             Savepoint sp = c.setSavepoint();
             try (PreparedStatement ps = c.prepareStatement("insert into device_seen (signature_id, signature, modality, manufacturer,"
@@ -71,8 +74,9 @@ final class DeviceRows {
                 if (!Store.isDuplicateKey(e)) throw e;
                 c.rollback(sp);
             }
-            seen = described(c, sid); // another worker inserted it first
-            if (seen == null) throw new SQLException("device_seen row vanished");
+            updateDevice(c, s, sid, state, deviceId, rule); // another worker inserted it first (its commit waited for)
+            seen = described(c, sid);
+            if (seen == null) throw new SQLException("device_seen row not committed by the worker that inserted it", "40001"); // retried
         }
         String raw = String.join("\u0000", nz(cut(s.manufacturerRaw(), 1000)), nz(cut(s.modelRaw(), 1000)), nz(cut(s.stationName(), 1000)),
             nz(cut(s.imageSize(), 40)), nz(cut(s.sopClassUID(), 1000)), nz(cut(s.privateCreators(), 2000)));
@@ -143,7 +147,7 @@ final class DeviceRows {
         }
     }
 
-    private static void updateDevice(Connection c, DeviceSignature s, String sid, String state, String deviceId, String rule) throws SQLException {
+    private static int updateDevice(Connection c, DeviceSignature s, String sid, String state, String deviceId, String rule) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("update device_seen set state = ?, device_id = ?, device_rule = ?, manufacturer_raw = ?,"
                 + " model_raw = ?, station_name = ?, image_size = ?, sop_class_uid = ?, private_creators = ? where signature_id = ?")) {
             int i = 0;
@@ -157,7 +161,7 @@ final class DeviceRows {
             ps.setString(++i, cut(s.sopClassUID(), 1000));
             ps.setString(++i, cut(s.privateCreators(), 2000));
             ps.setString(++i, sid);
-            ps.executeUpdate();
+            return ps.executeUpdate();
         }
     }
 

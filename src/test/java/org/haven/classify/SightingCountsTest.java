@@ -110,10 +110,39 @@ class SightingCountsTest {
         });
     }
 
-    /** Until a session of this store waits for a lock (the other sighting's examples update). */
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "postgresql"})
+    void twoWorkersSeeingANewDeviceAtOnceRegisterItOnce(String db) throws Exception {
+        on(db, store -> {
+            Fixture f = new Fixture(store);
+            String one = f.file(0), two = f.file(1);
+            try (Connection first = store.connection()) {
+                first.setAutoCommit(false);
+                f.devices.sighting(one, null, f.signature, Optional.empty(), "test").write(first); // the new device, uncommitted
+                java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newSingleThreadExecutor();
+                try {
+                    java.util.concurrent.Future<?> other = pool.submit(() -> {
+                        f.devices.sighted(two, f.signature, Optional.empty(), "test"); // meets the uncommitted row
+                        return null;
+                    });
+                    awaitLockWait(store, db);
+                    first.commit();
+                    other.get(30, java.util.concurrent.TimeUnit.SECONDS);
+                } finally {
+                    pool.shutdownNow();
+                }
+            }
+            f.counts.fold();
+            assertThat(number(store, "select count(*) from device_seen")).isEqualTo(1);
+            assertThat(number(store, "select files from device_seen")).isEqualTo(2);
+        });
+    }
+
+    /** Until a session of this store waits for a lock (the other sighting's statement on the device's row). */
     private static void awaitLockWait(Store store, String db) throws Exception {
         String sql = db.equals("h2")
-            ? "select count(*) from information_schema.sessions where blocker_id is not null"
+            ? "select count(*) from information_schema.sessions where session_id <> session_id()"
+                + " and (blocker_id is not null or executing_statement like '%device_seen%')" // H2 shows some waits only so
             : "select count(*) from pg_stat_activity where wait_event_type = 'Lock' and datname = current_database()";
         long deadline = System.nanoTime() + 20_000_000_000L;
         while (System.nanoTime() < deadline) {
