@@ -135,7 +135,9 @@ class CliCommandsTest {
     /** Runs {@code java -cp <test classpath> org.haven.cli.HavenCli ARGS} expecting success; returns its standard output. */
     static String run(Map<String, String> env, String... args) throws Exception {
         CliProcess.Result r = CliProcess.run(env, args);
-        assertThat(r.exit()).as("exit code of %s", String.join(" ", args)).isZero();
+        String err = r.err() == null ? "" : r.err();
+        assertThat(r.exit()).as("exit code of %s; its output:%n%s%n%s", String.join(" ", args), r.out(),
+            err.substring(Math.max(0, err.length() - 8000))).isZero(); // the end of its log: why a file was not decided
         return r.out();
     }
 }
