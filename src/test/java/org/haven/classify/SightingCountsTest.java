@@ -85,23 +85,8 @@ class SightingCountsTest {
             Fixture f = new Fixture(store);
             String one = f.file(0), second = f.file(1), third = f.file(2);
             f.devices.sighted(one, f.signature, Optional.empty(), "test"); // the device, with one example
-            try (Connection first = store.connection()) {
-                first.setAutoCommit(false);
-                f.devices.sighting(second, null, f.signature, Optional.empty(), "test").write(first); // adds an example, uncommitted
-                java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newSingleThreadExecutor();
-                try {
-                    // reads the one example, then waits for the first transaction's row to add its own
-                    java.util.concurrent.Future<?> other = pool.submit(() -> {
-                        f.devices.sighted(third, f.signature, Optional.empty(), "test");
-                        return null;
-                    });
-                    awaitLockWait(store, db);
-                    first.commit();
-                    other.get(30, java.util.concurrent.TimeUnit.SECONDS);
-                } finally {
-                    pool.shutdownNow();
-                }
-            }
+            // the third reads the one example, then waits for the second's row to add its own
+            sightWhileHeld(store, db, f, second, third);
             try (Connection c = store.connection(); Statement st = c.createStatement();
                  ResultSet rs = st.executeQuery("select examples from device_seen")) {
                 assertThat(rs.next()).isTrue();
@@ -116,26 +101,34 @@ class SightingCountsTest {
         on(db, store -> {
             Fixture f = new Fixture(store);
             String one = f.file(0), two = f.file(1);
-            try (Connection first = store.connection()) {
-                first.setAutoCommit(false);
-                f.devices.sighting(one, null, f.signature, Optional.empty(), "test").write(first); // the new device, uncommitted
-                java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newSingleThreadExecutor();
-                try {
-                    java.util.concurrent.Future<?> other = pool.submit(() -> {
-                        f.devices.sighted(two, f.signature, Optional.empty(), "test"); // meets the uncommitted row
-                        return null;
-                    });
-                    awaitLockWait(store, db);
-                    first.commit();
-                    other.get(30, java.util.concurrent.TimeUnit.SECONDS);
-                } finally {
-                    pool.shutdownNow();
-                }
-            }
+            sightWhileHeld(store, db, f, one, two); // the second meets the new device's uncommitted row
             f.counts.fold();
             assertThat(number(store, "select count(*) from device_seen")).isEqualTo(1);
             assertThat(number(store, "select files from device_seen")).isEqualTo(2);
         });
+    }
+
+    /**
+     * Sights {@code held} in a transaction left open, then {@code other} on another thread; once that one waits for a
+     * lock, commits the first and waits for the other to finish.
+     */
+    private static void sightWhileHeld(Store store, String db, Fixture f, String held, String other) throws Exception {
+        try (Connection first = store.connection()) {
+            first.setAutoCommit(false);
+            f.devices.sighting(held, null, f.signature, Optional.empty(), "test").write(first);
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newSingleThreadExecutor();
+            try {
+                java.util.concurrent.Future<?> second = pool.submit(() -> {
+                    f.devices.sighted(other, f.signature, Optional.empty(), "test");
+                    return null;
+                });
+                awaitLockWait(store, db);
+                first.commit();
+                second.get(30, java.util.concurrent.TimeUnit.SECONDS);
+            } finally {
+                pool.shutdownNow();
+            }
+        }
     }
 
     /** Until a session of this store waits for a lock (the other sighting's statement on the device's row). */
