@@ -65,9 +65,6 @@ public final class FateCounts {
         return fold.fold();
     }
 
-    /** Test hook: runs between a fold's read and its delete. */
-    public void afterRead(Runnable r) { fold.afterRead = r; }
-
     /** One fold's changes summed per key, added to {@code fate_count} (a total that reaches 0 is deleted). */
     private static final class Batch implements CountFold.Batch {
         private final Map<List<String>, Long> sums = new TreeMap<>((a, b) -> String.join("\u0000", a).compareTo(String.join("\u0000", b)));
