@@ -16,6 +16,7 @@ import com.pixelmed.dicom.LongStringAttribute;
 import com.pixelmed.dicom.SequenceAttribute;
 import com.pixelmed.dicom.SequenceItem;
 import com.pixelmed.dicom.ShortStringAttribute;
+import org.haven.dicom.AttributeText;
 
 /**
  * Applies a {@link Profile} in place to a dataset header, recursively into sequences.
@@ -192,7 +193,7 @@ public final class Deidentifier {
     private void applyRule(AttributeList list, Attribute a, AttributeTag tag, String vr, String keyword, String path, Rule rule,
                            DeidContext ctx, TextCleaner.FileIds ids, List<AppliedAction> out, boolean cleanInside) throws DicomException {
         String before = ctx.explain() ? show(a) : null;
-        String original = a instanceof SequenceAttribute ? null : a.getDelimitedStringValuesOrEmptyString();
+        String original = a instanceof SequenceAttribute ? null : AttributeText.of(a);
         boolean sq = a instanceof SequenceAttribute;
         Action action = rule.action();
         String word = action.word();
@@ -293,7 +294,7 @@ public final class Deidentifier {
             }
         }
         Attribute now = list.get(tag);
-        String after = now == null ? null : (now instanceof SequenceAttribute s ? "<" + s.getNumberOfItems() + " items>" : now.getDelimitedStringValuesOrEmptyString());
+        String after = now == null ? null : (now instanceof SequenceAttribute s ? "<" + s.getNumberOfItems() + " items>" : AttributeText.of(now));
         boolean changed = sq || !java.util.Objects.equals(original, after);
         out.add(new AppliedAction(path, tagText(tag), keyword, word, rule.code(), rule.source(), before, after, changed));
     }

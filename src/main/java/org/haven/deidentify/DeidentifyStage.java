@@ -124,7 +124,7 @@ public final class DeidentifyStage {
         boolean blanked = "REDACT".equals(in.getHeader(HavenHeaders.PIXEL_ACTION, String.class));
         String ts = in.getHeader(HavenHeaders.TRANSFER_SYNTAX_OUT, header.layout().transferSyntaxUID(), String.class);
         Path out = workspace.outgoing(fileId);
-        Files.createDirectories(out.getParent());
+        Workspace.ensureDirectory(out.getParent());
         Path tmp = Workspace.temporaryFor(out);
         try {
             if (!blanked && header.layout().canStreamPixelData()) {

@@ -3,6 +3,7 @@ package org.haven.dicom;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,13 +16,16 @@ import com.pixelmed.dicom.TagFromName;
 
 /**
  * Writes an edited data set in its original transfer syntax. When only the header changed, the PixelData element
- * is copied from the source file byte for byte ({@link FileChannel#transferTo}): pixel data is never loaded into
- * the heap, so a 2 GB multi-frame costs what a 2 KB header costs.
+ * is copied from the source file byte for byte, a chunk at a time: pixel data is never loaded into the heap whole,
+ * so a 2 GB multi-frame needs what a 2 KB header needs.
  */
 public final class DicomWriter {
     private static final String SOURCE_AE = "HAVEN";
-    /** The header alone goes through this buffer (pixel data is copied by the channel): a few KB, rarely more. */
-    private static final int HEADER_BUFFER = 16384;
+    /**
+     * Header and pixel data go out through one buffer of this size: a typical CT or MR file (a few KB of header,
+     * 32-512 KB of pixels) is one or a few write calls. Larger pixel data is copied in chunks of this size.
+     */
+    private static final int COPY_BUFFER = 256 * 1024;
 
     private DicomWriter() {}
 
@@ -34,29 +38,84 @@ public final class DicomWriter {
         writeWithPixelCopy(header, layout, source, target, true);
     }
 
-    /** As above; {@code sync} false leaves the bytes to the OS's write-back (batch runs, see DeidentifyStage). */
+    /**
+     * As above; {@code sync} false leaves the bytes to the OS's write-back (batch runs, see DeidentifyStage).
+     * The pixel bytes are read into the output buffer, not mapped ({@code FileChannel.transferTo} between two files
+     * maps the source and unmaps it per call: on small files the unmapping's TLB shootdown cost more than the copy).
+     */
     public static void writeWithPixelCopy(AttributeList header, DicomLayout layout, Path source, Path target, boolean sync) throws IOException {
         if (!layout.canStreamPixelData()) throw new IllegalArgumentException("layout does not allow streaming pixel data");
         String ts = layout.transferSyntaxUID();
-        try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(target, StandardOpenOption.CREATE,
-                StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE), HEADER_BUFFER)) {
-            prepareMeta(header, ts);
-            header.write(out, ts, true, false);
-            out.flush();
-        } catch (DicomException e) {
-            throw new DicomWriteException("cannot write header: " + e.getClass().getSimpleName(), e);
-        }
-        try (FileChannel in = FileChannel.open(source, StandardOpenOption.READ);
-             FileChannel out = FileChannel.open(target, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
-            long pos = layout.pixelDataStart();
-            long remaining = layout.pixelDataEnd() - pos;
-            while (remaining > 0) {
-                long n = in.transferTo(pos, remaining, out);
-                if (n <= 0) throw new IOException("source ended while copying pixel data");
-                pos += n;
-                remaining -= n;
+        long pos = layout.pixelDataStart();
+        long remaining = layout.pixelDataEnd() - pos;
+        try (FileChannel out = FileChannel.open(target, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
+                 StandardOpenOption.WRITE);
+             FileChannel in = FileChannel.open(source, StandardOpenOption.READ)) {
+            ChunkOutput buffered = new ChunkOutput(out, (int) Math.min(COPY_BUFFER, 16384 + remaining));
+            try {
+                prepareMeta(header, ts);
+                header.write(buffered, ts, true, false);
+            } catch (DicomException e) {
+                throw new DicomWriteException("cannot write header: " + e.getClass().getSimpleName(), e);
             }
+            buffered.copyFrom(in, pos, remaining);
+            buffered.flush();
             if (sync) out.force(true);
+        }
+    }
+
+    /**
+     * A buffered stream onto a channel that can also fill its buffer straight from another channel (no second
+     * copy through a byte array), and leaves closing the channel to its owner.
+     */
+    private static final class ChunkOutput extends OutputStream {
+        private final FileChannel out;
+        private final ByteBuffer buffer;
+
+        ChunkOutput(FileChannel out, int size) {
+            this.out = out;
+            this.buffer = ByteBuffer.allocate(size);
+        }
+
+        @Override public void write(int b) throws IOException {
+            if (!buffer.hasRemaining()) drain();
+            buffer.put((byte) b);
+        }
+
+        @Override public void write(byte[] b, int off, int len) throws IOException {
+            while (len > 0) {
+                if (!buffer.hasRemaining()) drain();
+                int n = Math.min(len, buffer.remaining());
+                buffer.put(b, off, n);
+                off += n;
+                len -= n;
+            }
+        }
+
+        /** Appends {@code length} bytes of {@code in} from {@code position}: the source ending early is an error. */
+        void copyFrom(FileChannel in, long position, long length) throws IOException {
+            while (length > 0) {
+                if (!buffer.hasRemaining()) drain();
+                int limit = buffer.limit();
+                if (buffer.remaining() > length) buffer.limit(buffer.position() + (int) length);
+                int n;
+                try {
+                    n = in.read(buffer, position);
+                } finally {
+                    buffer.limit(limit);
+                }
+                if (n <= 0) throw new IOException("source ended while copying pixel data");
+                position += n;
+                length -= n;
+            }
+        }
+
+        @Override public void flush() throws IOException { drain(); }
+
+        private void drain() throws IOException {
+            buffer.flip();
+            while (buffer.hasRemaining()) out.write(buffer);
+            buffer.clear();
         }
     }
 

@@ -302,8 +302,7 @@ public final class PixelRules {
         String a = have.trim(), b = want.trim();
         if (a.equalsIgnoreCase(b)) return true;
         if (a.isEmpty() || b.isEmpty()) return false;
-        char c0 = a.charAt(0), d0 = b.charAt(0);
-        if ((Character.isDigit(c0) || c0 == '-' || c0 == '+') && (Character.isDigit(d0) || d0 == '-' || d0 == '+')) {
+        if (plainNumber(a) && plainNumber(b)) {
             try {
                 return new BigDecimal(a).compareTo(new BigDecimal(b)) == 0;
             } catch (NumberFormatException e) {
@@ -311,6 +310,33 @@ public final class PixelRules {
             }
         }
         return false;
+    }
+
+    /**
+     * A signed decimal, optionally with an exponent ("512", "-1.50", "1.5E+2"), as BigDecimal takes it. Checked first
+     * because BigDecimal's answer to anything else ("1.2.840...", "512\\512") is an exception, thrown for every file.
+     */
+    private static boolean plainNumber(String s) {
+        int i = sign(s, 0);
+        int digits = 0;
+        boolean point = false;
+        for (; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c >= '0' && c <= '9') digits++;
+            else if (c == '.' && !point) point = true;
+            else break;
+        }
+        if (digits == 0) return false;
+        if (i == s.length()) return true;
+        if (s.charAt(i) != 'e' && s.charAt(i) != 'E') return false;
+        i = sign(s, i + 1);
+        if (i == s.length()) return false;
+        for (; i < s.length(); i++) if (s.charAt(i) < '0' || s.charAt(i) > '9') return false;
+        return true;
+    }
+
+    private static int sign(String s, int i) {
+        return i < s.length() && (s.charAt(i) == '-' || s.charAt(i) == '+') ? i + 1 : i;
     }
 
     /** Present with a value: a sequence with at least one item, or a non-empty value. */

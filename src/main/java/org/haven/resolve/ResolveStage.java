@@ -114,7 +114,7 @@ public final class ResolveStage {
     private void retain(String fileId) throws IOException {
         Path target = retained(workspace, fileId);
         if (Files.exists(target)) return;
-        Files.createDirectories(target.getParent());
+        Workspace.ensureDirectory(target.getParent());
         try {
             Files.createLink(target, workspace.staged(fileId));
         } catch (FileAlreadyExistsException e) {

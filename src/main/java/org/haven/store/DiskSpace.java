@@ -1,10 +1,14 @@
 package org.haven.store;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Free space where Haven writes (staging, outgoing, release, quarantine, broker journal, embedded store). Below the
@@ -14,6 +18,8 @@ import java.util.Optional;
 public final class DiskSpace {
     private final List<Path> places;
     private final long minFreeBytes;
+    /** The file store of each place: finding it reads the mount table, asked once per file it cost more than the check. */
+    private final Map<Path, FileStore> stores = new ConcurrentHashMap<>();
 
     public DiskSpace(List<Path> places, long minFreeMb) {
         this.places = places;
@@ -27,16 +33,26 @@ public final class DiskSpace {
             while (existing != null && !Files.exists(existing)) existing = existing.toAbsolutePath().getParent();
             if (existing == null) continue;
             try {
-                long free = Files.getFileStore(existing).getUsableSpace();
+                long free = stores.computeIfAbsent(existing, DiskSpace::storeOf).getUsableSpace();
                 if (free < minFreeBytes) {
                     return Optional.of(String.format("free space %d MB below the watermark of %d MB (%s)",
                         free / (1024 * 1024), minFreeBytes / (1024 * 1024), p.getFileName()));
                 }
-            } catch (IOException e) {
-                return Optional.of("free space unknown (" + e.getClass().getSimpleName() + ")");
+            } catch (IOException | UncheckedIOException e) {
+                stores.remove(existing);
+                Throwable cause = e instanceof UncheckedIOException u ? u.getCause() : e;
+                return Optional.of("free space unknown (" + cause.getClass().getSimpleName() + ")");
             }
         }
         return Optional.empty();
+    }
+
+    private static FileStore storeOf(Path existing) {
+        try {
+            return Files.getFileStore(existing);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** Throws when below the watermark: callers roll back and try again later (an infrastructure failure). */

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 
@@ -42,7 +43,7 @@ public record Workspace(Path staging, Path outgoing, Path release, Path quaranti
 
     /** Writes {@code target} whole or not at all: into a temporary sibling, renamed into place (removed if the write fails). */
     public static void writeWhole(Path target, Content content) throws IOException {
-        Files.createDirectories(target.getParent());
+        ensureDirectory(target.getParent());
         Path tmp = temporaryFor(target);
         try {
             content.writeTo(tmp);
@@ -57,11 +58,25 @@ public record Workspace(Path staging, Path outgoing, Path release, Path quaranti
         writeWhole(target, tmp -> Files.writeString(tmp, text, StandardCharsets.UTF_8));
     }
 
+    /**
+     * {@link Files#createDirectories} without its cost when the folder is there, the usual case on a file's path
+     * (it tries to create every time and throws, with a stack trace, and catches).
+     */
+    public static void ensureDirectory(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) Files.createDirectories(dir);
+    }
+
     /** Renames atomically (same file system), replacing an existing target (a redelivered message rewrites the same bytes). */
     public static void moveInto(Path source, Path target) throws IOException {
-        Files.createDirectories(target.getParent());
         try {
-            Files.move(source, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            try {
+                Files.move(source, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (NoSuchFileException e) {
+                // the target's folder is new (its first file), or the source is missing: make the folder and try
+                // once more, so a missing source still fails. The usual case, the folder there, costs one rename.
+                Files.createDirectories(target.getParent());
+                Files.move(source, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            }
         } catch (AtomicMoveNotSupportedException e) {
             Path tmp = temporaryFor(target);
             Files.copy(source, tmp, StandardCopyOption.REPLACE_EXISTING);

@@ -51,6 +51,22 @@ class PixelRulesTest {
     }
 
     @Test
+    void valuesCompareAsNumbersOnlyWhenBothAreNumbers() {
+        assertThat(PixelRules.same(" 512 ", "512.0")).isTrue();
+        assertThat(PixelRules.same("-1.50", "-1.5")).isTrue();
+        assertThat(PixelRules.same("1.5E+2", "150")).isTrue();
+        assertThat(PixelRules.same("+2", "2")).isTrue();
+        assertThat(PixelRules.same("ge medical", "GE MEDICAL")).isTrue();
+        assertThat(PixelRules.same("512", "513")).isFalse();
+        assertThat(PixelRules.same("1.2.840.10008", "1.2")).isFalse();
+        assertThat(PixelRules.same("512\\512", "512")).isFalse();
+        assertThat(PixelRules.same("1e", "1")).isFalse();
+        assertThat(PixelRules.same("-", "-0")).isFalse();
+        assertThat(PixelRules.same(".", "0")).isFalse();
+        assertThat(PixelRules.same("", "0")).isFalse();
+    }
+
+    @Test
     void missingFolderMeansNoRules() {
         assertThat(PixelRules.load(dir.resolve("nope")).rules()).isEmpty();
     }
