@@ -29,7 +29,7 @@ public final class Store implements AutoCloseable {
             jdbcUrl = EmbeddedH2.durable(jdbcUrl);
             if (password == null || password.isEmpty()) password = EmbeddedH2.password(jdbcUrl, user);
         }
-        jdbcUrl = EmbeddedH2.withQueryCache(jdbcUrl);
+        jdbcUrl = EmbeddedH2.withSmallPages(EmbeddedH2.withQueryCache(jdbcUrl));
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(jdbcUrl);
         if (user != null && !user.isEmpty()) config.setUsername(user);
