@@ -65,8 +65,8 @@ public final class DicomWriter {
     }
 
     /**
-     * A buffered stream onto a channel that can also fill its buffer straight from another channel (no second
-     * copy through a byte array), and leaves closing the channel to its owner.
+     * A buffered stream onto a channel that can also fill its buffer from another channel (the pixel bytes), and
+     * leaves closing the channel to its owner.
      */
     private static final class ChunkOutput extends OutputStream {
         private final FileChannel out;
