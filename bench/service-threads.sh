@@ -9,6 +9,9 @@
 # The node's settings come from the environment as usual, e.g. HAVEN_DB_URL='jdbc:h2:file:/dev/shm/x/haven;WRITE_DELAY=500'.
 # HISTO=1 also prints H2's chunk records from a class histogram before the node stops (it forces a full GC).
 # WARM=DIR drops DIR first (files of other content than IN's, e.g. another --seed) and measures IN on the warm node.
+# PERF=FILE also records the node with `perf record -g` over the measured drop into FILE (start the node with
+# -XX:+PreserveFramePointer -XX:+UnlockDiagnosticVMOptions -XX:+DumpPerfMapAtExit for the JIT's frames; the map is
+# written when the node stops, at the end of this script; read it with `perf script -i FILE`).
 set -euo pipefail
 [ $# -ge 1 ] || { sed -n '2,/^set -e/p' "$0" | grep '^#' | sed 's/^# *//' >&2; exit 2; }  # usage: the header comment
 in=$(realpath "$1"); shift
@@ -46,10 +49,13 @@ declare -A base
 thread_snapshot "$pid"; for k in "${!cpu[@]}"; do base[$k]=${cpu[$k]}; done
 t0=$(date +%s.%N)
 warm=$released
+if [ -n "${PERF:-}" ]; then perf record -F 499 -g -p "$pid" -o "$PERF" >/dev/null 2>&1 & perf_pid=$!; fi
 drop drop "$n"
+if [ -n "${PERF:-}" ]; then kill -INT "$perf_pid"; wait "$perf_pid" || true; fi
 released=$((released - warm))
 t1=$(date +%s.%N)
 thread_snapshot "$pid"
 echo "released $released in $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }') s; peak RSS $(awk '/VmHWM/ { printf "%d", $2 / 1024 }' /proc/"$pid"/status) MB"
 [ -n "${HISTO:-}" ] && jcmd "$pid" GC.class_histogram 2>/dev/null | grep -E 'SFChunk|^Total' || true
 for tid in "${!cpu[@]}"; do echo "${name[$tid]}|$(( ${cpu[$tid]} - ${base[$tid]:-0} ))"; done | thread_report 0.3
+if [ -n "${PERF:-}" ]; then kill "$pid"; wait "$pid" || true; pid=""; fi   # a normal exit writes the JIT's perf map
