@@ -8,6 +8,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Savepoint;
 import java.sql.Timestamp;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -46,21 +47,16 @@ final class DeviceRows {
         if (seen == null) {
             Savepoint sp = c.setSavepoint();
             try (PreparedStatement ps = c.prepareStatement("insert into device_seen (signature_id, signature, modality, manufacturer,"
-                    + " manufacturer_raw, model, model_raw, software, station_name, image_size, sop_class_uid, private_creators, state, device_id,"
+                    + " model, software, " + RAW_COLUMNS + ", state, device_id,"
                     + " device_rule, first_seen, last_seen, files, examples) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?)")) {
                 int i = 0;
                 ps.setString(++i, sid);
                 ps.setString(++i, cut(s.key(), 4000));
                 ps.setString(++i, cut(s.modality(), 1000));
                 ps.setString(++i, cut(s.manufacturer(), 1000));
-                ps.setString(++i, cut(s.manufacturerRaw(), 1000));
                 ps.setString(++i, cut(s.model(), 1000));
-                ps.setString(++i, cut(s.modelRaw(), 1000));
                 ps.setString(++i, cut(s.software(), 1000));
-                ps.setString(++i, cut(s.stationName(), 1000));
-                ps.setString(++i, cut(s.imageSize(), 40));
-                ps.setString(++i, cut(s.sopClassUID(), 1000));
-                ps.setString(++i, cut(s.privateCreators(), 2000));
+                i = bind(ps, i, raw(s));
                 ps.setString(++i, state);
                 ps.setString(++i, deviceId);
                 ps.setString(++i, rule);
@@ -78,8 +74,7 @@ final class DeviceRows {
             seen = described(c, sid);
             if (seen == null) throw new SQLException("device_seen row not committed by the worker that inserted it", "40001"); // retried
         }
-        String raw = String.join("\u0000", nz(cut(s.manufacturerRaw(), 1000)), nz(cut(s.modelRaw(), 1000)), nz(cut(s.stationName(), 1000)),
-            nz(cut(s.imageSize(), 40)), nz(cut(s.sopClassUID(), 1000)), nz(cut(s.privateCreators(), 2000)));
+        String raw = joined(raw(s));
         boolean registryChanged = !state.equals(seen.state()) || !Objects.equals(deviceId, seen.deviceId())
             || !Objects.equals(rule, seen.rule());
         if (registryChanged || !raw.equals(seen.raw()) && rawDue(sid)) updateDevice(c, s, sid, state, deviceId, rule);
@@ -135,31 +130,26 @@ final class DeviceRows {
     private record Described(String state, String deviceId, String rule, String raw, String examples) {}
 
     private static Described described(Connection c, String sid) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("select state, device_id, device_rule, manufacturer_raw, model_raw, station_name,"
-                + " image_size, sop_class_uid, private_creators, examples from device_seen where signature_id = ?")) {
+        try (PreparedStatement ps = c.prepareStatement("select state, device_id, device_rule, examples, " + RAW_COLUMNS
+                + " from device_seen where signature_id = ?")) {
             ps.setString(1, sid);
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) return null;
-                String raw = String.join("\u0000", nz(rs.getString(4)), nz(rs.getString(5)), nz(rs.getString(6)), nz(rs.getString(7)),
-                    nz(rs.getString(8)), nz(rs.getString(9)));
-                return new Described(rs.getString(1), rs.getString(2), rs.getString(3), raw, rs.getString(10));
+                List<String> raw = new ArrayList<>(RAW.size());
+                for (int i = 5; i < 5 + RAW.size(); i++) raw.add(rs.getString(i));
+                return new Described(rs.getString(1), rs.getString(2), rs.getString(3), joined(raw), rs.getString(4));
             }
         }
     }
 
     private static int updateDevice(Connection c, DeviceSignature s, String sid, String state, String deviceId, String rule) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("update device_seen set state = ?, device_id = ?, device_rule = ?, manufacturer_raw = ?,"
-                + " model_raw = ?, station_name = ?, image_size = ?, sop_class_uid = ?, private_creators = ? where signature_id = ?")) {
+        try (PreparedStatement ps = c.prepareStatement("update device_seen set state = ?, device_id = ?, device_rule = ?, ("
+                + RAW_COLUMNS + ") = (" + RAW_PARAMETERS + ") where signature_id = ?")) {
             int i = 0;
             ps.setString(++i, state);
             ps.setString(++i, deviceId);
             ps.setString(++i, rule);
-            ps.setString(++i, cut(s.manufacturerRaw(), 1000));
-            ps.setString(++i, cut(s.modelRaw(), 1000));
-            ps.setString(++i, cut(s.stationName(), 1000));
-            ps.setString(++i, cut(s.imageSize(), 40));
-            ps.setString(++i, cut(s.sopClassUID(), 1000));
-            ps.setString(++i, cut(s.privateCreators(), 2000));
+            i = bind(ps, i, raw(s));
             ps.setString(++i, sid);
             return ps.executeUpdate();
         }
@@ -193,4 +183,26 @@ final class DeviceRows {
     }
 
     private static String nz(String s) { return s == null ? "" : s; }
+
+    /** The columns that keep the latest raw spellings of a device, in the order of {@link #raw}. */
+    private static final List<String> RAW = List.of("manufacturer_raw", "model_raw", "station_name", "image_size", "sop_class_uid",
+        "private_creators");
+    private static final String RAW_COLUMNS = String.join(", ", RAW);
+    private static final String RAW_PARAMETERS = String.join(", ", java.util.Collections.nCopies(RAW.size(), "?"));
+
+    /** A sighting's values for {@link #RAW_COLUMNS}, cut to the columns' sizes. */
+    private static List<String> raw(DeviceSignature s) {
+        return Arrays.asList(cut(s.manufacturerRaw(), 1000), cut(s.modelRaw(), 1000), cut(s.stationName(), 1000),
+            cut(s.imageSize(), 40), cut(s.sopClassUID(), 1000), cut(s.privateCreators(), 2000));
+    }
+
+    /** Raw values as one comparable string (null as empty), for "did they change". */
+    private static String joined(List<String> raw) {
+        return String.join("\u0000", raw.stream().map(DeviceRows::nz).toList());
+    }
+
+    private static int bind(PreparedStatement ps, int i, List<String> values) throws SQLException {
+        for (String v : values) ps.setString(++i, v);
+        return i;
+    }
 }

@@ -112,6 +112,33 @@ class SightingCountsTest {
      * Sights {@code held} in a transaction left open, then {@code other} on another thread; once that one waits for a
      * lock, commits the first and waits for the other to finish.
      */
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "postgresql"})
+    void aDevicesRowKeepsEachRawSpellingInItsColumn(String db) throws Exception {
+        on(db, store -> {
+            Fixture f = new Fixture(store);
+            Manufacturers table = Manufacturers.load(Path.of("config/manufacturers.yaml"));
+            DeviceSignature first = DeviceSignature.of("CT", "GE MEDICAL SYSTEMS", "Revolution", "1", "STATION-A", "GEMS_IDEN_01",
+                "512x512", "1.2.840.10008.5.1.4.1.1.2", "", "", "", table);
+            DeviceSignature later = DeviceSignature.of("CT", "GE Medical Systems", "Revolution", "1", "STATION-B", "GEMS_PARM_01",
+                "256x256", "1.2.840.10008.5.1.4.1.1.2.1", "", "", "", table);
+            assertThat(later.id()).isEqualTo(first.id());
+            String columns = "select manufacturer_raw || '|' || model_raw || '|' || station_name || '|' || image_size || '|'"
+                + " || sop_class_uid || '|' || private_creators from device_seen";
+            f.devices.sighted(f.file(0), first, Optional.empty(), "test"); // inserts the row
+            assertThat(text(store, columns)).isEqualTo("GE MEDICAL SYSTEMS|Revolution|STATION-A|512x512|1.2.840.10008.5.1.4.1.1.2|GEMS_IDEN_01");
+            f.devices.sighted(f.file(1), later, Optional.empty(), "test"); // rewrites the spellings (the first rewrite is due at once)
+            assertThat(text(store, columns)).isEqualTo("GE Medical Systems|Revolution|STATION-B|256x256|1.2.840.10008.5.1.4.1.1.2.1|GEMS_PARM_01");
+        });
+    }
+
+    private static String text(Store store, String sql) throws SQLException {
+        try (Connection c = store.connection(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            assertThat(rs.next()).isTrue();
+            return rs.getString(1);
+        }
+    }
+
     private static void sightWhileHeld(Store store, String db, Fixture f, String held, String other) throws Exception {
         try (Connection first = store.connection()) {
             first.setAutoCommit(false);
