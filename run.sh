@@ -143,8 +143,8 @@ cds_archive() {
   rm -rf "$tmp"
 }
 
-# JVM options of every command, unless HAVEN_JAVA_OPTS is set (then exactly those). Measured with bench/run.sh
-# (bench/README.md, start-up): see there for each option's effect.
+# JVM options of every command (or of command $1), unless HAVEN_JAVA_OPTS is set (then exactly those). Measured with
+# bench/run.sh (bench/README.md, start-up): see there for each option's effect.
 default_java_opts() {
   local opts=()
   if [ "${HAVEN_CDS:-1}" != 0 ]; then
@@ -156,12 +156,18 @@ default_java_opts() {
   opts+=(
     -Xlog:disable -Xlog:all=warning:stderr  # JVM warnings (e.g. a stale archive) on stderr: stdout is the commands' output
     -XX:+UseSerialGC                        # one GC thread, no concurrent G1 work: less CPU on a small heap and few cores
-    -Xms32m -Xmx1g                          # grow the heap from small (RSS), cap it (a 24 GB machine gets 6 GB otherwise)
+    -Xmx1g                                  # cap the heap (a 24 GB machine gets 6 GB otherwise)
     -XX:TrimNativeHeapInterval=5000         # hand memory glibc keeps after free (JIT arenas, NIO, zip) back every 5 s: RSS
     # C2 inlines less (defaults 2500, 15, 325): a run's code is wide (Camel, H2, PixelMed, rules), and C2 compiling it
     # took a third of a batch's CPU, still busy after 20,000 files; smaller compilations: -23 to -30 % CPU per batch
     -XX:InlineSmallCode=1000 -XX:MaxInlineLevel=9 -XX:FreqInlineSize=50
   )
+  # The heap grows from small (RSS). A service node holds more live data than a batch (the broker's queued messages,
+  # H2's pages of a growing store): its young generation stayed at ~35 MB of a ~115 MB heap and was collected every
+  # ~40 ms, 8-15 ms each (a fifth of a drop's time with one core idle: the serial collector). A fixed 96 MB one: a warm
+  # drop -15 % time and CPU, peak RSS +70 MB (bench/RESULTS.md, 2026-12-01 03:30). Batches gained nothing from it
+  # (and would pass 300 MB).
+  if [ "${1:-}" = run ]; then opts+=(-Xms192m -Xmn96m); else opts+=(-Xms32m); fi
   echo "${opts[*]}"
 }
 
@@ -195,8 +201,8 @@ case "$cmd" in
     setup
     build
     ;;
-  java-opts)  # the JVM options every command runs with (bench/run.sh uses the same)
-    echo "${HAVEN_JAVA_OPTS-$(default_java_opts)}"
+  java-opts)  # the JVM options every command (or command $2, e.g. run) runs with (bench/run.sh uses the same)
+    echo "${HAVEN_JAVA_OPTS-$(default_java_opts "${2:-}")}"
     ;;
   java)       # the java every command runs with (bench/run.sh uses the same)
     echo "$JAVA_BIN"
@@ -207,6 +213,6 @@ case "$cmd" in
     [ "$cmd" = run ] && [ $# -gt 0 ] && shift
     if [ "$cmd" = run ]; then set -- run "$@"; fi
     umask 077   # the workspace, store, quarantine and exports hold identifiers: owner-only
-    exec "$JAVA_BIN" ${HAVEN_JAVA_OPTS-$(default_java_opts)} -jar target/haven.jar "$@"
+    exec "$JAVA_BIN" ${HAVEN_JAVA_OPTS-$(default_java_opts "$1")} -jar target/haven.jar "$@"
     ;;
 esac

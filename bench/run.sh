@@ -62,6 +62,7 @@ TSV="$REPO/bench/results/$STAMP.tsv"
 
 ./run.sh build >&2                               # the jar (and what run.sh builds with it), as ./run.sh runs it
 read -r -a JOPTS <<<"$(./run.sh java-opts)"      # the JVM options ./run.sh uses (HAVEN_JAVA_OPTS or its defaults)
+read -r -a NODE_JOPTS <<<"$(./run.sh java-opts run)"   # and those of a service node (./run.sh run)
 JAVA=$(./run.sh java)                            # and its java (a JDK 25+ when installed, else the one on PATH)
 HAVEN=("$JAVA" "${JOPTS[@]}" -jar target/haven.jar)
 # Haven's workspace (staged and retained originals, batch stores, key file, service inbox) on tmpfs too; one key
@@ -183,7 +184,7 @@ run_service() { # dataset [nodes: 0 = the default node (H2, in-process broker); 
     if [ -n "${BENCH_NODE_CPUS:-}" ]; then local cpus=($BENCH_NODE_CPUS); pin=(taskset -c "${cpus[$i]}"); fi
     # shellcheck disable=SC2046
     env HAVEN_WORKSPACE="$svc" HAVEN_SECRET_KEY_FILE="$B/ws/secret.key" $([ -n "$schema" ] && node_env "$i" "$schema") \
-      "${pin[@]}" "${HAVEN[@]}" run >"$nlog" 2>&1 &
+      "${pin[@]}" "$JAVA" "${NODE_JOPTS[@]}" -jar target/haven.jar run >"$nlog" 2>&1 &
     NODE_PID="$NODE_PID $!"
     for _ in $(seq 1 240); do grep -qs 'Haven node .* started' "$nlog" && break; kill -0 "$!" 2>/dev/null || break; sleep 0.5; done
     if ! grep -qs 'Haven node .* started' "$nlog"; then
@@ -267,7 +268,7 @@ dataset() { # name, tools...
   echo "# date: $(date -u +%FT%TZ); commit: $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src pom.xml run.sh || echo ' (modified)')"
   echo "# host: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GB", $2/1048576}' /proc/meminfo), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
   echo "# kernel: $(uname -r); java: $("$JAVA" -version 2>&1 | head -1); dcmtk: $(dcmodify --version 2>&1 | head -1); gdcm: $(gdcmanon --version 2>&1 | head -1)"
-  echo "# haven JVM options: ${JOPTS[*]:-(none)}"
+  echo "# haven JVM options: ${JOPTS[*]:-(none)}; a service node's: ${NODE_JOPTS[*]:-(none)}"
   echo "# profile: $PROFILE; seed $SEED; files on tmpfs ($B); load average at start: $(load)"
   [ -n "${BENCH_NODE_CPUS:-}" ] && echo "# service nodes pinned: node i on CPU i of (${BENCH_NODE_CPUS}) (taskset); consumers per node: ${HAVEN_WORKERS_CLASSIFY:-default}"
   echo "# uptime: $(uptime)"

@@ -1,5 +1,5 @@
 #!/bin/bash
-# Where a service node's CPU goes, by JVM thread: starts a node (`run`, run.sh's JVM options plus any given here) on a
+# Where a service node's CPU goes, by JVM thread: starts a node (`run`, run.sh's JVM options for it plus any given here) on a
 # scratch workspace, drops IN into its inbox, waits until every file is released, and prints CPU s per thread group
 # between the drop and the last release (consumers = "Camel", intake = "haven-inbox", ActiveMQ, C2, C1, the VM
 # thread = the serial GC). /proc is read only at the drop and at the end: reading it twice a second from bash cost
@@ -24,7 +24,7 @@ mkdir -p "$svc/inbox"
 n=$(find "$in" -type f | wc -l)
 cp -r "$in" "$svc/drop"
 # shellcheck disable=SC2046
-HAVEN_WORKSPACE="$svc" $(./run.sh java) $(./run.sh java-opts) "$@" -jar target/haven.jar run > "$svc/log" 2>&1 &
+HAVEN_WORKSPACE="$svc" $(./run.sh java) $(./run.sh java-opts run) "$@" -jar target/haven.jar run > "$svc/log" 2>&1 &
 pid=$!
 for _ in $(seq 1 240); do grep -qs 'Haven node .* started' "$svc/log" && break; sleep 0.5; done
 grep -qs 'Haven node .* started' "$svc/log" || { echo "node did not start:" >&2; tail -5 "$svc/log" >&2; exit 1; }

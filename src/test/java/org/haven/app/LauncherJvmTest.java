@@ -45,6 +45,12 @@ class LauncherJvmTest {
         assertThat(runSh(env, "java-opts")).doesNotContain("AOTCache").doesNotContain("SharedArchiveFile").contains("-XX:+UseSerialGC");
     }
 
+    @Test
+    void aServiceNodeGetsALargerFixedYoungGenerationThanOtherCommands() throws Exception {
+        assertThat(runSh(Map.of(), "java-opts", "run")).contains("-Xms192m -Xmn96m").doesNotContain("-Xms32m");
+        assertThat(runSh(Map.of(), "java-opts")).contains("-Xms32m").doesNotContain("-Xmn");
+    }
+
     /** A JDK home as run.sh reads it: bin/java and the release file's JAVA_VERSION. */
     static Path fakeJdk(Path home, String version) throws IOException {
         Files.createDirectories(home.resolve("bin"));
@@ -54,8 +60,10 @@ class LauncherJvmTest {
         return home;
     }
 
-    static String runSh(Map<String, String> env, String command) throws Exception {
-        ProcessBuilder pb = new ProcessBuilder("bash", "run.sh", command).redirectError(ProcessBuilder.Redirect.DISCARD);
+    static String runSh(Map<String, String> env, String... command) throws Exception {
+        java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("bash", "run.sh"));
+        args.addAll(java.util.List.of(command));
+        ProcessBuilder pb = new ProcessBuilder(args).redirectError(ProcessBuilder.Redirect.DISCARD);
         pb.environment().remove("HAVEN_JAVA_OPTS");
         pb.environment().remove("HAVEN_CDS");
         pb.environment().remove("HAVEN_AOT_JDK");
