@@ -249,7 +249,9 @@ public final class DicomStructure {
     /** Positional reads through a small block buffer: walking skips most bytes. */
     private static final class Reader {
         private final FileChannel ch;
-        private final ByteBuffer block = ByteBuffer.allocate(16384);
+        /** One block per thread, reused file after file (a walk reads only what it filled: blockStart, blockLen). */
+        private static final ThreadLocal<ByteBuffer> BLOCKS = ThreadLocal.withInitial(() -> ByteBuffer.allocate(16384));
+        private final ByteBuffer block = BLOCKS.get();
         private long blockStart = -1;
         private int blockLen;
 

@@ -75,6 +75,8 @@ public final class Stager {
 
     private static final String TOO_LARGE = "too-large";
     private static final int COPY_CHUNK = 64 * 1024;
+    /** One chunk per thread, reused file after file (intake's stagers, the batch's workers). */
+    private static final ThreadLocal<byte[]> CHUNKS = ThreadLocal.withInitial(() -> new byte[COPY_CHUNK]);
 
     /** Exchange property: the file a drop-folder exchange copied into staging ({@link #copyDroppedFile}). */
     public static final String STAGED = "HavenStaged";
@@ -177,7 +179,7 @@ public final class Stager {
         try {
             try (OutputStream out = Files.newOutputStream(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
                 // one read and one write call per 64 KB (InputStream.transferTo's 8 KB made five of each per CT slice)
-                byte[] chunk = new byte[COPY_CHUNK];
+                byte[] chunk = CHUNKS.get();
                 for (int n; (n = in.read(chunk)) > 0; size += n) {
                     sha.update(chunk, 0, n);
                     out.write(chunk, 0, n);

@@ -51,6 +51,25 @@ class DicomWriterTest {
             .isInstanceOf(IOException.class).hasMessageContaining("source ended");
     }
 
+    @Test
+    void aWriteAfterOneThatFailedPartWayCarriesOnlyItsOwnBytes() throws Exception {
+        Path small = oneCtSlice(true);
+        DicomHeader header = DicomReader.readHeader(small);
+        Path before = dir.resolve("before.dcm"), after = dir.resolve("after.dcm");
+        DicomWriter.writeWithPixelCopy(header.attributes(), header.layout(), small, before, false);
+
+        Path cut = oneCtSlice(false); // the copy buffer is reused by the thread's next write: this one fails with it full
+        DicomHeader cutHeader = DicomReader.readHeader(cut);
+        try (RandomAccessFile f = new RandomAccessFile(cut.toFile(), "rw")) {
+            f.setLength(cutHeader.layout().pixelDataEnd() - 1000);
+        }
+        assertThatThrownBy(() -> DicomWriter.writeWithPixelCopy(cutHeader.attributes(), cutHeader.layout(), cut, dir.resolve("cut.dcm"), false))
+            .isInstanceOf(IOException.class);
+
+        DicomWriter.writeWithPixelCopy(header.attributes(), header.layout(), small, after, false);
+        assertThat(Files.readAllBytes(after)).isEqualTo(Files.readAllBytes(before));
+    }
+
     private Path oneCtSlice(boolean small) throws IOException {
         Path in = dir.resolve(small ? "small" : "large");
         new CtSet(7, small).write(1, 1, in);
