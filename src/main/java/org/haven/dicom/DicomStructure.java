@@ -289,9 +289,8 @@ public final class DicomStructure {
         }
 
         String ascii(long pos, int n) throws IOException {
-            byte[] b = new byte[n];
-            block.get(at(pos, n), b);
-            return new String(b, StandardCharsets.ISO_8859_1);
+            int i = at(pos, n);
+            return new String(block.array(), i, n, StandardCharsets.ISO_8859_1); // a heap buffer: no copy first
         }
     }
 }
