@@ -96,7 +96,7 @@ public final class Settings {
         p.setProperty("haven.broker.name", "haven");
         p.setProperty("haven.broker.data", "${haven.workspace}/broker");
         p.setProperty("haven.broker.listen", "");
-        p.setProperty("haven.broker.url", "vm://haven?create=false&async=false&jms.dispatchAsync=false"); // see config/haven.properties
+        p.setProperty("haven.broker.url", "vm://haven?create=false");
         p.setProperty("haven.broker.user", "");
         p.setProperty("haven.broker.password", "");
         p.setProperty("haven.secret.key", "");
