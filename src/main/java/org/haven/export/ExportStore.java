@@ -29,21 +29,52 @@ final class ExportStore {
     }
 
     /**
-     * Creates pending rows for files released since {@code since} that have none for the destination yet. Only
+     * Creates pending rows for files released since {@code since} that have none for the destination yet, a page of
+     * {@code page} releases at a time in (decided_at, file_id) order (memory stays bounded when a destination is added to
+     * an archive of millions), and after each page records how far the scan has looked ({@link #scannedUntil}). Only
      * released outcomes qualify: held and rejected files never get a row. Returns how many were added.
+     *
+     * <p>A release's decided_at is set before its commit, so one may become visible after a scan passed its place: the
+     * recorded position stays {@code overlap} behind the scan (longer than any fate transaction), and the next scan
+     * starts there.
      */
-    int discover(Destination d, Instant since) throws SQLException {
-        List<String[]> found = new ArrayList<>();
-        try (Connection c = store.connection();
-             PreparedStatement ps = c.prepareStatement("select o.file_id, o.location from file_outcome o where o.outcome = 'released'"
-                 + " and o.decided_at >= ? and o.location is not null"
-                 + " and not exists (select 1 from export_outcome e where e.file_id = o.file_id and e.destination = ?)")) {
-            ps.setTimestamp(1, Timestamp.from(since));
-            ps.setString(2, d.id());
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) if (d.wants(rs.getString(2))) found.add(new String[] {rs.getString(1), rs.getString(2)});
+    int discover(Destination d, Instant since, int page, Duration overlap) throws SQLException {
+        Instant started = Instant.now();
+        Timestamp afterAt = Timestamp.from(since);
+        String afterId = "";
+        int added = 0;
+        while (true) {
+            List<String[]> found = new ArrayList<>();
+            int scanned = 0;
+            try (Connection c = store.connection();
+                 PreparedStatement ps = c.prepareStatement("select o.file_id, o.location, o.decided_at from file_outcome o"
+                     + " where o.outcome = 'released' and (o.decided_at, o.file_id) > (?, ?)"
+                     + " and o.location is not null"
+                     + " and not exists (select 1 from export_outcome e where e.file_id = o.file_id and e.destination = ?)"
+                     + " order by o.decided_at, o.file_id limit ?")) {
+                ps.setTimestamp(1, afterAt);
+                ps.setString(2, afterId);
+                ps.setString(3, d.id());
+                ps.setInt(4, page);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        scanned++;
+                        afterId = rs.getString(1);
+                        afterAt = rs.getTimestamp(3);
+                        if (d.wants(rs.getString(2))) found.add(new String[] {afterId, rs.getString(2)});
+                    }
+                }
             }
+            added += insertPending(d, found);
+            boolean last = scanned < page;
+            // never past this scan's start: a node whose clock runs ahead may have decided a file "later"
+            Instant reached = last || afterAt.toInstant().isAfter(started) ? started : afterAt.toInstant();
+            recordScanned(d, reached.minus(overlap));
+            if (last) return added;
         }
+    }
+
+    private int insertPending(Destination d, List<String[]> found) throws SQLException {
         int added = 0;
         try (Connection c = store.connection();
              PreparedStatement ps = c.prepareStatement("insert into export_outcome (file_id, destination, location, status, attempts,"
@@ -63,6 +94,45 @@ final class ExportStore {
             }
         }
         return added;
+    }
+
+    /** Where a scan for the destination, as it is now configured, may start: the epoch when it never ran. */
+    Instant scannedUntil(Destination d) throws SQLException {
+        try (Connection c = store.connection();
+             PreparedStatement ps = c.prepareStatement("select scanned_until from export_scan where destination = ? and selection = ?")) {
+            ps.setString(1, d.id());
+            ps.setString(2, selection(d));
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getTimestamp(1).toInstant() : Instant.EPOCH;
+            }
+        }
+    }
+
+    /** Moves the destination's recorded position forward (never back: a slower node's older scan leaves it). */
+    private void recordScanned(Destination d, Instant until) throws SQLException {
+        try (Connection c = store.connection()) {
+            try (PreparedStatement up = c.prepareStatement("update export_scan set scanned_until = ?"
+                    + " where destination = ? and selection = ? and scanned_until < ?")) {
+                up.setTimestamp(1, Timestamp.from(until));
+                up.setString(2, d.id());
+                up.setString(3, selection(d));
+                up.setTimestamp(4, Timestamp.from(until));
+                if (up.executeUpdate() == 1) return;
+            }
+            try (PreparedStatement in = c.prepareStatement("insert into export_scan (destination, selection, scanned_until) values (?, ?, ?)")) {
+                in.setString(1, d.id());
+                in.setString(2, selection(d));
+                in.setTimestamp(3, Timestamp.from(until));
+                in.executeUpdate();
+            } catch (SQLException e) {
+                if (!Store.isDuplicateKey(e)) throw e; // the row exists, at or past this point, or another node just made it
+            }
+        }
+    }
+
+    /** The releases a destination takes, as configured: its projects in order, or empty for all. */
+    static String selection(Destination d) {
+        return String.join(",", new java.util.TreeSet<>(d.projects()));
     }
 
     /** Claims up to {@code limit} due rows of a destination whose file is (still) released. */

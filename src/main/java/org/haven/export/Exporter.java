@@ -26,6 +26,8 @@ public final class Exporter {
     private static final Logger LOG = LoggerFactory.getLogger(Exporter.class);
     /** Outcomes committed a little late (or on a node with a slower clock) are still found. */
     private static final Duration OVERLAP = Duration.ofMinutes(5);
+    /** Releases read per discovery query: bounds memory when a destination is added to a large archive. */
+    private static final int DISCOVERY_PAGE = 1_000;
 
     private final List<Destination> destinations;
     private final ExportStore store;
@@ -42,11 +44,15 @@ public final class Exporter {
 
     public List<Destination> destinations() { return destinations; }
 
-    /** Newly released files → pending rows. The first scan after start-up looks at every release (crash catch-up). */
+    /**
+     * Newly released files → pending rows. After a start-up a destination's scan resumes where the store says the last
+     * one reached (crash catch-up without reading every release again); later scans start where this node's last ended.
+     */
     public synchronized void discover() throws Exception {
         for (Destination d : destinations) {
+            Instant since = scannedSince.containsKey(d.id()) ? scannedSince.get(d.id()) : store.scannedUntil(d);
             Instant started = Instant.now();
-            int added = store.discover(d, scannedSince.getOrDefault(d.id(), Instant.EPOCH));
+            int added = store.discover(d, since, DISCOVERY_PAGE, OVERLAP);
             scannedSince.put(d.id(), started.minus(OVERLAP));
             if (added > 0) LOG.info("export: {} released files to deliver to {}", added, d.id());
         }
