@@ -4,11 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
@@ -17,7 +15,7 @@ import java.util.List;
 import java.util.Set;
 
 import org.haven.store.Store;
-import org.junit.jupiter.api.Assumptions;
+import org.haven.store.TestStores;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,30 +32,10 @@ class ExportDiscoveryTest {
     @TempDir Path tmp;
 
     @Test
-    void onH2() throws Exception {
-        try (Store store = Store.open("jdbc:h2:mem:discovery" + System.nanoTime() + ";DB_CLOSE_DELAY=-1", "sa", "", 2)) {
-            run(store);
-        }
-    }
+    void onH2() throws Exception { TestStores.onH2(this::run); }
 
     @Test
-    void onPostgres() throws Exception {
-        String url = "jdbc:postgresql://127.0.0.1:5432/test";
-        String schema = "export_discovery";
-        try (Connection c = DriverManager.getConnection(url, "postgres", ""); Statement st = c.createStatement()) {
-            st.execute("drop schema if exists " + schema + " cascade");
-            st.execute("create schema " + schema);
-        } catch (SQLException e) {
-            Assumptions.abort("PostgreSQL at 127.0.0.1:5432 not reachable: " + e.getMessage());
-        }
-        try (Store store = Store.open(url + "?currentSchema=" + schema, "postgres", "", 2)) {
-            run(store);
-        } finally {
-            try (Connection c = DriverManager.getConnection(url, "postgres", ""); Statement st = c.createStatement()) {
-                st.execute("drop schema if exists " + schema + " cascade");
-            }
-        }
-    }
+    void onPostgres() throws Exception { TestStores.onPostgres("export_discovery", this::run); }
 
     private void run(Store store) throws Exception {
         Instant base = Instant.now().minus(Duration.ofDays(2));

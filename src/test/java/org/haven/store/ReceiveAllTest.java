@@ -4,11 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
@@ -20,19 +18,18 @@ import org.junit.jupiter.api.Test;
  * failure that is not a duplicate records none of the poll's files.
  */
 class ReceiveAllTest {
-    static final String PG = "jdbc:postgresql://127.0.0.1:5432/test";
 
     @Test
-    void arrivalsOnH2() throws Exception { onH2(this::arrivals); }
+    void arrivalsOnH2() throws Exception { TestStores.onH2(this::arrivals); }
 
     @Test
-    void arrivalsOnPostgres() throws Exception { onPostgres("arrivals", this::arrivals); }
+    void arrivalsOnPostgres() throws Exception { TestStores.onPostgres("receive_all_arrivals", this::arrivals); }
 
     @Test
-    void nothingRecordedWhenOneFileFailsOnH2() throws Exception { onH2(this::allOrNothing); }
+    void nothingRecordedWhenOneFileFailsOnH2() throws Exception { TestStores.onH2(this::allOrNothing); }
 
     @Test
-    void nothingRecordedWhenOneFileFailsOnPostgres() throws Exception { onPostgres("nothing", this::allOrNothing); }
+    void nothingRecordedWhenOneFileFailsOnPostgres() throws Exception { TestStores.onPostgres("receive_all_nothing", this::allOrNothing); }
 
     void arrivals(Store store) throws Exception {
         FileRecords records = new FileRecords(store);
@@ -78,29 +75,6 @@ class ReceiveAllTest {
         try (Connection c = store.connection(); PreparedStatement ps = c.prepareStatement(sql); ResultSet rs = ps.executeQuery()) {
             rs.next();
             return rs.getInt(1);
-        }
-    }
-
-    interface StoreTest { void run(Store store) throws Exception; }
-
-    static void onH2(StoreTest test) throws Exception {
-        try (Store store = Store.open("jdbc:h2:mem:receiveall" + System.nanoTime() + ";DB_CLOSE_DELAY=-1", "sa", "", 2)) {
-            test.run(store);
-        }
-    }
-
-    static void onPostgres(String name, StoreTest test) throws Exception {
-        String schema = "receive_all_" + name + "_" + ProcessHandle.current().pid();
-        try (Connection c = DriverManager.getConnection(PG, "postgres", ""); Statement st = c.createStatement()) {
-            st.execute("drop schema if exists " + schema + " cascade");
-            st.execute("create schema " + schema);
-        }
-        try (Store store = Store.open(PG + "?currentSchema=" + schema, "postgres", "", 2)) {
-            test.run(store);
-        } finally {
-            try (Connection c = DriverManager.getConnection(PG, "postgres", ""); Statement st = c.createStatement()) {
-                st.execute("drop schema if exists " + schema + " cascade");
-            }
         }
     }
 }
