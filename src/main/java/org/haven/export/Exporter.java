@@ -3,7 +3,6 @@ package org.haven.export;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -33,7 +32,6 @@ public final class Exporter {
     private final ExportStore store;
     private final Path release;
     private final int batch;
-    private final Map<String, Instant> scannedSince = new HashMap<>();
 
     public Exporter(List<Destination> destinations, Store store, Path release, String node, int batch) {
         this.destinations = destinations;
@@ -45,15 +43,12 @@ public final class Exporter {
     public List<Destination> destinations() { return destinations; }
 
     /**
-     * Newly released files → pending rows. After a start-up a destination's scan resumes where the store says the last
-     * one reached (crash catch-up without reading every release again); later scans start where this node's last ended.
+     * Newly released files → pending rows: each destination's scan starts where the store says the last one reached,
+     * whichever node made it (after a start-up too: crash catch-up without reading every release again).
      */
     public synchronized void discover() throws Exception {
         for (Destination d : destinations) {
-            Instant since = scannedSince.containsKey(d.id()) ? scannedSince.get(d.id()) : store.scannedUntil(d);
-            Instant started = Instant.now();
-            int added = store.discover(d, since, DISCOVERY_PAGE, OVERLAP);
-            scannedSince.put(d.id(), started.minus(OVERLAP));
+            int added = store.discover(d, store.scannedUntil(d), DISCOVERY_PAGE, OVERLAP);
             if (added > 0) LOG.info("export: {} released files to deliver to {}", added, d.id());
         }
     }
