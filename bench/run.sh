@@ -8,6 +8,8 @@
 #                [--nodes 2] [--synth PATIENTS] [--corpus DIR] [--profile P] [--jfr] [--seed S] [--haven-only]
 #
 # Prints one TSV line per (dataset, tool) and writes bench/results/<UTC timestamp>.tsv.
+# BENCH_NODE_ENV="K=V ..." sets environment variables for the service nodes only (not the batch runs), e.g. a bound:
+# BENCH_NODE_ENV="HAVEN_BROKER_PERSISTENT=false" (values without spaces).
 set -euo pipefail
 cd "$(dirname "$(readlink -f "$0")")/.."
 REPO=$PWD
@@ -183,7 +185,7 @@ run_service() { # dataset [nodes: 0 = the default node (H2, in-process broker); 
     local pin=()   # BENCH_NODE_CPUS="0 1": node i runs on the i-th listed CPU only (a machine per node, as far as one shows)
     if [ -n "${BENCH_NODE_CPUS:-}" ]; then local cpus=($BENCH_NODE_CPUS); pin=(taskset -c "${cpus[$i]}"); fi
     # shellcheck disable=SC2046
-    env HAVEN_WORKSPACE="$svc" HAVEN_SECRET_KEY_FILE="$B/ws/secret.key" $([ -n "$schema" ] && node_env "$i" "$schema") \
+    env ${BENCH_NODE_ENV:-} HAVEN_WORKSPACE="$svc" HAVEN_SECRET_KEY_FILE="$B/ws/secret.key" $([ -n "$schema" ] && node_env "$i" "$schema") \
       "${pin[@]}" "$JAVA" "${NODE_JOPTS[@]}" -jar target/haven.jar run >"$nlog" 2>&1 &
     NODE_PID="$NODE_PID $!"
     for _ in $(seq 1 240); do grep -qs 'Haven node .* started' "$nlog" && break; kill -0 "$!" 2>/dev/null || break; sleep 0.5; done

@@ -154,9 +154,10 @@ public final class Haven implements AutoCloseable {
             settings.getBoolean("haven.outgoing.sync")));
         main.bind("dropFolders", new DropFolders(settings.path("haven.inbox"), boardNames,
             DropFolders.Completion.parse(settings.get("haven.inbox.complete")), perBoardCompletion(settings),
-            settings.getLong("haven.inbox.min-age-ms"), settings.getInt("haven.inbox.max-files-per-poll"), disk,
+            settings.getLong("haven.inbox.min-age-ms"), settings.getLong("haven.inbox.poll-ms"), settings.getInt("haven.inbox.max-files-per-poll"), disk,
             () -> producer(), new IntakeStatus()).parallel(settings.getInt("haven.inbox.threads"))
-            .queued(new org.haven.ops.StageBacklog(cf)));
+            .queued(new org.haven.ops.StageBacklog(cf))
+            .sendsTogether(new org.springframework.transaction.support.TransactionTemplate(new org.springframework.jms.connection.JmsTransactionManager(cf))));
         DeviceStore deviceStore = new DeviceStore(store);
         main.bind("sightingCounts", new SightingCounts(store));
         main.bind("fateCounts", new org.haven.store.FateCounts(store));

@@ -71,7 +71,7 @@ public final class Settings {
         p.setProperty("haven.node", "node-" + ProcessHandle.current().pid());
         p.setProperty("haven.inbox.enabled", "true");
         p.setProperty("haven.inbox.min-age-ms", "1000");
-        p.setProperty("haven.inbox.poll-ms", "500");
+        p.setProperty("haven.inbox.poll-ms", "250");
         p.setProperty("haven.inbox.complete", "open-handles");
         p.setProperty("haven.inbox.max-bytes", "1073741824");
         p.setProperty("haven.inbox.max-files-per-poll", "500");

@@ -32,9 +32,9 @@ import org.slf4j.LoggerFactory;
  * {@code <name>.done} file sits beside it, {@code rename} the writer renames into place (stability only). The file is
  * staged and recorded, its id sent on, and only then removed from the inbox. Nothing here logs a file name.
  *
- * <p>A drop far larger than a poll takes is watched a window at a time: at most twice
- * {@code haven.inbox.max-files-per-poll} files are remembered (size, mtime, since when), so a node's memory does not
- * grow with the drop (a 10^5-file drop was ~20-30 MB of remembered paths). Files beyond the window wait in the inbox,
+ * <p>A drop far larger than a poll takes is watched a window at a time: at most {@link #window} files (a poll's worth
+ * being taken and those becoming stable behind it) are remembered (size, mtime, since when), so a node's memory does
+ * not grow with the drop (a 10^5-file drop was ~20-30 MB of remembered paths). Files beyond the window wait in the inbox,
  * where they cost nothing, and enter it by path, going on from where the last one entered (round-robin, so none is
  * skipped); a file must still be seen unchanged for the stability window once inside. Files that stay in the window
  * long without completing (no marker yet, still open, failing) leave it while others wait, and come back later.
@@ -42,6 +42,8 @@ import org.slf4j.LoggerFactory;
  * only what brings them back to it (staged files and queued messages, a few KB of heap each, would otherwise pile up
  * with a drop that arrives faster than it is processed). While they still hold a poll's worth, a busy inbox is not
  * walked at all: the walk stats every file of the drop, and would otherwise run every poll until the drop is done.
+ * A poll's files are recorded in one commit and their messages sent in one broker transaction ({@link #sendsTogether});
+ * only then do they leave the inbox.
  */
 public final class DropFolders {
     private static final Logger LOG = LoggerFactory.getLogger(DropFolders.class);
@@ -106,14 +108,14 @@ public final class DropFolders {
     private boolean busyLastPoll;
 
     public DropFolders(Path root, Boards boards, Completion defaultCompletion, Map<String, Completion> perBoard, long minAgeMs,
-                       int maxPerPoll, DiskSpace disk, Supplier<ProducerTemplate> producer, IntakeStatus status) {
+                       long pollMs, int maxPerPoll, DiskSpace disk, Supplier<ProducerTemplate> producer, IntakeStatus status) {
         this.configuredRoot = root;
         this.boards = boards;
         this.defaultCompletion = defaultCompletion;
         this.perBoard = perBoard;
         this.minAgeNanos = minAgeMs * 1_000_000L;
         this.maxPerPoll = maxPerPoll;
-        this.window = 2 * maxPerPoll; // one poll's worth being taken, one becoming stable
+        this.window = window(maxPerPoll, minAgeMs, pollMs);
         this.patienceNanos = 4 * minAgeNanos;
         this.disk = disk;
         this.producer = producer;
@@ -122,7 +124,36 @@ public final class DropFolders {
 
     public IntakeStatus status() { return status; }
 
+    /**
+     * How a poll's sends run: by default each on its own; {@link #sendsTogether} puts them in one broker transaction. A
+     * persistent message sent outside a transaction waits for the broker's journal to be written, one file at a time,
+     * while the consumers' commits wait for the same connection and journal: a 500-file poll took ~0.5 s of waiting,
+     * and a 2-core node's consumers drained the queue between polls (bench/RESULTS.md, 1 December).
+     */
+    private org.springframework.transaction.support.TransactionOperations sends =
+        org.springframework.transaction.support.TransactionOperations.withoutTransaction();
+
+    /** The poll's sends in one transaction of these (a JMS transaction manager on the routes' connection factory). */
+    public DropFolders sendsTogether(org.springframework.transaction.support.TransactionOperations transactions) {
+        this.sends = transactions;
+        return this;
+    }
+
+    public org.springframework.transaction.support.TransactionOperations sends() { return sends; }
+
     /** Where a poll learns how many files wait in the stage queues (unknown: no limit beyond the window). */
+    /**
+     * Files watched at once: one poll's worth being taken and, behind it, enough becoming stable (seen unchanged for
+     * {@code minAgeMs}, over that many polls) that every poll can take a full poll's worth. With fewer a steady drop
+     * waits on stability, not on the pipeline: with a window of twice a poll's worth a file could be taken only every
+     * min-age + one poll, intake topped out near 670 files a second with the defaults, and a 2-core node's consumers
+     * drained the queue and waited between polls (bench/RESULTS.md, 1 December).
+     */
+    static int window(int maxPerPoll, long minAgeMs, long pollMs) {
+        long pollsToStable = (minAgeMs + Math.max(1, pollMs) - 1) / Math.max(1, pollMs);
+        return (int) Math.min(Integer.MAX_VALUE, (long) maxPerPoll * (1 + Math.max(1, pollsToStable)));
+    }
+
     public DropFolders queued(java.util.function.LongSupplier queued) {
         this.queued = queued;
         return this;
@@ -372,10 +403,18 @@ public final class DropFolders {
             Exchange recorded = producer.get().request("direct:record-dropped-files", e -> e.getIn().setBody(copied));
             if (recorded.getException() != null) copied.forEach(e -> e.setException(recorded.getException()));
         }
-        for (Exchange e : staged) {
-            if (e.getException() != null || Boolean.TRUE.equals(e.getIn().getHeader(org.haven.HavenHeaders.ALREADY_DECIDED))) continue;
-            Exchange sent = producer.get().request("direct:to-classify", s -> s.getIn().setHeaders(new java.util.HashMap<>(e.getIn().getHeaders())));
-            if (sent.getException() != null) e.setException(sent.getException());
+        List<Exchange> toSend = staged.stream()
+            .filter(e -> e.getException() == null && !Boolean.TRUE.equals(e.getIn().getHeader(org.haven.HavenHeaders.ALREADY_DECIDED))).toList();
+        if (toSend.isEmpty()) return;
+        try {
+            sends.executeWithoutResult(transaction -> {
+                for (Exchange e : toSend) {
+                    Exchange sent = producer.get().request("direct:to-classify", s -> s.getIn().setHeaders(new java.util.HashMap<>(e.getIn().getHeaders())));
+                    if (sent.getException() != null) e.setException(sent.getException());
+                }
+            });
+        } catch (RuntimeException commitFailed) { // none of them was sent: all stay in the inbox
+            toSend.forEach(e -> { if (e.getException() == null) e.setException(commitFailed); });
         }
     }
 

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A drop far larger than a poll takes (issue #19 item 3): the drop folders watch a window of at most twice
- * {@code haven.inbox.max-files-per-poll} files at once, so a node's memory does not grow with the drop, and still
+ * {@code haven.inbox.max-files-per-poll} files at once (with no stability wait; more with one: DropFoldersWindowTest), so a node's memory does not grow with the drop, and still
  * take every file exactly once, complete. The test drives the polls itself (timers off, stability window 0: a file
  * is ready when a second poll sees it unchanged).
  */
