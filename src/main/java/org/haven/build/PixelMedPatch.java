@@ -6,26 +6,43 @@ import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collections;
+import java.util.List;
 
 import org.objectweb.asm.ClassReader;
 import org.objectweb.asm.ClassVisitor;
 import org.objectweb.asm.ClassWriter;
 import org.objectweb.asm.MethodVisitor;
 import org.objectweb.asm.Opcodes;
+import org.objectweb.asm.tree.AbstractInsnNode;
+import org.objectweb.asm.tree.ClassNode;
+import org.objectweb.asm.tree.FieldInsnNode;
+import org.objectweb.asm.tree.LdcInsnNode;
+import org.objectweb.asm.tree.MethodInsnNode;
+import org.objectweb.asm.tree.MethodNode;
+import org.objectweb.asm.tree.TypeInsnNode;
 
 /**
- * Build step (Maven's process-classes phase, never at run time): PixelMed 20220618's
- * {@code SpecificCharacterSet.translateByteArrayToString(byte[], int, int)} builds a hex dump of every string it decodes
- * ({@code StringUtilities.dump(result)}) as the argument of a trace call it does not guard, in every file that declares
- * a character set: ~9 % of a warm node's consumer CPU and ~7 % of a batch's (bench/RESULTS.md, 1 December). This
- * writes a copy of that class into {@code target/classes} without the dump call, so the trace (off) gets the string
- * itself; the jar and the tests load it before PixelMed's own. Nothing else in the class changes. The build fails if
- * PixelMed's bytecode is not the one this expects (a different PixelMed: look again before patching it).
+ * Build step (Maven's process-classes phase, never at run time): PixelMed 20220618 builds debug strings for trace
+ * calls it does not guard, once per string value and once per element of every file it reads:
+ * <ul>
+ * <li>{@code SpecificCharacterSet.translateByteArrayToString(byte[], int, int)} passes a hex dump of every string it
+ * decodes ({@code StringUtilities.dump(result)}), in every file that declares a character set: ~9 % of a warm node's
+ * consumer CPU. Without the dump call the trace (off) gets the string itself.</li>
+ * <li>{@code AttributeList.read(...)} logs {@code "read(): tag=" + tag} for every element (the tag's hex text built
+ * each time): ~2 %. That statement is removed whole.</li>
+ * </ul>
+ * Copies of the two classes so changed are written into {@code target/classes}; the jar and the tests load them before
+ * PixelMed's own. Nothing else changes. The build fails if PixelMed's bytecode is not the one this expects (a
+ * different PixelMed: look again before patching it).
  *
  * <p>Usage: {@code PixelMedPatch <classes dir>}.
  */
 public final class PixelMedPatch {
     static final String CLASS = "com/pixelmed/dicom/SpecificCharacterSet";
+    static final String LIST_CLASS = "com/pixelmed/dicom/AttributeList";
+    static final String READ = "read", READ_DESCRIPTOR = "(Lcom/pixelmed/dicom/DicomInputStream;JJZLcom/pixelmed/dicom/SpecificCharacterSet;"
+        + "Lcom/pixelmed/dicom/AttributeTag;Lcom/pixelmed/dicom/AttributeList$ReadTerminationStrategy;ZZ)J";
+    static final String TAG_TRACE = "read(): tag=";
     static final String METHOD = "translateByteArrayToString", DESCRIPTOR = "([BII)Ljava/lang/String;";
     static final String DUMP_OWNER = "com/pixelmed/utils/StringUtilities", DUMP = "dump", DUMP_DESCRIPTOR = "(Ljava/lang/String;)Ljava/lang/String;";
 
@@ -33,26 +50,31 @@ public final class PixelMedPatch {
 
     public static void main(String[] args) throws IOException {
         if (args.length != 1) throw new IllegalArgumentException("usage: PixelMedPatch <classes dir>");
-        Path target = Path.of(args[0]).resolve(CLASS + ".class");
-        byte[] patched = patch(original());
+        write(Path.of(args[0]), CLASS, patch(original(CLASS)));
+        write(Path.of(args[0]), LIST_CLASS, patchList(original(LIST_CLASS)));
+        System.out.println("[haven] PixelMed patched: no debug strings built per decoded string (" + CLASS + ") and per element read ("
+            + LIST_CLASS + ")");
+    }
+
+    private static void write(Path classes, String name, byte[] bytes) throws IOException {
+        Path target = classes.resolve(name + ".class");
         Files.createDirectories(target.getParent());
-        Files.write(target, patched);
-        System.out.println("[haven] PixelMed patched: " + CLASS + "." + METHOD + " no longer hex-dumps every decoded string");
+        Files.write(target, bytes);
     }
 
     /** The class as PixelMed's jar has it (not a copy an earlier build left in the classes directory). */
-    static byte[] original() throws IOException {
-        try (InputStream in = originalUrl().openStream()) {
+    static byte[] original(String name) throws IOException {
+        try (InputStream in = originalUrl(name).openStream()) {
             return in.readAllBytes();
         }
     }
 
     /** {@code jar:file:/…/pixelmed-20220618.jar!/com/pixelmed/dicom/SpecificCharacterSet.class}. */
-    static URL originalUrl() throws IOException {
-        for (URL url : Collections.list(PixelMedPatch.class.getClassLoader().getResources(CLASS + ".class"))) {
+    static URL originalUrl(String name) throws IOException {
+        for (URL url : Collections.list(PixelMedPatch.class.getClassLoader().getResources(name + ".class"))) {
             if ("jar".equals(url.getProtocol())) return url;
         }
-        throw new IllegalStateException(CLASS + " not found in a jar on the build's classpath (is PixelMed a dependency?)");
+        throw new IllegalStateException(name + " not found in a jar on the build's classpath (is PixelMed a dependency?)");
     }
 
     /** The class without the one call to {@code StringUtilities.dump(String)} in {@code translateByteArrayToString}. */
@@ -82,5 +104,61 @@ public final class PixelMedPatch {
                 + ": not the PixelMed this patch was written for");
         }
         return writer.toByteArray();
+    }
+
+    /**
+     * AttributeList without the statement {@code slf4jlogger.trace("read(): tag=" + tag)} in its read loop: the
+     * instructions from the logger's field to the trace call, which build the string on a StringBuilder and nothing
+     * else (no branch lands inside them, so no stack map frame changes).
+     */
+    static byte[] patchList(byte[] original) {
+        ClassNode list = new ClassNode();
+        new ClassReader(original).accept(list, 0);
+        int removed = 0;
+        for (MethodNode m : list.methods) {
+            if (!READ.equals(m.name) || !READ_DESCRIPTOR.equals(m.desc)) continue;
+            for (AbstractInsnNode i = m.instructions.getFirst(); i != null; i = i.getNext()) {
+                List<AbstractInsnNode> statement = tagTrace(i);
+                if (statement == null) continue;
+                i = statement.get(statement.size() - 1).getNext();
+                for (AbstractInsnNode s : statement) m.instructions.remove(s);
+                removed++;
+                if (i == null) break;
+            }
+        }
+        if (removed != 1) {
+            throw new IllegalStateException("expected one \"" + TAG_TRACE + "\" trace in " + LIST_CLASS + "." + READ + ", found " + removed
+                + ": not the PixelMed this patch was written for");
+        }
+        ClassWriter writer = new ClassWriter(0);
+        list.accept(writer);
+        return writer.toByteArray();
+    }
+
+    /** The instructions of {@code slf4jlogger.trace("read(): tag=" + tag)} starting at {@code first}, or null. */
+    private static List<AbstractInsnNode> tagTrace(AbstractInsnNode first) {
+        List<AbstractInsnNode> found = new java.util.ArrayList<>();
+        AbstractInsnNode i = first;
+        for (int step = 0; step < 10; step++) {
+            if (i == null || i.getOpcode() < 0) return null; // a label, line number or frame inside: not this statement
+            boolean ok = switch (step) {
+                case 0 -> i instanceof FieldInsnNode f && f.getOpcode() == Opcodes.GETSTATIC && f.owner.equals(LIST_CLASS)
+                    && f.desc.equals("Lcom/pixelmed/slf4j/Logger;");
+                case 1 -> i instanceof TypeInsnNode t && t.getOpcode() == Opcodes.NEW && t.desc.equals("java/lang/StringBuilder");
+                case 2 -> i.getOpcode() == Opcodes.DUP;
+                case 3 -> i instanceof MethodInsnNode c && c.getOpcode() == Opcodes.INVOKESPECIAL && c.owner.equals("java/lang/StringBuilder");
+                case 4 -> i instanceof LdcInsnNode l && TAG_TRACE.equals(l.cst);
+                case 5 -> i instanceof MethodInsnNode c && c.name.equals("append") && c.owner.equals("java/lang/StringBuilder");
+                case 6 -> i.getOpcode() == Opcodes.ALOAD;
+                case 7 -> i instanceof MethodInsnNode c && c.name.equals("append") && c.owner.equals("java/lang/StringBuilder");
+                case 8 -> i instanceof MethodInsnNode c && c.name.equals("toString") && c.owner.equals("java/lang/StringBuilder");
+                default -> i instanceof MethodInsnNode c && c.getOpcode() == Opcodes.INVOKEVIRTUAL && c.owner.equals("com/pixelmed/slf4j/Logger")
+                    && c.name.equals("trace") && c.desc.equals("(Ljava/lang/String;)V");
+            };
+            if (!ok) return null;
+            found.add(i);
+            i = i.getNext();
+        }
+        return found;
     }
 }

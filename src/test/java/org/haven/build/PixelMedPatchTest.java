@@ -19,8 +19,8 @@ import org.objectweb.asm.MethodVisitor;
 import org.objectweb.asm.Opcodes;
 
 /**
- * The PixelMed class the build patches: the one Haven loads has lost its hex dump and nothing else: it decodes every
- * character set as PixelMed's own class does (loaded from PixelMed's jar beside it).
+ * The PixelMed classes the build patches: the ones Haven loads have lost their debug strings and nothing else: they
+ * decode every character set and read every file as PixelMed's own classes do (loaded from PixelMed's jar beside them).
  */
 class PixelMedPatchTest {
     private static final byte ESC = 0x1b;
@@ -32,21 +32,21 @@ class PixelMedPatchTest {
             loaded = in.readAllBytes();
         }
         assertThat(callsIn(loaded, PixelMedPatch.METHOD, PixelMedPatch.DESCRIPTOR)).doesNotContain(PixelMedPatch.DUMP_OWNER + "." + PixelMedPatch.DUMP);
-        assertThat(callsIn(PixelMedPatch.original(), PixelMedPatch.METHOD, PixelMedPatch.DESCRIPTOR))
+        assertThat(callsIn(PixelMedPatch.original(PixelMedPatch.CLASS), PixelMedPatch.METHOD, PixelMedPatch.DESCRIPTOR))
             .as("PixelMed's own class, for comparison").contains(PixelMedPatch.DUMP_OWNER + "." + PixelMedPatch.DUMP);
         assertThat(callsIn(loaded, PixelMedPatch.METHOD, PixelMedPatch.DESCRIPTOR))
-            .as("every other call stays").hasSize(callsIn(PixelMedPatch.original(), PixelMedPatch.METHOD, PixelMedPatch.DESCRIPTOR).size() - 1);
+            .as("every other call stays").hasSize(callsIn(PixelMedPatch.original(PixelMedPatch.CLASS), PixelMedPatch.METHOD, PixelMedPatch.DESCRIPTOR).size() - 1);
     }
 
     @Test
     void aClassThatIsNotTheExpectedPixelMedIsRefused() throws Exception {
-        byte[] patched = PixelMedPatch.patch(PixelMedPatch.original());
+        byte[] patched = PixelMedPatch.patch(PixelMedPatch.original(PixelMedPatch.CLASS));
         assertThatThrownBy(() -> PixelMedPatch.patch(patched)).hasMessageContaining("found 0");
     }
 
     @Test
     void everyCharacterSetDecodesAsPixelMedsOwnClassDoes() throws Exception {
-        URL pixelmed = jarOf(PixelMedPatch.originalUrl());
+        URL pixelmed = jarOf(PixelMedPatch.originalUrl(PixelMedPatch.CLASS));
         URL slf4j = org.slf4j.Logger.class.getProtectionDomain().getCodeSource().getLocation();
         ClassLoader context = Thread.currentThread().getContextClassLoader();
         try (URLClassLoader original = new URLClassLoader(new URL[] {pixelmed, slf4j}, ClassLoader.getPlatformClassLoader())) {
@@ -131,5 +131,71 @@ class PixelMedPatchTest {
             }
         }, 0);
         return calls;
+    }
+
+    @Test
+    void theListHavenLoadsReadsWithoutTheTagTrace() throws Exception {
+        byte[] loaded;
+        try (InputStream in = com.pixelmed.dicom.AttributeList.class.getResourceAsStream("AttributeList.class")) {
+            loaded = in.readAllBytes();
+        }
+        assertThat(constantsIn(loaded, PixelMedPatch.READ, PixelMedPatch.READ_DESCRIPTOR)).doesNotContain(PixelMedPatch.TAG_TRACE);
+        assertThat(constantsIn(PixelMedPatch.original(PixelMedPatch.LIST_CLASS), PixelMedPatch.READ, PixelMedPatch.READ_DESCRIPTOR))
+            .contains(PixelMedPatch.TAG_TRACE);
+        assertThatThrownBy(() -> PixelMedPatch.patchList(loaded)).hasMessageContaining("found 0");
+    }
+
+    @Test
+    void everyFileReadsAsWithPixelMedsOwnClasses(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) throws Exception {
+        List<java.nio.file.Path> files = new ArrayList<>();
+        new org.haven.synth.CtSet(7, true).write(3, 1, tmp);
+        try (var walk = java.nio.file.Files.walk(tmp)) { walk.filter(java.nio.file.Files::isRegularFile).forEach(files::add); }
+        java.nio.file.Path corpus = java.nio.file.Path.of("../shared/corpus");
+        if (java.nio.file.Files.isDirectory(corpus)) { // real files too when the shared corpus is beside the project
+            try (var walk = java.nio.file.Files.walk(corpus)) {
+                walk.filter(java.nio.file.Files::isRegularFile).filter(f -> !f.getFileName().toString().matches("(?i).*\\.(tsv|md|txt|json)$"))
+                    .sorted().forEach(files::add);
+            }
+        }
+        URL pixelmed = jarOf(PixelMedPatch.originalUrl(PixelMedPatch.LIST_CLASS));
+        URL slf4j = org.slf4j.Logger.class.getProtectionDomain().getCodeSource().getLocation();
+        ClassLoader context = Thread.currentThread().getContextClassLoader();
+        try (URLClassLoader original = new URLClassLoader(new URL[] {pixelmed, slf4j}, ClassLoader.getPlatformClassLoader())) {
+            Thread.currentThread().setContextClassLoader(original);
+            Class<?> theirs = Class.forName("com.pixelmed.dicom.AttributeList", true, original);
+            Thread.currentThread().setContextClassLoader(context);
+            for (java.nio.file.Path f : files) {
+                assertThat(read(com.pixelmed.dicom.AttributeList.class, f)).as("%s", f.getFileName()).isEqualTo(read(theirs, f));
+            }
+        } finally {
+            Thread.currentThread().setContextClassLoader(context);
+        }
+    }
+
+    /** The list's text, or the kind of failure. */
+    private static String read(Class<?> listClass, java.nio.file.Path file) throws Exception {
+        Object list = listClass.getConstructor().newInstance();
+        try {
+            listClass.getMethod("read", String.class).invoke(list, file.toString());
+            return list.toString().replaceAll("\\[B@[0-9a-f]+", "[B@"); // a byte array's identity differs per run
+        } catch (java.lang.reflect.InvocationTargetException e) {
+            return "failed: " + e.getCause().getClass().getSimpleName();
+        }
+    }
+
+    /** String constants loaded in one method of a class. */
+    private static List<Object> constantsIn(byte[] classBytes, String name, String descriptor) {
+        List<Object> constants = new ArrayList<>();
+        new ClassReader(classBytes).accept(new ClassVisitor(Opcodes.ASM9) {
+            @Override
+            public MethodVisitor visitMethod(int access, String n, String d, String signature, String[] exceptions) {
+                if (!n.equals(name) || !d.equals(descriptor)) return null;
+                return new MethodVisitor(Opcodes.ASM9) {
+                    @Override
+                    public void visitLdcInsn(Object value) { constants.add(value); }
+                };
+            }
+        }, 0);
+        return constants;
     }
 }
