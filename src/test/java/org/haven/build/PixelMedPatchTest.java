@@ -115,24 +115,6 @@ class PixelMedPatchTest {
         return new URL(s.substring("jar:".length(), s.indexOf("!/")));
     }
 
-    /** "owner.name" of every method call in one method of a class. */
-    private static List<String> callsIn(byte[] classBytes, String name, String descriptor) {
-        List<String> calls = new ArrayList<>();
-        new ClassReader(classBytes).accept(new ClassVisitor(Opcodes.ASM9) {
-            @Override
-            public MethodVisitor visitMethod(int access, String n, String d, String signature, String[] exceptions) {
-                if (!n.equals(name) || !d.equals(descriptor)) return null;
-                return new MethodVisitor(Opcodes.ASM9) {
-                    @Override
-                    public void visitMethodInsn(int opcode, String owner, String callee, String calleeDescriptor, boolean isInterface) {
-                        calls.add(owner + "." + callee);
-                    }
-                };
-            }
-        }, 0);
-        return calls;
-    }
-
     @Test
     void theListHavenLoadsReadsWithoutTheTagTrace() throws Exception {
         byte[] loaded;
@@ -183,19 +165,34 @@ class PixelMedPatchTest {
         }
     }
 
-    /** String constants loaded in one method of a class. */
-    private static List<Object> constantsIn(byte[] classBytes, String name, String descriptor) {
-        List<Object> constants = new ArrayList<>();
+    /** What one method of a class calls ("owner.name") and the constants it loads. */
+    private record MethodCode(List<String> calls, List<Object> constants) {}
+
+    private static MethodCode code(byte[] classBytes, String name, String descriptor) {
+        MethodCode code = new MethodCode(new ArrayList<>(), new ArrayList<>());
         new ClassReader(classBytes).accept(new ClassVisitor(Opcodes.ASM9) {
             @Override
             public MethodVisitor visitMethod(int access, String n, String d, String signature, String[] exceptions) {
                 if (!n.equals(name) || !d.equals(descriptor)) return null;
                 return new MethodVisitor(Opcodes.ASM9) {
                     @Override
-                    public void visitLdcInsn(Object value) { constants.add(value); }
+                    public void visitMethodInsn(int opcode, String owner, String callee, String calleeDescriptor, boolean isInterface) {
+                        code.calls().add(owner + "." + callee);
+                    }
+
+                    @Override
+                    public void visitLdcInsn(Object value) { code.constants().add(value); }
                 };
             }
         }, 0);
-        return constants;
+        return code;
+    }
+
+    private static List<String> callsIn(byte[] classBytes, String name, String descriptor) {
+        return code(classBytes, name, descriptor).calls();
+    }
+
+    private static List<Object> constantsIn(byte[] classBytes, String name, String descriptor) {
+        return code(classBytes, name, descriptor).constants();
     }
 }
