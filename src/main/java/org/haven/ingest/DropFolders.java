@@ -141,7 +141,6 @@ public final class DropFolders {
 
     public org.springframework.transaction.support.TransactionOperations sends() { return sends; }
 
-    /** Where a poll learns how many files wait in the stage queues (unknown: no limit beyond the window). */
     /**
      * Files watched at once: one poll's worth being taken and, behind it, enough becoming stable (seen unchanged for
      * {@code minAgeMs}, over that many polls) that every poll can take a full poll's worth. With fewer a steady drop
@@ -154,6 +153,7 @@ public final class DropFolders {
         return (int) Math.min(Integer.MAX_VALUE, (long) maxPerPoll * (1 + Math.max(1, pollsToStable)));
     }
 
+    /** Where a poll learns how many files wait in the stage queues (unknown: no limit beyond the window). */
     public DropFolders queued(java.util.function.LongSupplier queued) {
         this.queued = queued;
         return this;
