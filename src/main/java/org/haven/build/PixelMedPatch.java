@@ -9,9 +9,7 @@ import java.util.Collections;
 import java.util.List;
 
 import org.objectweb.asm.ClassReader;
-import org.objectweb.asm.ClassVisitor;
 import org.objectweb.asm.ClassWriter;
-import org.objectweb.asm.MethodVisitor;
 import org.objectweb.asm.Opcodes;
 import org.objectweb.asm.tree.AbstractInsnNode;
 import org.objectweb.asm.tree.ClassNode;
@@ -79,31 +77,10 @@ public final class PixelMedPatch {
 
     /** The class without the one call to {@code StringUtilities.dump(String)} in {@code translateByteArrayToString}. */
     static byte[] patch(byte[] original) {
-        ClassReader reader = new ClassReader(original);
-        ClassWriter writer = new ClassWriter(0); // maximum stack unchanged or smaller: a String replaces a String
-        int[] removed = {0};
-        reader.accept(new ClassVisitor(Opcodes.ASM9, writer) {
-            @Override
-            public MethodVisitor visitMethod(int access, String name, String descriptor, String signature, String[] exceptions) {
-                MethodVisitor method = super.visitMethod(access, name, descriptor, signature, exceptions);
-                if (!METHOD.equals(name) || !DESCRIPTOR.equals(descriptor)) return method;
-                return new MethodVisitor(Opcodes.ASM9, method) {
-                    @Override
-                    public void visitMethodInsn(int opcode, String owner, String callee, String calleeDescriptor, boolean isInterface) {
-                        if (opcode == Opcodes.INVOKESTATIC && DUMP_OWNER.equals(owner) && DUMP.equals(callee) && DUMP_DESCRIPTOR.equals(calleeDescriptor)) {
-                            removed[0]++; // its argument, the decoded string, stays on the stack in its place
-                            return;
-                        }
-                        super.visitMethodInsn(opcode, owner, callee, calleeDescriptor, isInterface);
-                    }
-                };
-            }
-        }, 0);
-        if (removed[0] != 1) {
-            throw new IllegalStateException("expected one StringUtilities.dump call in " + CLASS + "." + METHOD + ", found " + removed[0]
-                + ": not the PixelMed this patch was written for");
-        }
-        return writer.toByteArray();
+        // its argument, the decoded string, stays on the stack in the call's place (maximum stack unchanged)
+        return removeOnce(original, CLASS, METHOD, DESCRIPTOR, "StringUtilities.dump call", i ->
+            i instanceof MethodInsnNode c && c.getOpcode() == Opcodes.INVOKESTATIC && DUMP_OWNER.equals(c.owner) && DUMP.equals(c.name)
+                && DUMP_DESCRIPTOR.equals(c.desc) ? List.of(i) : null);
     }
 
     /**
@@ -112,26 +89,38 @@ public final class PixelMedPatch {
      * else (no branch lands inside them, so no stack map frame changes).
      */
     static byte[] patchList(byte[] original) {
-        ClassNode list = new ClassNode();
-        new ClassReader(original).accept(list, 0);
+        return removeOnce(original, LIST_CLASS, READ, READ_DESCRIPTOR, "\"" + TAG_TRACE + "\" trace", PixelMedPatch::tagTrace);
+    }
+
+    /**
+     * The class with the instructions {@code match} finds (from an instruction, or null there) removed from one method;
+     * exactly one such place, else this is not the PixelMed the patch was written for.
+     */
+    private static byte[] removeOnce(byte[] original, String owner, String name, String descriptor, String what,
+                                     java.util.function.Function<AbstractInsnNode, List<AbstractInsnNode>> match) {
+        ClassNode type = new ClassNode();
+        new ClassReader(original).accept(type, 0);
         int removed = 0;
-        for (MethodNode m : list.methods) {
-            if (!READ.equals(m.name) || !READ_DESCRIPTOR.equals(m.desc)) continue;
-            for (AbstractInsnNode i = m.instructions.getFirst(); i != null; i = i.getNext()) {
-                List<AbstractInsnNode> statement = tagTrace(i);
-                if (statement == null) continue;
-                i = statement.get(statement.size() - 1).getNext();
-                for (AbstractInsnNode s : statement) m.instructions.remove(s);
+        for (MethodNode m : type.methods) {
+            if (!name.equals(m.name) || !descriptor.equals(m.desc)) continue;
+            AbstractInsnNode i = m.instructions.getFirst();
+            while (i != null) {
+                List<AbstractInsnNode> found = match.apply(i);
+                if (found == null) {
+                    i = i.getNext();
+                    continue;
+                }
+                i = found.get(found.size() - 1).getNext();
+                for (AbstractInsnNode f : found) m.instructions.remove(f);
                 removed++;
-                if (i == null) break;
             }
         }
         if (removed != 1) {
-            throw new IllegalStateException("expected one \"" + TAG_TRACE + "\" trace in " + LIST_CLASS + "." + READ + ", found " + removed
+            throw new IllegalStateException("expected one " + what + " in " + owner + "." + name + ", found " + removed
                 + ": not the PixelMed this patch was written for");
         }
         ClassWriter writer = new ClassWriter(0);
-        list.accept(writer);
+        type.accept(writer);
         return writer.toByteArray();
     }
 

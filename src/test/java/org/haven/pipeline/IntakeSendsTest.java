@@ -8,7 +8,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.stream.Stream;
 
 import org.haven.ingest.DropFolders;
 import org.haven.synth.CtSet;
@@ -55,7 +54,7 @@ class IntakeSendsTest {
             drop.poll(); // takes them
             assertThat(queuedBeforeCommit.get()).as("messages on haven.classify before the poll's commit").isZero();
             assertThat(classifyDepth(node)).as("messages on haven.classify after it").isEqualTo(ids.size());
-            assertThat(dicomFiles(node.inbox())).as("files left in the inbox").isEmpty();
+            assertThat(LargeDropTest.dicomFiles(node.inbox())).as("files left in the inbox").isEmpty();
 
             node.haven.camel().getRouteController().startRoute("classify-queue");
             for (String id : ids) assertThat(node.awaitOutcome(id, WAIT).outcome()).isEqualTo("released");
@@ -79,14 +78,14 @@ class IntakeSendsTest {
             });
             drop.poll();
             drop.poll();
-            assertThat(dicomFiles(node.inbox())).as("files left in the inbox after a poll whose sends rolled back").hasSize(ids.size());
+            assertThat(LargeDropTest.dicomFiles(node.inbox())).as("files left in the inbox after a poll whose sends rolled back").hasSize(ids.size());
             assertThat(classifyDepth(node)).isZero();
             assertThat(HostileIntakeTest.column(node, "select count(*) from file_event where event = 'received'"))
                 .as("the poll recorded its files before sending").containsExactly(String.valueOf(ids.size()));
 
             drop.sendsTogether(real);
             long deadline = System.nanoTime() + WAIT.toNanos();
-            while (!dicomFiles(node.inbox()).isEmpty()) { // a failed take backs off (0.5 s, then longer)
+            while (!LargeDropTest.dicomFiles(node.inbox()).isEmpty()) { // a failed take backs off (0.5 s, then longer)
                 assertThat(System.nanoTime()).as("inbox emptied in time").isLessThan(deadline);
                 Thread.sleep(200);
                 drop.poll();
@@ -101,10 +100,7 @@ class IntakeSendsTest {
 
     private static long classifyDepth(TestNode node) {
         try {
-            org.apache.activemq.broker.BrokerService broker =
-                org.apache.activemq.broker.BrokerRegistry.getInstance().lookup(node.haven.settings().get("haven.broker.name"));
-            return broker.getDestination(new org.apache.activemq.command.ActiveMQQueue("haven.classify"))
-                .getDestinationStatistics().getMessages().getCount();
+            return LargeDropTest.classifyDepth(node);
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
@@ -114,16 +110,9 @@ class IntakeSendsTest {
         Path written = tmp.resolve("written");
         new CtSet(seed, true).write(files, 2, written);
         List<String> ids = new ArrayList<>();
-        for (Path f : dicomFiles(written)) ids.add(HostileIntakeTest.sha256(Files.readAllBytes(f)));
+        for (Path f : LargeDropTest.dicomFiles(written)) ids.add(HostileIntakeTest.sha256(Files.readAllBytes(f)));
         Files.createDirectories(node.inbox());
         Files.move(written, node.inbox().resolve("lothian"));
         return ids;
-    }
-
-    private static List<Path> dicomFiles(Path folder) throws Exception {
-        if (!Files.isDirectory(folder)) return List.of();
-        try (Stream<Path> s = Files.walk(folder)) {
-            return s.filter(p -> p.toString().endsWith(".dcm")).sorted().toList();
-        }
     }
 }

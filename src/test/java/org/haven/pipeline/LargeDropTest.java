@@ -90,7 +90,7 @@ class LargeDropTest {
         }
     }
 
-    private static long classifyDepth(TestNode node) throws Exception {
+    static long classifyDepth(TestNode node) throws Exception {
         org.apache.activemq.broker.BrokerService broker =
             org.apache.activemq.broker.BrokerRegistry.getInstance().lookup(node.haven.settings().get("haven.broker.name"));
         return broker.getDestination(new org.apache.activemq.command.ActiveMQQueue("haven.classify"))
@@ -127,7 +127,7 @@ class LargeDropTest {
         throw new AssertionError("files left in the inbox after " + WAIT);
     }
 
-    private static List<Path> dicomFiles(Path folder) throws Exception {
+    static List<Path> dicomFiles(Path folder) throws Exception {
         if (!Files.isDirectory(folder)) return List.of();
         try (Stream<Path> s = Files.walk(folder)) {
             return s.filter(p -> p.toString().endsWith(".dcm")).sorted().toList();
